@@ -1,0 +1,11 @@
+"""FairDash entry point: page config, session defaults, navigation and the shared sidebar."""
+
+import streamlit as st
+
+from fairdash.ui import navigation, render, state
+
+st.set_page_config(page_title="FairDash", page_icon=":material/balance:", layout="wide")
+state.init()
+page = st.navigation(navigation.pages())
+render.sidebar_badge()
+page.run()

@@ -1,0 +1,25 @@
+"""Data: bundled samples, synthetic data, upload parsing, column roles, validation, splits."""
+
+from fairdash.data._dataset import (MAX_GROUPS, Dataset, build_dataset, group_overview,
+                                    table_fingerprint)
+from fairdash.data._roles import (ColumnRoles, default_positive_label, flag_columns, infer_task,
+                                  suggest_roles)
+from fairdash.data._samples import SAMPLE_DIR, SAMPLES, SampleSpec, load_sample
+from fairdash.data._summary import column_summary
+from fairdash.data._split import SPLIT_NAMES, stratified_split
+from fairdash.data._synthetic import make_synthetic
+from fairdash.data._upload import DEFAULT_MAX_UPLOAD_BYTES, read_table
+
+__all__ = [
+    "ColumnRoles", "column_summary", "DEFAULT_MAX_UPLOAD_BYTES", "Dataset", "MAX_GROUPS", "SAMPLES", "SAMPLE_DIR",
+    "SPLIT_NAMES", "SampleSpec", "build_dataset", "default_positive_label", "flag_columns", "group_overview",
+    "infer_task", "load_sample", "make_synthetic", "read_table", "sample_roles",
+    "stratified_split", "suggest_roles", "table_fingerprint",
+]
+
+
+def sample_roles(name: str) -> ColumnRoles:
+    """The recommended :class:`ColumnRoles` of a bundled sample."""
+    spec = SAMPLES[name]
+    return ColumnRoles(target=spec.target, positive_label=spec.positive_label,
+                       sensitive=spec.sensitive, features=spec.features)

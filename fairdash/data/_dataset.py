@@ -1,0 +1,206 @@
+"""Validate a table against column roles and build the Dataset every later step uses."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fairdash.data._roles import ColumnRoles, infer_task
+from fairdash.data._split import stratified_split
+from fairdash.exceptions import DataError, RoleError, UnsupportedTaskError
+from fairdash.metrics import encode_groups
+
+#: More distinct groups than this is almost always a continuous column chosen by mistake.
+MAX_GROUPS = 50
+MIN_ROWS = 20
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A validated table with its roles, encoded target, groups and split.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The table as loaded (index reset).
+    roles : ColumnRoles
+    y : ndarray of int, shape (n,)
+        1 where the target equals the positive label.
+    group_codes : ndarray of int, shape (n,)
+    group_labels : pandas.Index
+    split : ndarray of str, shape (n,)
+        ``train`` / ``calibration`` / ``test`` per row.
+    scores : ndarray of float or None
+        Given scores or decisions in [0, 1] (predictions-only audits).
+    scores_are_decisions : bool
+        True when the score column only holds 0 and 1.
+    fingerprint : str
+        Content hash of the table and roles; keys caches.
+    warnings : tuple of str
+    """
+
+    frame: pd.DataFrame
+    roles: ColumnRoles
+    y: np.ndarray
+    group_codes: np.ndarray
+    group_labels: pd.Index
+    split: np.ndarray
+    scores: np.ndarray | None
+    scores_are_decisions: bool
+    fingerprint: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def X(self) -> pd.DataFrame:
+        """Feature columns of every row."""
+        return self.frame[list(self.roles.features)]
+
+    def rows(self, split: str) -> np.ndarray:
+        """Boolean mask of the rows in ``split``."""
+        return self.split == split
+
+
+def table_fingerprint(df: pd.DataFrame) -> str:
+    """Short content hash of a table (values and column names)."""
+    h = hashlib.sha1(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    h.update("\x1f".join(map(str, df.columns)).encode())
+    return h.hexdigest()[:16]
+
+
+def build_dataset(df: pd.DataFrame, roles: ColumnRoles, *, fractions=(0.6, 0.2, 0.2),
+                  random_state: int = 0, rescale_scores: bool = False,
+                  table_hash: str | None = None) -> Dataset:
+    """Check roles against the table and build a :class:`Dataset`.
+
+    Parameters
+    ----------
+    df : DataFrame
+    roles : ColumnRoles
+    fractions : tuple, default (0.6, 0.2, 0.2)
+        Train, calibration and test shares, stratified by group x label.
+    random_state : int, default 0
+    rescale_scores : bool, default False
+        Min-max rescale a score column that lies outside [0, 1] (for example a 1-10 decile).
+    table_hash : str, optional
+        Precomputed :func:`table_fingerprint` of ``df``.
+
+    Raises
+    ------
+    RoleError, UnsupportedTaskError, DataError
+        With a sentence naming the column or value at fault.
+    """
+    df = df.reset_index(drop=True)
+    if len(df) < MIN_ROWS:
+        raise DataError(f"The table has {len(df)} rows; an audit needs at least {MIN_ROWS}.")
+    _check_columns(df, roles)
+    y = _encode_target(df[roles.target], roles)
+    codes, labels = encode_groups(df[list(roles.sensitive)])
+    if len(labels) > MAX_GROUPS:
+        raise RoleError(f"The sensitive column(s) {', '.join(roles.sensitive)} make {len(labels)} "
+                        f"groups; at most {MAX_GROUPS} can be compared. Bin a numeric column "
+                        "first (for example age into age groups).")
+    warnings = []
+    sizes = np.bincount(codes, minlength=len(labels))
+    for label, size in zip(labels, sizes):
+        if size == 1:
+            warnings.append(f"Group '{label}' has a single row: its rates cannot be estimated, "
+                            "so it is shown but left out of the gaps.")
+    scores, decisions = _scores(df, roles, rescale_scores)
+    split = stratified_split(codes * 2 + y, fractions, random_state)
+    base = table_hash or table_fingerprint(df)
+    key = hashlib.sha1(f"{base}|{roles}|{fractions}|{random_state}|{rescale_scores}".encode())
+    return Dataset(df, roles, y, codes, labels, split, scores, decisions, key.hexdigest()[:16],
+                   tuple(warnings))
+
+
+def _check_columns(df, roles):
+    named = [roles.target, *roles.sensitive, *roles.features]
+    if roles.score_column:
+        named.append(roles.score_column)
+    missing = [c for c in named if c not in df.columns]
+    if missing:
+        raise RoleError(f"Column '{missing[0]}' is not in the table.")
+    if not roles.sensitive:
+        raise RoleError("Choose at least one sensitive column to define the groups.")
+    if roles.target in roles.sensitive or roles.target in roles.features:
+        raise RoleError(f"The target '{roles.target}' cannot also be a sensitive column or a "
+                        "feature.")
+    if not roles.features and not roles.score_column:
+        raise RoleError("Choose feature columns to train a model, or a score column to audit "
+                        "given predictions.")
+
+
+def _encode_target(values: pd.Series, roles: ColumnRoles) -> np.ndarray:
+    name = roles.target
+    if values.isna().any():
+        raise RoleError(f"Target column '{name}' has {int(values.isna().sum())} missing values; "
+                        "drop those rows first, since their outcome is unknown.")
+    task = infer_task(values)
+    distinct = values.astype(str).unique()
+    if task == "constant":
+        raise RoleError(f"Target column '{name}' has only one value ('{distinct[0]}'); an audit "
+                        "needs both outcomes.")
+    if task == "continuous":
+        raise UnsupportedTaskError(
+            f"Target column '{name}' looks continuous ({values.nunique()} distinct numbers from "
+            f"{values.min():g} to {values.max():g}); regression audits are not supported yet, so "
+            "choose a binary target.")
+    if task == "multiclass":
+        shown = ", ".join(sorted(distinct)[:5])
+        raise RoleError(f"Target column '{name}' has {len(distinct)} classes ({shown}, ...); "
+                        "FairDash audits yes/no outcomes, so choose a column with two values.")
+    if str(roles.positive_label) not in distinct:
+        raise RoleError(f"Positive label '{roles.positive_label}' does not occur in target "
+                        f"'{name}', whose values are {', '.join(sorted(distinct))}.")
+    return (values.astype(str) == str(roles.positive_label)).to_numpy().astype(np.int64)
+
+
+def _scores(df, roles, rescale):
+    col = roles.score_column
+    if not col:
+        return None, False
+    s = df[col]
+    if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        if pd.api.types.is_bool_dtype(s):
+            return s.to_numpy().astype(float), True
+        raise RoleError(f"Score column '{col}' must be numeric; found values such as "
+                        f"'{s.dropna().iloc[0]}'.")
+    if s.isna().any():
+        raise RoleError(f"Score column '{col}' has {int(s.isna().sum())} missing values.")
+    v = s.to_numpy(dtype=np.float64)
+    lo, hi = float(v.min()), float(v.max())
+    if lo < 0 or hi > 1:
+        if not rescale:
+            raise RoleError(f"Score column '{col}' runs from {lo:g} to {hi:g}, outside [0, 1]; "
+                            "turn on rescaling to map it to [0, 1] (min-max), or choose a "
+                            "probability column.")
+        v = (v - lo) / (hi - lo) if hi > lo else np.zeros_like(v)
+    decisions = bool(np.isin(v, (0.0, 1.0)).all())
+    return v, decisions
+
+
+def group_overview(dataset: Dataset) -> pd.DataFrame:
+    """Rows, positives and base rate (with 95 % Wilson interval) per group on all rows, and
+    how many of each group's rows fall in each split.
+
+    Returns
+    -------
+    DataFrame indexed by ``group``: ``n``, ``share``, ``positives``, ``base_rate``,
+    ``base_rate_low``, ``base_rate_high``, ``train``, ``calibration``, ``test``.
+    """
+    from fairdash.metrics import wilson_interval
+
+    k = len(dataset.group_labels)
+    n = np.bincount(dataset.group_codes, minlength=k)
+    pos = np.bincount(dataset.group_codes, weights=dataset.y, minlength=k)
+    low, high = wilson_interval(pos, n)
+    out = pd.DataFrame({"n": n, "share": n / n.sum(), "positives": pos.astype(np.int64),
+                        "base_rate": np.where(n > 0, pos / np.maximum(n, 1), np.nan),
+                        "base_rate_low": low, "base_rate_high": high},
+                       index=dataset.group_labels)
+    for name in ("train", "calibration", "test"):
+        out[name] = np.bincount(dataset.group_codes[dataset.split == name], minlength=k)
+    return out

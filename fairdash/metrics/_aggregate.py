@@ -1,0 +1,166 @@
+"""Aggregate per-group rates into one gap number, for single rates and named criteria."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fairdash.exceptions import RoleError
+
+METHODS = ("between_groups", "to_overall", "vs_reference")
+
+
+@dataclass(frozen=True)
+class GapSpec:
+    """Definition of a named gap.
+
+    Attributes
+    ----------
+    rates : tuple of str
+        Per-group rates it is built from (keys of ``RATE_DEFINITIONS``).
+    kind : {"difference", "ratio"}
+    combine : {"single", "worst", "mean"}
+        How the aggregates of several rates are joined: the worst one (largest difference,
+        smallest ratio) or their mean.
+    null : {"full", "within_label"}
+        Permutation null for the p-value: group labels shuffled over all rows, or within each
+        true label (for error-rate criteria, whose null is "decisions independent of group given y").
+    label : str
+        Plain name for tables and charts.
+    """
+
+    rates: tuple[str, ...]
+    kind: str
+    combine: str
+    null: str
+    label: str
+
+
+#: The gaps every audit reports, keyed by their fairlearn name where fairlearn has one.
+GAPS: dict[str, GapSpec] = {
+    "demographic_parity_difference": GapSpec(
+        ("selection_rate",), "difference", "single", "full", "Demographic parity difference"),
+    "demographic_parity_ratio": GapSpec(
+        ("selection_rate",), "ratio", "single", "full", "Demographic parity ratio"),
+    "equal_opportunity_difference": GapSpec(
+        ("tpr",), "difference", "single", "within_label", "Equal opportunity difference"),
+    "equal_opportunity_ratio": GapSpec(
+        ("tpr",), "ratio", "single", "within_label", "Equal opportunity ratio"),
+    "equalized_odds_difference": GapSpec(
+        ("tpr", "fpr"), "difference", "worst", "within_label", "Equalized odds difference"),
+    "equalized_odds_difference_mean": GapSpec(
+        ("tpr", "fpr"), "difference", "mean", "within_label",
+        "Equalized odds difference (mean of TPR and FPR gaps)"),
+    "equalized_odds_ratio": GapSpec(
+        ("tpr", "fpr"), "ratio", "worst", "within_label", "Equalized odds ratio"),
+    "equalized_odds_ratio_mean": GapSpec(
+        ("tpr", "fpr"), "ratio", "mean", "within_label",
+        "Equalized odds ratio (mean of TPR and FPR ratios)"),
+    "average_odds_difference": GapSpec(
+        ("fpr", "tpr"), "difference", "mean", "within_label", "Average odds difference"),
+    "predictive_parity_difference": GapSpec(
+        ("ppv",), "difference", "single", "full", "Predictive parity difference"),
+    "accuracy_score_difference": GapSpec(
+        ("accuracy",), "difference", "single", "full", "Accuracy difference"),
+}
+
+
+def aggregate(values, overall=None, *, kind="difference", method="between_groups",
+              reference: int | None = None, include=None) -> np.ndarray:
+    """Aggregate per-group values of shape ``(..., K)`` into one number per leading index.
+
+    Parameters
+    ----------
+    values : ndarray, shape (..., K)
+        Per-group values; NaN marks an undefined rate and is left out.
+    overall : ndarray, shape (...), optional
+        The value on all rows; needed for ``method="to_overall"``.
+    kind : {"difference", "ratio"}
+    method : {"between_groups", "to_overall", "vs_reference"}
+    reference : int, optional
+        Code of the reference group; needed for ``method="vs_reference"``.
+    include : ndarray of bool, shape (K,), optional
+        Groups to aggregate over (for example those above a minimum size).
+
+    Returns
+    -------
+    ndarray, shape (...)
+
+    Notes
+    -----
+    between_groups: difference ``max_g M_g - min_g M_g``, ratio ``min_g M_g / max_g M_g``
+    (NaN with fewer than two defined groups). to_overall: difference ``max_g |M_g - M|``, ratio
+    ``min_g min(M_g / M, M / M_g)``. vs_reference (signed, AIF360 style): ``M_g - M_r`` or
+    ``M_g / M_r`` for every ``g != r``; the one farthest from no disparity is returned.
+    """
+    per_group = _per_group(values, overall, kind, method, reference, include)
+    if method == "vs_reference":
+        return _farthest(per_group, kind)
+    if method == "between_groups":
+        return per_group
+    return _worst(per_group, kind)
+
+
+def gap(spec: GapSpec, rates: dict[str, np.ndarray], overall: dict[str, np.ndarray] | None = None,
+        *, method="between_groups", reference=None, include=None) -> np.ndarray:
+    """Value of a named gap from per-group rates (see :func:`aggregate` for the arguments)."""
+    if method == "vs_reference":
+        parts = [_per_group(rates[r], None, spec.kind, method, reference, include)
+                 for r in spec.rates]
+        if spec.combine == "mean":
+            joined = np.mean(parts, axis=0)
+        else:
+            stacked = np.stack(parts, axis=-1)
+            joined = _farthest(stacked, spec.kind)
+        return _farthest(joined, spec.kind)
+    parts = [aggregate(rates[r], None if overall is None else overall[r], kind=spec.kind,
+                       method=method, include=include) for r in spec.rates]
+    if spec.combine == "mean":
+        return np.mean(parts, axis=0)
+    return _worst(np.stack(parts, axis=-1), spec.kind)
+
+
+def _per_group(values, overall, kind, method, reference, include):
+    v = np.array(values, dtype=np.float64, copy=True)
+    if include is not None:
+        v[..., ~np.asarray(include, dtype=bool)] = np.nan
+    if method == "between_groups":
+        defined = (~np.isnan(v)).sum(-1)
+        hi, lo = np.fmax.reduce(v, axis=-1), np.fmin.reduce(v, axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = hi - lo if kind == "difference" else np.where(hi > 0, lo / hi, np.nan)
+        return np.where(defined >= 2, out, np.nan)
+    if method == "to_overall":
+        if overall is None:
+            raise ValueError("method='to_overall' needs the overall value.")
+        o = np.asarray(overall, dtype=np.float64)[..., None]
+        if kind == "difference":
+            return np.abs(v - o)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.fmin(v / o, o / v)
+    if method == "vs_reference":
+        if reference is None:
+            raise RoleError("method='vs_reference' needs a reference group.")
+        ref = v[..., reference][..., None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # a zero reference rate is a zero denominator: NaN (ALGORITHMS 9.1), not inf
+            out = v - ref if kind == "difference" else np.where(ref > 0, v / ref, np.nan)
+        out[..., reference] = np.nan
+        return out
+    raise RoleError(f"Unknown aggregation method '{method}'; choose one of {', '.join(METHODS)}.")
+
+
+def _worst(a, kind):
+    """Largest difference or smallest ratio over the last axis, ignoring NaN."""
+    return np.fmax.reduce(a, axis=-1) if kind == "difference" else np.fmin.reduce(a, axis=-1)
+
+
+def _farthest(a, kind):
+    """Signed value farthest from "no disparity" (0 or 1) over the last axis, ignoring NaN."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dist = np.abs(a) if kind == "difference" else np.abs(np.log(a))
+    dist = np.where(np.isnan(dist), -1.0, dist)
+    idx = np.argmax(dist, axis=-1)[..., None]
+    out = np.take_along_axis(a, idx, axis=-1)[..., 0]
+    return np.where(np.take_along_axis(dist, idx, axis=-1)[..., 0] < 0, np.nan, out)

@@ -1,0 +1,76 @@
+"""Turn sensitive features (one column or several) into integer group codes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from fairdash.exceptions import RoleError
+
+#: Separator between the values of several sensitive columns in an intersectional group's label.
+INTERSECTION_SEP = " & "
+
+
+def encode_groups(sensitive_features) -> tuple[np.ndarray, pd.Index]:
+    """Encode sensitive features as integer codes ``0..K-1``.
+
+    Parameters
+    ----------
+    sensitive_features : array-like, Series, DataFrame or list of 1-D arrays
+        One value per row, or several columns whose value tuples form intersectional groups.
+
+    Returns
+    -------
+    codes : ndarray of int64, shape (n,)
+        Group code of each row.
+    labels : pandas.Index of str, named ``"group"``
+        Label of each code, sorted; intersectional labels join values with ``" & "``.
+
+    Raises
+    ------
+    RoleError
+        If a sensitive value is missing.
+    """
+    frame = _as_frame(sensitive_features)
+    missing = frame.isna().sum()
+    if missing.any():
+        col = missing.idxmax()
+        raise RoleError(
+            f"Sensitive column '{col}' has {int(missing[col])} missing values; "
+            "fill or drop those rows first, because a row without a group cannot be audited."
+        )
+    # factorize each column, then the tuple of codes: no per-row Python work
+    parts = [pd.factorize(frame[c].astype(str), sort=True) for c in frame.columns]
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for col_codes, uniques in parts:
+        combined = combined * len(uniques) + col_codes
+    codes, present = _dense(combined)
+    labels = []
+    for key in present:
+        values = []
+        for col_codes, uniques in reversed(parts):
+            key, idx = divmod(key, len(uniques))
+            values.append(str(uniques[idx]))
+        labels.append(INTERSECTION_SEP.join(reversed(values)))
+    return codes, pd.Index(labels, dtype=object, name="group")
+
+
+def _dense(combined: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Renumber combined codes 0..K-1 in sorted order; returns (codes, distinct combined keys)."""
+    present, codes = np.unique(combined, return_inverse=True)
+    return codes.astype(np.int64), present
+
+
+def _as_frame(sensitive_features) -> pd.DataFrame:
+    if isinstance(sensitive_features, pd.DataFrame):
+        return sensitive_features.reset_index(drop=True)
+    if isinstance(sensitive_features, pd.Series):
+        return sensitive_features.reset_index(drop=True).to_frame()
+    if isinstance(sensitive_features, (list, tuple)) and sensitive_features and np.ndim(
+        sensitive_features[0]
+    ) == 1:
+        return pd.DataFrame({f"s{i}": np.asarray(c) for i, c in enumerate(sensitive_features)})
+    arr = np.asarray(sensitive_features)
+    if arr.ndim == 2:
+        return pd.DataFrame(arr)
+    return pd.DataFrame({"sensitive": arr})

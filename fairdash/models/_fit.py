@@ -1,0 +1,35 @@
+"""Fit a built-in model on a Dataset's training rows and score every row."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fairdash.exceptions import ModelError
+from fairdash.models._builtin import make_model, positive_scores
+
+
+def fit_builtin(dataset, name: str, *, random_state: int = 0):
+    """Fit built-in model ``name`` on the training split of ``dataset``.
+
+    Parameters
+    ----------
+    dataset : fairdash.data.Dataset
+    name : {"logreg", "hgb", "rf"}
+    random_state : int, default 0
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Fitted; treat it as read-only (it may be shared through a cache).
+    """
+    if not dataset.roles.features:
+        raise ModelError("Choose feature columns on the Data page to train a model.")
+    train = dataset.rows("train")
+    X = dataset.X[train]
+    model = make_model(name, X, random_state=random_state)
+    return model.fit(X, dataset.y[train])
+
+
+def score_dataset(model, dataset) -> np.ndarray:
+    """Positive-class scores of ``model`` for every row of ``dataset`` (all splits)."""
+    return positive_scores(model, dataset.X)

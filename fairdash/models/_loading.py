@@ -1,0 +1,191 @@
+"""Safe model files: load only skops files made of trusted types, never pickle."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import PurePath
+
+import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+from fairdash.exceptions import ModelError, UnsafeModelError
+
+__all__ = ["EXTRA_TRUSTED_TYPES", "PICKLE_SUFFIXES", "load_model_bytes", "save_model_bytes"]
+
+PICKLE_SUFFIXES: frozenset[str] = frozenset({".pkl", ".pickle", ".joblib", ".sav"})
+"""File name suffixes of pickle-based formats, refused whatever the content."""
+
+# The only type trusted beyond skops' defaults. skops 0.16 leaves numpy dtypes untrusted as an
+# open TODO, not a known risk, yet every fitted SimpleImputer stores one, so without it nearly
+# every real pipeline (the built-in ones included) would be refused. A dtype holds no code: skops
+# rebuilds it from an empty .npy array read with allow_pickle=False. _check_dtype_nodes makes sure
+# the name is trusted only in that loader.
+EXTRA_TRUSTED_TYPES: tuple[str, ...] = ("numpy.dtype",)
+
+# Trusted by name but unsafe by content (skops refuses them by default for this reason).
+_TREE_TYPES = frozenset({
+    "sklearn.tree._tree.Tree",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+})
+
+_TREE_REFUSAL = ("Tree-based models (decision trees, random forests, gradient boosting) cannot be "
+                 "loaded safely from a file: scikit-learn follows the node indices stored in "
+                 "their trees without checking them, so a crafted file could crash the app or "
+                 "read memory when the model predicts. To audit such a model, add its scores "
+                 "to the data as a column and use predictions-only mode, or train a built-in "
+                 "model here.")
+
+_RESAVE = ("Re-save the model with skops where it was trained: "
+           "import skops.io; skops.io.dump(model, \"model.skops\"), then upload model.skops.")
+
+_PICKLE_REFUSAL = ("Loading a pickle or joblib file runs arbitrary code stored in the file, so "
+                   "FairDash only loads models saved with skops, which can be checked before "
+                   "anything in them is run. " + _RESAVE)
+
+
+def _looks_like_pickle(data: bytes, filename: str) -> bool:
+    # Every suffix counts, so "model.pkl.gz" or "model.joblib.xz" are caught too.
+    suffixes = {s.lower() for s in PurePath(filename).suffixes}
+    # Pickle protocols 2 and later start with the PROTO opcode 0x80; older protocols do not
+    # start with "PK" either, so they are refused below as "not a skops file".
+    return bool(suffixes & PICKLE_SUFFIXES) or data[:1] == b"\x80"
+
+
+def _check_dtype_nodes(data: bytes, filename: str) -> None:
+    """Refuse a file that names ``numpy.dtype`` anywhere but in skops' own dtype loader."""
+    # skops trusts by type name whatever loader a node asks for; a generic object loader
+    # rebuilding numpy.dtype from arbitrary state is not what EXTRA_TRUSTED_TYPES vouches for.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if (node.get("__module__"), node.get("__class__")) == ("numpy", "dtype") \
+                    and node.get("__loader__") != "DTypeNode":
+                raise UnsafeModelError(f"The model file '{filename}' rebuilds numpy.dtype in an "
+                                       "unexpected way, so it was refused.")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def load_model_bytes(data: bytes, filename: str):
+    """Load a fitted classifier from the bytes of an uploaded skops file.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    filename : str
+        The file's name, used to recognise pickle files and in messages.
+
+    Returns
+    -------
+    object
+        The fitted estimator; it has ``predict_proba`` or ``decision_function``.
+
+    Raises
+    ------
+    UnsafeModelError
+        If the file is a pickle/joblib file (by name or content), or a skops file that contains
+        types skops does not trust by default. Neither is ever deserialised.
+    ModelError
+        If the file is empty, is not a skops file, fails to load, or does not hold a fitted
+        classifier.
+
+    Notes
+    -----
+    Only the types that ``skops.io`` trusts by default (scikit-learn estimators, numpy and scipy
+    objects, Python built-ins) plus :data:`EXTRA_TRUSTED_TYPES` (``numpy.dtype``, which every
+    fitted ``SimpleImputer`` holds) are accepted: the file is audited with
+    :func:`skops.io.get_untrusted_types`, and :func:`skops.io.loads` is given exactly that list,
+    so skops re-audits the file and refuses anything else before it builds an object. Nothing
+    here calls :mod:`pickle`.
+
+    Tree-based models (``DecisionTree*``, ``RandomForest*``, ``GradientBoosting*``,
+    ``HistGradientBoosting*``) are refused: skops 0.16 does not trust their tree storage by
+    default because a crafted file can make scikit-learn read out of bounds when predicting.
+    """
+    data = bytes(data)
+    if _looks_like_pickle(data, filename):
+        raise UnsafeModelError(f"The file '{filename}' is a pickle/joblib file and was not "
+                               f"loaded. {_PICKLE_REFUSAL}")
+    if not data:
+        raise ModelError(f"The file '{filename}' is empty.")
+    if not data.startswith(b"PK"):
+        raise ModelError(f"The file '{filename}' is not a skops file (a skops file is a zip "
+                         f"archive, and this one is not). {_RESAVE}")
+
+    try:
+        untrusted = sio.get_untrusted_types(data=data)
+    except Exception as exc:
+        # A zip without skops' schema.json, a damaged archive or an unknown skops protocol.
+        raise ModelError(f"The file '{filename}' is not a skops file that FairDash can read "
+                         f"({type(exc).__name__}: {exc}). {_RESAVE}") from exc
+    untrusted = [t for t in untrusted if t not in EXTRA_TRUSTED_TYPES]
+    if untrusted:
+        trees = _TREE_TYPES.intersection(untrusted)
+        why = _TREE_REFUSAL if trees else (
+            "Loading them could run code from the file, so it was refused. FairDash loads "
+            "models built only from scikit-learn, numpy and scipy objects (for example a "
+            "Pipeline of scikit-learn transformers and a linear classifier); replace custom "
+            "functions or classes with scikit-learn ones and save it again.")
+        raise UnsafeModelError(f"The model file '{filename}' contains types that FairDash does "
+                               f"not trust: {', '.join(untrusted)}. {why}")
+    _check_dtype_nodes(data, filename)
+
+    try:
+        # skops' default-trusted types plus EXTRA_TRUSTED_TYPES only; skops audits the file
+        # again against exactly this list before it builds anything.
+        model = sio.loads(data, trusted=list(EXTRA_TRUSTED_TYPES))
+    except UntrustedTypesFoundException as exc:
+        raise UnsafeModelError(f"The model file '{filename}' contains types that are not "
+                               f"trusted ({exc}), so it was refused.") from exc
+    except Exception as exc:
+        raise ModelError(f"The model file '{filename}' could not be loaded "
+                         f"({type(exc).__name__}: {exc}).") from exc
+
+    kind = type(model).__name__
+    if not (hasattr(model, "predict_proba") or hasattr(model, "decision_function")):
+        raise ModelError(f"The file '{filename}' holds a {kind}, which is not a classifier: it "
+                         "has neither predict_proba nor decision_function.")
+    try:
+        check_is_fitted(model)
+    except NotFittedError:
+        raise ModelError(f"The {kind} in '{filename}' has not been fitted; fit it before saving "
+                         "it.") from None
+    except TypeError:
+        # Not a scikit-learn estimator at all; positive_scores will report what it lacks.
+        pass
+    return model
+
+
+def save_model_bytes(model) -> bytes:
+    """The skops bytes of ``model``, for a user to download and load again later.
+
+    Parameters
+    ----------
+    model : estimator
+        Usually a fitted built-in pipeline from :func:`~fairdash.models.make_model`.
+
+    Returns
+    -------
+    bytes
+        A deflate-compressed skops file (``skops.io.load`` and :func:`load_model_bytes` read it).
+
+    Raises
+    ------
+    ModelError
+        If skops cannot serialise the object.
+    """
+    try:
+        # Compressed: forests and boosted trees shrink several-fold, and downloads go over HTTP.
+        return sio.dumps(model, compression=zipfile.ZIP_DEFLATED)
+    except Exception as exc:
+        raise ModelError(f"The {type(model).__name__} could not be saved with skops "
+                         f"({type(exc).__name__}: {exc}).") from exc

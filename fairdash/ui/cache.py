@@ -1,0 +1,219 @@
+"""Every Streamlit cache of FairDash, each bounded, keyed on hashable configuration.
+
+Large objects (frames, datasets, models) are passed as ``_underscore`` arguments that
+Streamlit does not hash; the key is the content fingerprint next to them. A fingerprint is a
+hash of the data itself, so a cached entry is only reachable by a session holding the same
+bytes. Cached models and frames are shared: treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import streamlit as st
+
+from fairdash import data as fd_data
+from fairdash import metrics as fd_metrics
+from fairdash import models as fd_models
+from fairdash.exceptions import ModelError
+from fairdash.ui import state
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def sample_frame(name: str):
+    """A bundled sample as a DataFrame and its fingerprint (read-only, shared)."""
+    frame = fd_data.load_sample(name)
+    return frame, fd_data.table_fingerprint(frame)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _column_summary(table_hash: str, target, _frame):
+    return fd_data.column_summary(_frame, target)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _dataset(table_hash: str, roles, rescale: bool, _frame):
+    return fd_data.build_dataset(_frame, roles, rescale_scores=rescale, table_hash=table_hash)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _builtin_model(dataset_key: str, name: str, _dataset):
+    return fd_models.fit_builtin(_dataset, name)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _scores(dataset_key: str, model_key: str, _dataset, _model):
+    return fd_models.score_dataset(_model, _dataset)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _score_index(dataset_key: str, model_key: str, split: str, _y, _scores, _codes, n: int):
+    index = fd_metrics.ScoreIndex(_y, _scores, _codes, n)
+    return index, index.auc()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _audit(dataset_key, model_key, split, threshold, method, reference, min_group_size,
+           _index, _auc, _labels):
+    return fd_metrics.audit_counts(
+        _index.counts_at(threshold), _labels, auc=_auc, threshold=threshold, method=method,
+        reference=reference, min_group_size=min_group_size)
+
+
+def active_table():
+    """The active table and its fingerprint, from a sample or this session's upload."""
+    src = state.source()
+    if src.kind == "sample":
+        return sample_frame(src.name)
+    frame, table_hash = state.upload_frame()
+    return frame, table_hash
+
+
+def column_summary():
+    """Column summary of the active table (cached by content)."""
+    frame, table_hash = active_table()
+    roles = state.roles()
+    return _column_summary(table_hash, roles.target if roles else None, frame)
+
+
+def active_dataset():
+    """The validated Dataset for the active table and roles (raises FairDashError)."""
+    frame, table_hash = active_table()
+    return _dataset(table_hash, state.roles(), state.rescale_scores(), frame)
+
+
+class Scored:
+    """Scores of the active model on the audited rows, with what the page needs to say.
+
+    Attributes
+    ----------
+    dataset : Dataset
+    model_key : str
+    split : str
+        ``"test"`` for models trained here, ``"all"`` for uploaded models and given scores.
+    mask : ndarray of bool
+        Audited rows.
+    scores : ndarray
+        Scores (or 0/1 decisions) of the audited rows.
+    decisions_only : bool
+        True when only 0/1 decisions exist (no threshold to move).
+    description : str
+    """
+
+    def __init__(self, dataset, model_key, split, mask, scores, decisions_only, description):
+        self.dataset, self.model_key, self.split = dataset, model_key, split
+        self.mask, self.scores = mask, scores
+        self.decisions_only, self.description = decisions_only, description
+
+    @property
+    def y(self):
+        return self.dataset.y[self.mask]
+
+    @property
+    def codes(self):
+        return self.dataset.group_codes[self.mask]
+
+    @property
+    def labels(self):
+        return self.dataset.group_labels
+
+    def index(self):
+        """Cached ScoreIndex and per-group AUC of these scores."""
+        return _score_index(self.dataset.fingerprint, self.model_key, self.split, self.y,
+                            self.scores, self.codes, len(self.labels))
+
+    def audit(self, threshold, method="between_groups", reference=None, min_group_size=30):
+        """Cached audit at ``threshold``."""
+        index, auc = self.index()
+        t = 0.5 if self.decisions_only else float(threshold)
+        return _audit(self.dataset.fingerprint, self.model_key, self.split, t, method,
+                      reference, min_group_size, index, None if self.decisions_only else auc,
+                      self.labels)
+
+
+def active_scores(progress=None) -> Scored:
+    """Score the active dataset with the active model, training it first when needed.
+
+    Parameters
+    ----------
+    progress : callable(str), optional
+        Told what is happening before slow steps (the page shows it in ``st.status``).
+    """
+    ds = active_dataset()
+    choice = state.model()
+    n_train = int(ds.rows("train").sum())
+    if choice.kind == "scores":
+        if ds.scores is None:
+            raise ModelError("Choose a score or prediction column on the Data page first.")
+        mask = np.ones(len(ds.y), dtype=bool)
+        what = "decisions" if ds.scores_are_decisions else "scores"
+        return Scored(ds, f"scores:{choice.name}", "all", mask, ds.scores,
+                      ds.scores_are_decisions,
+                      f"Given {what} from column '{choice.name}', audited on all "
+                      f"{len(ds.y):,} rows.")
+    if choice.kind == "upload":
+        model, key = state.upload_model(), f"upload:{choice.key}"
+        where, mask = "all", np.ones(len(ds.y), dtype=bool)
+        desc = f"Uploaded model '{choice.name}', audited on all {len(ds.y):,} rows."
+    else:
+        key = f"builtin:{choice.name}"
+        if progress:
+            progress(f"Training {fd_models.BUILTIN_MODELS[choice.name]} on {n_train:,} rows ...")
+        model = _builtin_model(ds.fingerprint, choice.name, ds)
+        where, mask = "test", ds.rows("test")
+        desc = (f"{fd_models.BUILTIN_MODELS[choice.name]} trained on the train split "
+                f"({n_train:,} rows), audited on the held-out test split ({int(mask.sum()):,} rows).")
+    scores = _scores(ds.fingerprint, key, ds, model)[mask]
+    return Scored(ds, key, where, mask, scores, False, desc)
+
+
+def model_file_key(data: bytes) -> str:
+    """Short content hash of uploaded model bytes."""
+    return hashlib.sha1(data).hexdigest()[:16]
+
+
+def clear_all() -> None:
+    """Clear every cache (used by tests between runs)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def validate(frame, table_hash: str, roles, rescale: bool):
+    """Build (and cache) the Dataset for proposed roles; raises FairDashError if they do not fit."""
+    return _dataset(table_hash, roles, rescale, frame)
+
+
+def load_uploaded_model(data: bytes, filename: str):
+    """Load an uploaded skops model for this session only (never cached across sessions).
+
+    Returns
+    -------
+    (estimator, key) where ``key`` is a content hash of the file.
+    """
+    return fd_models.load_model_bytes(data, filename), model_file_key(data)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _model_bytes(dataset_key: str, model_key: str, _model) -> bytes:
+    return fd_models.save_model_bytes(_model)
+
+
+def builtin_model_bytes(scored: Scored) -> bytes | None:
+    """skops bytes of the active built-in model, for download; None for other model kinds."""
+    choice = state.model()
+    if choice.kind != "builtin":
+        return None
+    model = _builtin_model(scored.dataset.fingerprint, choice.name, scored.dataset)
+    return _model_bytes(scored.dataset.fingerprint, scored.model_key, model)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _histograms(dataset_key, model_key, split, _scores, _codes, _labels):
+    return fd_metrics.score_histograms(_scores, _codes, _labels)
+
+
+def histograms(scored: Scored):
+    """Per-group score histograms of the audited rows (cached)."""
+    return _histograms(scored.dataset.fingerprint, scored.model_key, scored.split, scored.scores,
+                       scored.codes, scored.labels)

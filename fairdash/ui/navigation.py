@@ -1,0 +1,22 @@
+"""The page list: read by app.py and by the smoke tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: (script relative to the project root, title, icon, default page?)
+PAGES = (
+    ("pages/data.py", "Data", ":material/table_view:", False),
+    ("pages/model.py", "Model", ":material/model_training:", False),
+    ("pages/audit.py", "Audit", ":material/balance:", True),
+)
+
+
+def pages() -> list:
+    """``st.Page`` objects in menu order; the Audit page opens first."""
+    return [st.Page(str(ROOT / path), title=title, icon=icon, default=default)
+            for path, title, icon, default in PAGES]

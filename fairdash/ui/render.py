@@ -1,0 +1,141 @@
+"""Outputs shared by pages: guards, tables, the sidebar badge, error display."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from fairdash import models as fd_models
+from fairdash.data import SAMPLES
+from fairdash.exceptions import FairDashError
+from fairdash.metrics import RATE_LABELS, explain_gap
+from fairdash.ui import cache, state
+
+DATA_PAGE = "pages/data.py"
+MODEL_PAGE = "pages/model.py"
+
+
+def stop_with(message: str, page: str, label: str) -> None:
+    """Show ``message`` as an error with a link to ``page`` and stop the script."""
+    st.error(message)
+    st.page_link(page, label=label, icon=":material/arrow_forward:")
+    st.stop()
+
+
+def guard_dataset():
+    """The active Dataset, or an error with a link to the Data page and a stop."""
+    try:
+        return cache.active_dataset()
+    except FairDashError as exc:
+        stop_with(str(exc), DATA_PAGE, "Fix the column roles on the Data page")
+
+
+def guard_scores():
+    """Scores of the active model (training shows progress), or an error and a stop."""
+    guard_dataset()
+    try:
+        with st.status("Preparing the model ...", expanded=False) as status:
+            scored = cache.active_scores(progress=lambda msg: status.update(label=msg))
+            status.update(label="Model ready", state="complete")
+        return scored
+    except FairDashError as exc:
+        stop_with(str(exc), MODEL_PAGE, "Choose another model on the Model page")
+
+
+def positive_meaning() -> str:
+    """What a positive prediction means, in words, for sentences."""
+    src, roles = state.source(), state.roles()
+    if src.kind == "sample" and roles.target == SAMPLES[src.name].target:
+        return SAMPLES[src.name].positive_meaning
+    return f"{roles.target} = {roles.positive_label}"
+
+
+def sidebar_badge() -> None:
+    """Active data and model in the sidebar, on every page."""
+    src, roles, choice = state.source(), state.roles(), state.model()
+    name = SAMPLES[src.name].title if src.kind == "sample" else src.name
+    with st.sidebar:
+        st.caption("Active data")
+        st.markdown(f"**{name}**")
+        if roles:
+            st.markdown(f"Target `{roles.target}` = `{roles.positive_label}`  \n"
+                        f"Groups: {', '.join(f'`{c}`' for c in roles.sensitive)}")
+        st.caption("Active model")
+        if choice is None:
+            st.markdown("none yet")
+        elif choice.kind == "builtin":
+            st.markdown(f"**{fd_models.BUILTIN_MODELS[choice.name]}** (trained here)")
+        elif choice.kind == "upload":
+            st.markdown(f"**Uploaded:** {choice.name}")
+        else:
+            st.markdown(f"**Given predictions:** `{choice.name}`")
+
+
+def gap_table(result) -> None:
+    """Every gap with its interval, p-value and a plain sentence."""
+    meaning = positive_meaning()
+    rows = []
+    for name, row in result.gaps.iterrows():
+        rows.append({"criterion": row["label"], "fairlearn name": name,
+                     "value": row["value"], "95 % CI low": row["ci_low"],
+                     "95 % CI high": row["ci_high"], "p-value": row["p_value"],
+                     "what it means here": explain_gap(name, result, meaning)})
+    st.dataframe(rows, hide_index=True, width="stretch", row_height=70,
+                 column_config={
+                     "value": st.column_config.NumberColumn(format="%.3f"),
+                     "95 % CI low": st.column_config.NumberColumn(format="%.3f"),
+                     "95 % CI high": st.column_config.NumberColumn(format="%.3f"),
+                     "p-value": st.column_config.NumberColumn(format="%.3f"),
+                     "what it means here": st.column_config.TextColumn(width="large")})
+
+
+def group_table(result) -> None:
+    """Per-group table: n first, then every rate (as %) with its interval."""
+    table = result.groups.copy()
+    pct = [c for c in table.columns if c.split("_low")[0].split("_high")[0] in RATE_LABELS
+           or c == "auc"]
+    table[pct] = table[pct] * 100
+    config = {c: st.column_config.NumberColumn(format="%.1f") for c in pct}
+    st.dataframe(table, width="stretch", column_config=config)
+
+
+def gap_explanations() -> None:
+    """The formulas, in words, behind the gap table."""
+    with st.expander("How the gaps are computed"):
+        st.markdown(
+            "- **Difference** = highest group rate minus lowest (fairlearn's `between_groups`); "
+            "**ratio** = lowest / highest.\n"
+            "- **Demographic parity** compares selection rates; **equal opportunity** compares "
+            "true positive rates; **equalized odds** takes the worse of the true and false "
+            "positive rate gaps (or their mean); **predictive parity** compares precision.\n"
+            "- **Intervals**: 1,000 bootstrap resamples of each group's confusion counts. "
+            "**p-value**: share of 1,000 data sets with group labels shuffled (within the true "
+            "label for error-rate criteria) whose gap is at least as large.\n"
+            "- A rate with a zero denominator (say, a group with no positives) is *undefined* "
+            "and left out, not counted as 0. Groups under the minimum size are shown but left "
+            "out of every gap.")
+
+
+def overview_columns() -> dict:
+    """Column formats of the Data page's group overview."""
+    pct = {c: st.column_config.NumberColumn(c.replace("_", " "), format="percent")
+           for c in ("share", "base_rate", "base_rate_low", "base_rate_high")}
+    return {"n": st.column_config.NumberColumn("rows", format="localized"), **pct}
+
+
+def model_download(scored) -> None:
+    """Offer the trained built-in model as a skops file."""
+    data = cache.builtin_model_bytes(scored)
+    if data is not None:
+        st.download_button("Download this model (.skops)", data, file_name="fairdash-model.skops",
+                           mime="application/octet-stream", key="dl_model")
+
+
+def audit_downloads(result) -> None:
+    """The audit as JSON (same shape as the CLI) and the per-group table as CSV."""
+    import json
+
+    c1, c2 = st.columns(2)
+    c1.download_button("Download audit (JSON)", json.dumps(result.to_dict(), indent=2),
+                       file_name="fairdash-audit.json", mime="application/json", key="dl_json")
+    c2.download_button("Download per-group table (CSV)", result.groups.to_csv(),
+                       file_name="fairdash-groups.csv", mime="text/csv", key="dl_csv")

@@ -1,0 +1,160 @@
+"""Inputs shared by pages. Widget keys carry the table fingerprint where a new table must
+reset them, so stale choices from another table never linger."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from fairdash import data as fd_data
+from fairdash import models as fd_models
+from fairdash.data import ColumnRoles
+from fairdash.exceptions import FairDashError
+from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, RATE_LABELS
+from fairdash.ui import state
+
+SOURCES = ("Bundled sample", "Upload a file", "Synthetic data")
+METHOD_LABELS = {"between_groups": "Between groups (max − min)",
+                 "to_overall": "Against all rows",
+                 "vs_reference": "Against a reference group (signed)"}
+AUDIT_RATES = ("selection_rate", "tpr", "fpr", "fnr", "ppv", "accuracy", "base_rate")
+
+
+def source_picker() -> tuple | None:
+    """Choose a sample, upload a file, or generate synthetic data.
+
+    Returns
+    -------
+    (DataSource, ColumnRoles, upload or None) when the user picked new data, else None.
+    """
+    current = state.source()
+    kinds = {"sample": 0, "upload": 1, "synthetic": 2}
+    kind = st.radio("Data source", SOURCES, index=kinds[current.kind], horizontal=True,
+                    key="w_source_kind")
+    if kind == SOURCES[0]:
+        names = list(fd_data.SAMPLES)
+        pick = st.selectbox("Sample", names, format_func=lambda n: fd_data.SAMPLES[n].title,
+                            index=names.index(current.name) if current.kind == "sample" else 0,
+                            key="w_sample")
+        st.caption(fd_data.SAMPLES[pick].note)
+        if current != state.DataSource("sample", pick):
+            return state.DataSource("sample", pick), fd_data.sample_roles(pick), None
+        return None
+    if kind == SOURCES[1]:
+        mb = fd_data.DEFAULT_MAX_UPLOAD_BYTES // 2**20
+        file = st.file_uploader(f"CSV (any delimiter, UTF-8 or Latin-1, may be gzipped) or "
+                                f"Parquet, up to {mb} MB", type=["csv", "gz", "parquet", "txt",
+                                                                 "tsv"], key="w_upload")
+        if file is None or current == state.DataSource("upload", file.name):
+            return None
+        try:
+            frame = fd_data.read_table(file.getvalue(), file.name)
+            roles = fd_data.suggest_roles(frame)
+        except FairDashError as exc:
+            st.error(str(exc))
+            return None
+        return (state.DataSource("upload", file.name), roles,
+                (frame, fd_data.table_fingerprint(frame)))
+    return _synthetic_picker()
+
+
+def _synthetic_picker():
+    cols = st.columns(5)
+    n = cols[0].number_input("Rows", 200, 2_000_000, 20_000, step=1000, key="w_syn_n")
+    share = cols[1].slider("Minority share", 0.05, 0.5, 0.3, key="w_syn_share")
+    gap = cols[2].slider("Base-rate gap", 0.0, 0.4, 0.2, key="w_syn_gap")
+    bias = cols[3].slider("Label bias", 0.0, 0.8, 0.0, key="w_syn_bias",
+                          help="Share of the minority's true positives recorded as negative.")
+    proxy = cols[4].slider("Proxy strength", 0.0, 1.0, 0.5, key="w_syn_proxy",
+                           help="Correlation between the feature 'proxy' and the group.")
+    if not st.button("Generate", key="w_syn_go"):
+        return None
+    frame = fd_data.make_synthetic(int(n), minority_share=share, base_rate_gap=gap,
+                                   label_bias=bias, proxy_strength=proxy)
+    name = f"Synthetic ({int(n):,} rows, gap {gap}, label bias {bias}, proxy {proxy})"
+    roles = ColumnRoles("label", "1", ("group",), ("x1", "x2", "proxy", "region"))
+    return state.DataSource("synthetic", name), roles, (frame, fd_data.table_fingerprint(frame))
+
+
+def roles_picker(frame, table_hash: str, current: ColumnRoles, flags: dict) -> tuple | None:
+    """Target, positive label, sensitive columns, features and an optional score column.
+
+    Returns
+    -------
+    (ColumnRoles, rescale) when the user presses "Apply", else None.
+    """
+    cols = [str(c) for c in frame.columns]
+    key = table_hash
+    left, right = st.columns(2)
+    target = left.selectbox("Target (the outcome)", cols, index=cols.index(current.target)
+                            if current.target in cols else 0, key=f"w_target_{key}")
+    values = sorted(map(str, frame[target].dropna().unique()))[:50]
+    default_pos = current.positive_label if current.positive_label in values and \
+        target == current.target else fd_data.default_positive_label(frame[target])
+    positive = left.selectbox("Positive label (the outcome predicted as 1)", values or [""],
+                              index=values.index(default_pos) if default_pos in values else 0,
+                              key=f"w_positive_{key}_{target}")
+    others = [c for c in cols if c != target]
+    sensitive = right.multiselect(
+        "Sensitive column(s); several form intersectional groups", others,
+        default=[c for c in current.sensitive if c in others], key=f"w_sensitive_{key}")
+    score_opts = ["(none: train or upload a model)"] + [
+        c for c in others if frame[c].dtype.kind in "biuf"]
+    score = right.selectbox("Score or prediction column (optional)", score_opts,
+                            index=score_opts.index(current.score_column)
+                            if current.score_column in score_opts else 0, key=f"w_score_{key}")
+    rescale = right.checkbox("Rescale scores outside [0, 1] to [0, 1] (min-max)",
+                             value=state.rescale_scores(), key=f"w_rescale_{key}")
+    feature_opts = [c for c in others if c not in sensitive or c in current.features]
+    default_features = [c for c in current.features if c in feature_opts]
+    features = st.multiselect(
+        "Feature columns the model may use", [c for c in others],
+        default=default_features, key=f"w_features_{key}",
+        help="Flagged columns are left out by default: " +
+             "; ".join(f"{c}: {why}" for c, why in flags.items()) if flags else None)
+    if not st.button("Apply roles", type="primary", key=f"w_apply_{key}"):
+        return None
+    score_col = None if score == score_opts[0] else score
+    features = tuple(c for c in features if c != score_col)
+    return ColumnRoles(target, positive, tuple(sensitive), features, score_col), rescale
+
+
+def model_picker(score_column: str | None) -> str:
+    """How to get predictions: a built-in model, an uploaded model, or a given column."""
+    choice = state.model()
+    options = ["Train a built-in model", "Upload a model (skops file)",
+               "Predictions only (a score or decision column)"]
+    index = {"builtin": 0, "upload": 1, "scores": 2}[choice.kind] if choice else 0
+    return st.radio("Where predictions come from", options, index=index, key="w_model_kind")
+
+
+def builtin_picker() -> str:
+    """Choose a built-in model name."""
+    choice = state.model()
+    names = list(fd_models.BUILTIN_MODELS)
+    current = choice.name if choice and choice.kind == "builtin" else names[0]
+    return st.selectbox("Model", names, index=names.index(current),
+                        format_func=fd_models.BUILTIN_MODELS.get, key="w_builtin")
+
+
+def threshold_slider() -> float:
+    """The decision threshold: a row is predicted positive when its score is at least this."""
+    value = st.slider("Decision threshold (predict positive when score ≥ threshold)", 0.0, 1.0,
+                      state.threshold(), step=0.01, key="w_threshold")
+    state.set_threshold(value)
+    return value
+
+
+def audit_controls(labels) -> dict:
+    """Metric to plot, aggregation method, reference group and minimum group size."""
+    c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
+    rate = c1.selectbox("Rate shown per group", AUDIT_RATES, format_func=RATE_LABELS.get,
+                        key="w_rate")
+    method = c2.selectbox("Gaps measured", list(METHOD_LABELS), format_func=METHOD_LABELS.get,
+                          key="w_method")
+    reference = None
+    if method == "vs_reference":
+        reference = c3.selectbox("Reference group", [str(g) for g in labels], key="w_reference")
+    min_size = c4.number_input("Minimum group size", 1, 10_000, DEFAULT_MIN_GROUP_SIZE,
+                               key="w_min_size",
+                               help="Smaller groups are shown but left out of the gaps.")
+    return {"rate": rate, "method": method, "reference": reference, "min_group_size": min_size}

@@ -1,0 +1,32 @@
+"""AppTest fixtures: a fresh app per test, caches cleared afterwards."""
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def app():
+    """An AppTest of app.py, not yet run; caches are cleared when the test ends."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    yield at
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _gap_value(at, name: str) -> float:
+    for df in at.dataframe:
+        frame = df.value
+        if "fairlearn name" in frame.columns:
+            return float(frame.set_index("fairlearn name").loc[name, "value"])
+    raise AssertionError("no gap table on the page")
+
+
+@pytest.fixture
+def gap_value():
+    """``gap_value(at, name)``: the value the audit page's gap table shows for ``name``."""
+    return _gap_value
