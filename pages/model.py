@@ -35,5 +35,6 @@ else:
 
 scored = render.guard_scores()
 st.success(scored.description)
+render.model_summary(scored)
 render.model_download(scored)
 st.page_link("pages/audit.py", label="Next: audit the model", icon=":material/arrow_forward:")

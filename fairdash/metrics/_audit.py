@@ -62,7 +62,7 @@ class AuditResult:
         """JSON-safe dict: ``groups`` (records with n and every rate with its interval) and
         ``gaps`` (``{name: {"value", "ci_low", "ci_high", "p_value"}}``); NaN becomes None."""
         groups = [{"group": str(g), **{k: _clean(v) for k, v in row.items()}}
-                  for g, row in self.groups.iterrows()]
+                  for g, row in zip(self.groups.index, self.groups.to_dict("records"))]
         gaps = {name: {k: _clean(row[k]) for k in ("value", "ci_low", "ci_high", "p_value")}
                 for name, row in self.gaps.iterrows()}
         return {"threshold": _clean(self.threshold), "method": self.method,
@@ -117,6 +117,8 @@ def audit_counts(counts: np.ndarray, labels, *, row_counts=None, auc=None, thres
     table["positives"] = counts[:, 2:].sum(1)
     table["negatives"] = counts[:, :2].sum(1)
     table["predicted_positives"] = counts[:, [1, 3]].sum(1)
+    if np.allclose(counts, np.rint(counts)):  # unweighted: counts are whole numbers
+        table = table.astype(np.int64)
     overall = {}
     total = counts.sum(0)
     for name in RATE_DEFINITIONS:
@@ -214,7 +216,7 @@ def _warnings(table, counts, excluded, min_group_size):
 def _clean(v):
     if isinstance(v, (np.bool_, bool)):
         return bool(v)
-    if isinstance(v, (np.integer,)):
+    if isinstance(v, (int, np.integer)):
         return int(v)
     if v is None:
         return None

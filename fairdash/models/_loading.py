@@ -25,8 +25,10 @@ PICKLE_SUFFIXES: frozenset[str] = frozenset({".pkl", ".pickle", ".joblib", ".sav
 # rebuilds it from an empty .npy array read with allow_pickle=False. _check_dtype_nodes makes sure
 # the name is trusted only in that loader.
 EXTRA_TRUSTED_TYPES: tuple[str, ...] = ("numpy.dtype",)
+"""Types trusted when loading in addition to skops' defaults."""
 
-# Trusted by name but unsafe by content (skops refuses them by default for this reason).
+# skops leaves these untrusted on purpose (their content cannot be checked), not for running
+# code, so the refusal explains the real risk and what to do instead.
 _TREE_TYPES = frozenset({
     "sklearn.tree._tree.Tree",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
@@ -93,7 +95,7 @@ def load_model_bytes(data: bytes, filename: str):
     ------
     UnsafeModelError
         If the file is a pickle/joblib file (by name or content), or a skops file that contains
-        types skops does not trust by default. Neither is ever deserialised.
+        types outside the trusted list (see Notes). Neither is ever deserialised.
     ModelError
         If the file is empty, is not a skops file, fails to load, or does not hold a fitted
         classifier.
@@ -182,6 +184,13 @@ def save_model_bytes(model) -> bytes:
     ------
     ModelError
         If skops cannot serialise the object.
+
+    Notes
+    -----
+    Any scikit-learn model can be saved, but :func:`load_model_bytes` refuses tree-based ones
+    (the ``rf`` and ``hgb`` built-ins included), so only a ``logreg`` download can be uploaded
+    to FairDash again; the others load with ``skops.io.load(path, trusted=[...])`` by someone
+    who trusts the file.
     """
     try:
         # Compressed: forests and boosted trees shrink several-fold, and downloads go over HTTP.

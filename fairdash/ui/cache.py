@@ -53,6 +53,11 @@ def _score_index(dataset_key: str, model_key: str, split: str, _y, _scores, _cod
     return index, index.auc()
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _overall_auc(dataset_key: str, model_key: str, split: str, _y, _scores) -> float:
+    return float(fd_metrics.ScoreIndex(_y, _scores, np.zeros(len(_y), dtype=int), 1).auc()[0])
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def _audit(dataset_key, model_key, split, threshold, method, reference, min_group_size,
            _index, _auc, _labels):
@@ -122,6 +127,11 @@ class Scored:
         """Cached ScoreIndex and per-group AUC of these scores."""
         return _score_index(self.dataset.fingerprint, self.model_key, self.split, self.y,
                             self.scores, self.codes, len(self.labels))
+
+    def overall_auc(self) -> float:
+        """AUC on all audited rows, groups pooled (cached)."""
+        return _overall_auc(self.dataset.fingerprint, self.model_key, self.split, self.y,
+                            self.scores)
 
     def audit(self, threshold, method="between_groups", reference=None, min_group_size=30):
         """Cached audit at ``threshold``."""

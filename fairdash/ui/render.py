@@ -32,10 +32,11 @@ def guard_dataset():
 def guard_scores():
     """Scores of the active model (training shows progress), or an error and a stop."""
     guard_dataset()
+    slot = st.empty()  # the status box disappears once the model is ready
     try:
-        with st.status("Preparing the model ...", expanded=False) as status:
+        with slot.status("Preparing the model ...", expanded=False) as status:
             scored = cache.active_scores(progress=lambda msg: status.update(label=msg))
-            status.update(label="Model ready", state="complete")
+        slot.empty()
         return scored
     except FairDashError as exc:
         stop_with(str(exc), MODEL_PAGE, "Choose another model on the Model page")
@@ -70,22 +71,24 @@ def sidebar_badge() -> None:
             st.markdown(f"**Given predictions:** `{choice.name}`")
 
 
+#: Gaps explained in sentences under the table (the ratios and means repeat them).
+EXPLAINED_GAPS = ("demographic_parity_difference", "equal_opportunity_difference",
+                  "equalized_odds_difference", "predictive_parity_difference",
+                  "accuracy_score_difference")
+
+
 def gap_table(result) -> None:
-    """Every gap with its interval, p-value and a plain sentence."""
+    """Every gap with its interval and p-value, then plain sentences for the main ones."""
+    rows = [{"criterion": row["label"], "fairlearn name": name, "value": row["value"],
+             "95 % CI low": row["ci_low"], "95 % CI high": row["ci_high"],
+             "p-value": row["p_value"]} for name, row in result.gaps.iterrows()]
+    number = st.column_config.NumberColumn(format="%.3f")
+    st.dataframe(rows, hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4,
+                 column_config={c: number for c in ("value", "95 % CI low", "95 % CI high",
+                                                    "p-value")})
     meaning = positive_meaning()
-    rows = []
-    for name, row in result.gaps.iterrows():
-        rows.append({"criterion": row["label"], "fairlearn name": name,
-                     "value": row["value"], "95 % CI low": row["ci_low"],
-                     "95 % CI high": row["ci_high"], "p-value": row["p_value"],
-                     "what it means here": explain_gap(name, result, meaning)})
-    st.dataframe(rows, hide_index=True, width="stretch", row_height=70,
-                 column_config={
-                     "value": st.column_config.NumberColumn(format="%.3f"),
-                     "95 % CI low": st.column_config.NumberColumn(format="%.3f"),
-                     "95 % CI high": st.column_config.NumberColumn(format="%.3f"),
-                     "p-value": st.column_config.NumberColumn(format="%.3f"),
-                     "what it means here": st.column_config.TextColumn(width="large")})
+    st.markdown("\n".join(f"- **{result.gaps.loc[name, 'label']}**: "
+                           f"{explain_gap(name, result, meaning)}" for name in EXPLAINED_GAPS))
 
 
 def group_table(result) -> None:
@@ -109,7 +112,8 @@ def gap_explanations() -> None:
             "positive rate gaps (or their mean); **predictive parity** compares precision.\n"
             "- **Intervals**: 1,000 bootstrap resamples of each group's confusion counts. "
             "**p-value**: share of 1,000 data sets with group labels shuffled (within the true "
-            "label for error-rate criteria) whose gap is at least as large.\n"
+            "label for error-rate criteria) whose gap is at least as large. A max − min gap "
+            "cannot go below 0, so near 0 its interval leans upward: read the p-value there.\n"
             "- A rate with a zero denominator (say, a group with no positives) is *undefined* "
             "and left out, not counted as 0. Groups under the minimum size are shown but left "
             "out of every gap.")
@@ -120,6 +124,20 @@ def overview_columns() -> dict:
     pct = {c: st.column_config.NumberColumn(c.replace("_", " "), format="percent")
            for c in ("share", "base_rate", "base_rate_low", "base_rate_high")}
     return {"n": st.column_config.NumberColumn("rows", format="localized"), **pct}
+
+
+def model_summary(scored) -> None:
+    """Overall performance of the active model on the audited rows."""
+    result = scored.audit(0.5)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Audited rows", f"{len(scored.y):,}")
+    c2.metric("Accuracy at threshold 0.5", f"{result.overall['accuracy']:.1%}")
+    if not scored.decisions_only:
+        c3.metric("AUC (groups pooled)", f"{scored.overall_auc():.3f}",
+                  help="Probability that a random positive row scores above a random negative "
+                       "one; 0.5 is chance.")
+    c4.metric("Share predicted positive at 0.5", f"{result.overall['selection_rate']:.1%}",
+              help=f"True base rate: {result.overall['base_rate']:.1%}")
 
 
 def model_download(scored) -> None:

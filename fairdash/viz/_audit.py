@@ -24,7 +24,7 @@ def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
 
 
 def group_sizes_figure(groups: pd.DataFrame) -> go.Figure:
-    """Rows per group split into truly positive and negative, with n beside each bar.
+    """Rows per group split into truly positive and negative; n in each group's label.
 
     Parameters
     ----------
@@ -32,18 +32,21 @@ def group_sizes_figure(groups: pd.DataFrame) -> go.Figure:
         ``AuditResult.groups`` (needs ``n``, ``positives``, ``negatives``, ``small``).
     """
     labels = [str(g) for g in groups.index]
+    ticks = [f"{g}<br>n = {n:,}{' (small)' if s else ''}"
+             for g, n, s in zip(labels, groups["n"], groups["small"])]
     fig = go.Figure()
-    fig.add_bar(y=labels, x=groups["negatives"], name="truly negative", orientation="h",
-                marker_color="#88ccee")
-    fig.add_bar(y=labels, x=groups["positives"], name="truly positive", orientation="h",
-                marker_color="#cc6677",
-                text=[f"n = {n:,}{' (small)' if s else ''}" for n, s in
-                      zip(groups["n"], groups["small"])],
-                textposition="outside", cliponaxis=False)
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="Rows (people)")
+    fig.add_bar(y=ticks, x=groups["positives"], name="truly positive", orientation="h",
+                marker_color="#555555", hovertemplate="%{x:,} truly positive<extra></extra>")
+    fig.add_bar(y=ticks, x=groups["negatives"], name="truly negative", orientation="h",
+                marker_color="#cccccc", hovertemplate="%{x:,} truly negative<extra></extra>")
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.0, yanchor="bottom",
+                                                   x=0))
+    fig.update_xaxes(title="Rows (people)", tickformat=",")
     fig.update_yaxes(title=None, autorange="reversed")
-    return _layout(fig, "Group sizes", height=120 + 36 * len(labels))
+    fig = _layout(fig, "Group sizes in the audited rows", height=160 + 40 * len(labels))
+    fig.update_layout(legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0),
+                      margin=dict(t=80))
+    return fig
 
 
 def rate_bars_figure(groups: pd.DataFrame, rate: str, label: str,

@@ -5,7 +5,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from threadpoolctl import threadpool_limits
 from sklearn.base import clone
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -22,6 +24,17 @@ FEATURES = ["age", "workclass", "education", "education_num", "marital_status", 
             "native_country"]
 TARGET = "income_gt_50k"
 NAMES = list(BUILTIN_MODELS)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_openmp_thread():
+    """Run HistGradientBoosting single-threaded in these tests.
+
+    On a shared, busy CPU its OpenMP threads spin-wait for each other and a small fit takes
+    ten times longer; one thread learns the same model, so nothing tested changes.
+    """
+    with threadpool_limits(limits=1, user_api="openmp"):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +72,13 @@ def mixed_frame(n=400, seed=0):
         "nullable_int": pd.array(rng.choice([1, 2, None], size=n), dtype="Int64"),
     })
     return X, y
+
+
+def quick(model):
+    """Fewer boosting rounds: for tests about column handling, not about accuracy."""
+    if isinstance(model.named_steps["model"], HistGradientBoostingClassifier):
+        model.set_params(model__max_iter=20)
+    return model
 
 
 def test_builtin_models_names_and_labels():
@@ -117,7 +137,7 @@ def test_hgb_declares_exactly_the_categorical_columns(adult):
 @pytest.mark.parametrize("name", NAMES)
 def test_mixed_dtypes_with_missing_values(name):
     X, y = mixed_frame()
-    model = make_model(name, X, random_state=1).fit(X, y)
+    model = quick(make_model(name, X, random_state=1)).fit(X, y)
     cols = {n: list(c) for n, _, c in model.named_steps["prep"].transformers}
     assert set(cols["num"]) == {"num", "count", "nullable_int"}
     assert set(cols["cat"]) == {"text", "obj", "cat", "cat_num", "flag", "nullable_flag"}
@@ -129,7 +149,7 @@ def test_mixed_dtypes_with_missing_values(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_unseen_categories_and_all_missing_rows_score(name):
     X, y = mixed_frame()
-    model = make_model(name, X).fit(X, y)
+    model = quick(make_model(name, X)).fit(X, y)
     new = X.iloc[:3].copy()
     new["text"] = pd.Series(["never seen", None, "high"], dtype="str", index=new.index)
     new["obj"] = ["zzz", None, "a"]
@@ -147,7 +167,7 @@ def test_hgb_handles_a_column_with_more_than_255_categories():
     X = pd.DataFrame({"zip": pd.Series([f"z{c:03d}" for c in code], dtype="str"),
                       "noise": rng.normal(size=n)})
     assert X["zip"].nunique() > 255
-    model = make_model("hgb", X).fit(X, y)
+    model = quick(make_model("hgb", X)).fit(X, y)
     encoder = model.named_steps["prep"].named_transformers_["cat"]
     assert len(encoder.categories_[0]) > 255  # levels are kept, the rarest pooled in encoding
     assert model.named_steps["model"].is_categorical_.tolist() == [True, False]

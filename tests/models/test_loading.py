@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from threadpoolctl import threadpool_limits
 import skops.io as sio
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -32,6 +33,17 @@ def _double(X):
 
 class _HomeMadeClassifier(LogisticRegression):
     """A custom class: skops must not trust it."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_openmp_thread():
+    """Run HistGradientBoosting single-threaded in these tests.
+
+    On a shared, busy CPU its OpenMP threads spin-wait for each other and a small fit takes
+    ten times longer; one thread learns the same model, so nothing tested changes.
+    """
+    with threadpool_limits(limits=1, user_api="openmp"):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +98,10 @@ def test_bytearray_and_memoryview_are_accepted(small):
 ])
 def test_tree_models_save_but_are_refused_on_upload(name, tree_type, adult):
     X, y = adult
-    model = make_model(name, X.iloc[:1000]).fit(X.iloc[:1000], y[:1000])
+    model = make_model(name, X.iloc[:1000])
+    # A small model is enough to check the refusal.
+    model.set_params(**{"model__max_iter" if name == "hgb" else "model__n_estimators": 5})
+    model.fit(X.iloc[:1000], y[:1000])
     data = save_model_bytes(model)
     with pytest.raises(UnsafeModelError) as info:
         load_model_bytes(data, f"{name}.skops")

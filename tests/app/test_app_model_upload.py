@@ -1,0 +1,61 @@
+"""Model page: a real skops file loads and is audited; pickles are refused with a reason."""
+
+import pickle
+
+import pytest
+
+from fairdash.data import build_dataset, load_sample, sample_roles
+from fairdash.metrics import audit
+from fairdash.models import fit_builtin, save_model_bytes, score_dataset
+
+UPLOAD = "Upload a model (skops file)"
+
+
+@pytest.fixture(scope="module")
+def adult_model():
+    ds = build_dataset(load_sample("adult"), sample_roles("adult"))
+    return ds, fit_builtin(ds, "logreg", random_state=7)
+
+
+def test_uploaded_skops_model_is_audited_on_all_rows(app, gap_value, adult_model):
+    ds, model = adult_model
+    app.run()
+    app.switch_page("pages/model.py").run()
+    app.radio(key="w_model_kind").set_value(UPLOAD).run()
+    app.file_uploader(key="w_model_upload").set_value(
+        ("adult-logreg.skops", save_model_bytes(model), "application/octet-stream")).run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert "Uploaded model 'adult-logreg.skops'" in app.success[0].value
+    app.switch_page("pages/audit.py").run()
+    expected = audit(ds.y, y_score=score_dataset(model, ds), sensitive_features=ds.frame["sex"])
+    assert gap_value(app, "equalized_odds_difference") == pytest.approx(
+        expected.gaps.loc["equalized_odds_difference", "value"])
+
+
+def test_pickled_model_is_refused_and_the_app_keeps_working(app, gap_value, adult_model):
+    _, model = adult_model
+    app.run()
+    app.switch_page("pages/model.py").run()
+    app.radio(key="w_model_kind").set_value(UPLOAD).run()
+    app.file_uploader(key="w_model_upload").set_value(
+        ("model.pkl", pickle.dumps(model), "application/octet-stream")).run()
+    assert not app.exception
+    messages = " ".join(e.value for e in app.error)
+    assert "pickle" in messages.lower() and "skops" in messages
+    app.switch_page("pages/audit.py").run()  # still the built-in model
+    assert not app.error
+    assert gap_value(app, "demographic_parity_difference") > 0
+
+
+def test_model_expecting_other_columns_gets_a_clear_sentence(app, adult_model):
+    _, model = adult_model
+    app.run()
+    app.switch_page("pages/data.py").run()
+    app.selectbox(key="w_sample").select("german").run()
+    app.switch_page("pages/model.py").run()
+    app.radio(key="w_model_kind").set_value(UPLOAD).run()
+    app.file_uploader(key="w_model_upload").set_value(
+        ("adult.skops", save_model_bytes(model), "application/octet-stream")).run()
+    assert not app.exception
+    messages = " ".join(e.value for e in app.error)
+    assert "workclass" in messages or "expects columns" in messages, messages
