@@ -24,6 +24,9 @@ right.plotly_chart(viz.rate_bars_figure(result.groups, rate, RATE_LABELS[rate],
                                         result.overall[rate]), key="fig_rates")
 
 st.subheader("Gap summary")
+if result.excluded_groups:
+    st.caption(f"Gaps compare groups with at least {result.min_group_size} audited rows; left "
+               f"out: {', '.join(result.excluded_groups)}.")
 render.gap_table(result)
 render.gap_explanations()
 

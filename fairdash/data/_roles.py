@@ -50,7 +50,9 @@ def infer_task(values: pd.Series) -> str:
     if len(distinct) == 2:
         return "binary"
     if pd.api.types.is_numeric_dtype(values) and len(distinct) > 10:
-        return "continuous"
+        numbers = np.asarray(distinct, dtype=float)
+        if not (np.all(numbers == np.round(numbers)) and numbers.max() < 20):
+            return "continuous"
     return "multiclass"
 
 

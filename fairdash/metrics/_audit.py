@@ -111,6 +111,12 @@ def audit_counts(counts: np.ndarray, labels, *, row_counts=None, auc=None, thres
     include = rows >= min_group_size
     ref_code = _reference_code(labels, reference, method)
     rng = np.random.default_rng(random_state)
+    # Uncertainty on the row scale: a group keeps its weighted cell shares but counts as many
+    # trials as it has rows, so rescaling all weights (say, to sum 1) leaves intervals and
+    # p-values alone. Unweighted counts have scale 1 and are used as they are.
+    weighted_n = counts.sum(1)
+    scale = np.where(weighted_n > 0, rows / np.where(weighted_n > 0, weighted_n, 1.0), 1.0)
+    trials = counts * scale[:, None]
 
     table = pd.DataFrame(index=labels)
     table["n"] = rows.astype(np.int64)
@@ -123,7 +129,7 @@ def audit_counts(counts: np.ndarray, labels, *, row_counts=None, auc=None, thres
     total = counts.sum(0)
     for name in RATE_DEFINITIONS:
         num, den = rate_parts(counts, name)
-        low, high = wilson_interval(num, den, confidence)
+        low, high = wilson_interval(*rate_parts(trials, name), confidence)
         with np.errstate(invalid="ignore", divide="ignore"):
             table[name] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
         table[f"{name}_low"], table[f"{name}_high"] = low, high
@@ -134,7 +140,7 @@ def audit_counts(counts: np.ndarray, labels, *, row_counts=None, auc=None, thres
 
     rates = all_rates(counts)
     orates = {n: np.asarray(v) for n, v in overall.items()}
-    boot = bootstrap_counts(counts, n_resamples, rng)
+    boot = bootstrap_counts(trials, n_resamples, rng) / scale[:, None]
     brates, bover = all_rates(boot), all_rates(boot.sum(1))
     nulls = {}
     records = []
@@ -143,7 +149,7 @@ def audit_counts(counts: np.ndarray, labels, *, row_counts=None, auc=None, thres
         value = float(gap(spec, rates, orates, **kw))
         low, high = percentile_interval(gap(spec, brates, bover, **kw), confidence)
         if spec.null not in nulls:
-            perm = permute_counts(counts, n_resamples, rng, within_label=spec.null == "within_label")
+            perm = permute_counts(trials, n_resamples, rng, within_label=spec.null == "within_label")
             nulls[spec.null] = (all_rates(perm), all_rates(perm.sum(1)))
         prates, pover = nulls[spec.null]
         records.append({"metric": name, "value": value, "ci_low": float(low),

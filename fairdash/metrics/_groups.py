@@ -70,7 +70,7 @@ def _as_frame(sensitive_features) -> pd.DataFrame:
         sensitive_features[0]
     ) == 1:
         return pd.DataFrame({f"s{i}": np.asarray(c) for i, c in enumerate(sensitive_features)})
-    arr = np.asarray(sensitive_features)
-    if arr.ndim == 2:
-        return pd.DataFrame(arr)
-    return pd.DataFrame({"sensitive": arr})
+    if np.ndim(sensitive_features) == 2:
+        return pd.DataFrame(np.asarray(sensitive_features, dtype=object))
+    # a Series keeps None/NaN missing (np.asarray would turn NaN into the string "nan")
+    return pd.DataFrame({"sensitive": pd.Series(list(sensitive_features), dtype=object)})

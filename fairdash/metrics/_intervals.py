@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
-from scipy.stats import norm
 
 
 def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -27,15 +28,16 @@ def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[np.nda
     """
     k = np.asarray(successes, dtype=np.float64)
     m = np.asarray(trials, dtype=np.float64)
-    z = norm.ppf(0.5 + confidence / 2)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = k / m
         denom = 1 + z**2 / m
         centre = (p + z**2 / (2 * m)) / denom
         half = z * np.sqrt(p * (1 - p) / m + z**2 / (4 * m**2)) / denom
     ok = m > 0
-    low = np.where(ok, np.clip(centre - half, 0.0, 1.0), np.nan)
-    high = np.where(ok, np.clip(centre + half, 0.0, 1.0), np.nan)
+    # at 0/m and m/m the bound is exactly 0 or 1; floating point leaves ~1e-17 otherwise
+    low = np.where(ok, np.where(k <= 0, 0.0, np.clip(centre - half, 0.0, 1.0)), np.nan)
+    high = np.where(ok, np.where(k >= m, 1.0, np.clip(centre + half, 0.0, 1.0)), np.nan)
     return low, high
 
 

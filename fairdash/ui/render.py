@@ -143,9 +143,15 @@ def model_summary(scored) -> None:
 def model_download(scored) -> None:
     """Offer the trained built-in model as a skops file."""
     data = cache.builtin_model_bytes(scored)
-    if data is not None:
-        st.download_button("Download this model (.skops)", data, file_name="fairdash-model.skops",
-                           mime="application/octet-stream", key="dl_model")
+    if data is None:
+        return
+    st.download_button("Download this model (.skops)", data, file_name="fairdash-model.skops",
+                       mime="application/octet-stream", key="dl_model")
+    if state.model().name != "logreg":
+        st.caption("skops does not trust tree structures by default (a crafted file could crash "
+                   "the process that loads it), so FairDash's upload refuses tree models, this "
+                   "one included. Load it in your own Python with `skops.io.load(path, "
+                   "trusted=skops.io.get_untrusted_types(file=path))` only if you trust its source.")
 
 
 def audit_downloads(result) -> None:

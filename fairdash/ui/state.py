@@ -45,10 +45,12 @@ DOWNSTREAM = {
 @dataclass(frozen=True)
 class DataSource:
     """Where the active table comes from: ``kind`` is "sample", "upload" or "synthetic";
-    ``name`` is the sample name, file name or a description of the synthetic settings."""
+    ``name`` is the sample name, file name or a description of the synthetic settings; ``key``
+    tells two uploads with the same file name apart (a hash of the bytes)."""
 
     kind: str
     name: str
+    key: str = ""
 
 
 @dataclass(frozen=True)

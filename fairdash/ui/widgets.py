@@ -3,6 +3,8 @@ reset them, so stale choices from another table never linger."""
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from fairdash import data as fd_data
@@ -44,15 +46,19 @@ def source_picker() -> tuple | None:
         file = st.file_uploader(f"CSV (any delimiter, UTF-8 or Latin-1, may be gzipped) or "
                                 f"Parquet, up to {mb} MB", type=["csv", "gz", "parquet", "txt",
                                                                  "tsv"], key="w_upload")
-        if file is None or current == state.DataSource("upload", file.name):
+        if file is None:
+            return None
+        raw = file.getvalue()
+        source = state.DataSource("upload", file.name, hashlib.sha1(raw).hexdigest()[:16])
+        if current == source:
             return None
         try:
-            frame = fd_data.read_table(file.getvalue(), file.name)
+            frame = fd_data.read_table(raw, file.name)
             roles = fd_data.suggest_roles(frame)
         except FairDashError as exc:
             st.error(str(exc))
             return None
-        return (state.DataSource("upload", file.name), roles,
+        return (source, roles,
                 (frame, fd_data.table_fingerprint(frame)))
     return _synthetic_picker()
 
@@ -104,13 +110,12 @@ def roles_picker(frame, table_hash: str, current: ColumnRoles, flags: dict) -> t
                             if current.score_column in score_opts else 0, key=f"w_score_{key}")
     rescale = right.checkbox("Rescale scores outside [0, 1] to [0, 1] (min-max)",
                              value=state.rescale_scores(), key=f"w_rescale_{key}")
-    feature_opts = [c for c in others if c not in sensitive or c in current.features]
-    default_features = [c for c in current.features if c in feature_opts]
-    features = st.multiselect(
-        "Feature columns the model may use", [c for c in others],
-        default=default_features, key=f"w_features_{key}",
-        help="Flagged columns are left out by default: " +
-             "; ".join(f"{c}: {why}" for c, why in flags.items()) if flags else None)
+    default_features = [c for c in current.features if c in others]
+    features = st.multiselect("Feature columns the model may use", others,
+                              default=default_features, key=f"w_features_{key}")
+    if flags:
+        st.caption("Flagged, so left out unless you add them: " +
+                   "; ".join(f"`{c}` ({why})" for c, why in flags.items()) + ".")
     if not st.button("Apply roles", type="primary", key=f"w_apply_{key}"):
         return None
     score_col = None if score == score_opts[0] else score

@@ -1,0 +1,209 @@
+"""``python -m fairdash audit`` run as a real subprocess on the bundled samples and on files.
+
+Every command of this module is started at once in one fixture (they are independent
+processes), so the module costs about as long as its slowest command.
+"""
+
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import fairlearn.metrics as flm
+import numpy as np
+import pandas as pd
+import pytest
+
+from fairdash.data import ColumnRoles, build_dataset, load_sample, make_synthetic, sample_roles
+from fairdash.models import fit_builtin, score_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = ("--resamples", "200")
+RATES = ("base_rate", "selection_rate", "tpr", "fpr", "fnr", "tnr", "ppv", "npv", "accuracy")
+#: Gap names that are also metric functions in fairlearn.metrics.
+FAIRLEARN_GAPS = ("demographic_parity_difference", "demographic_parity_ratio",
+                  "equal_opportunity_difference", "equal_opportunity_ratio",
+                  "equalized_odds_difference", "equalized_odds_ratio",
+                  "accuracy_score_difference")
+SYN_FEATURES = ("x1", "x2", "proxy", "region")
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    """The input files the commands read, written to a temporary folder."""
+    synthetic = make_synthetic(2_000, random_state=3)
+    frame = synthetic.drop(columns=["label", "label_unbiased"]).assign(
+        outcome=np.where(synthetic["label"] == 1, "yes", "no"))
+    paths = {"csv": folder / "loans.csv", "pkl": folder / "table.pkl",
+             "missing": folder / "no_such_file.csv"}
+    frame.to_csv(paths["csv"], index=False)
+    paths["pkl"].write_bytes(pickle.dumps(frame))
+    return paths
+
+
+def _commands(files: dict[str, Path]) -> dict[str, list[str]]:
+    return {
+        "adult_json": ["--sample", "adult", "--format", "json"],
+        "compas_scores": ["--sample", "compas", "--score-column", "decile_score",
+                          "--rescale-scores"],
+        "compas_table": ["--sample", "compas", "--score-column", "decile_score",
+                         "--rescale-scores", "--format", "table"],
+        "intersectional": ["--sample", "compas", "--score-column", "decile_score",
+                           "--rescale-scores", "--sensitive", "sex,race"],
+        "csv": ["--data", str(files["csv"]), "--target", "outcome", "--positive-label", "yes",
+                "--sensitive", "group"],
+        # bad input
+        "missing_file": ["--data", str(files["missing"]), "--target", "outcome"],
+        "unknown_target": ["--data", str(files["csv"]), "--target", "salary"],
+        "multiclass_target": ["--data", str(files["csv"]), "--target", "region",
+                              "--sensitive", "group"],
+        "scores_out_of_range": ["--sample", "compas", "--score-column", "decile_score"],
+        "pickle": ["--data", str(files["pkl"]), "--target", "outcome"],
+    }
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    return _files(tmp_path_factory.mktemp("cli"))
+
+
+@pytest.fixture(scope="module")
+def runs(files) -> dict[str, subprocess.CompletedProcess]:
+    procs = {name: (args, subprocess.Popen(
+        [sys.executable, "-m", "fairdash", "audit", *args, *FAST], cwd=ROOT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        for name, args in _commands(files).items()}
+    done = {}
+    try:
+        for name, (args, proc) in procs.items():
+            out, err = proc.communicate(timeout=240)
+            done[name] = subprocess.CompletedProcess(args, proc.returncode, out, err)
+    finally:
+        for _, proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    return done
+
+
+def ok_json(run: subprocess.CompletedProcess) -> dict:
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    return json.loads(run.stdout)
+
+
+# --- successful audits ------------------------------------------------------------------------
+
+
+def test_adult_json_structure(runs):
+    out = ok_json(runs["adult_json"])
+    assert out["model"] == "logreg" and out["audited_split"] == "test"
+    assert out["n_resamples"] == 200
+    assert [g["group"] for g in out["groups"]] == ["Female", "Male"]
+    assert sum(g["n"] for g in out["groups"]) == out["rows_audited"]
+    for group in out["groups"]:
+        assert isinstance(group["n"], int) and group["n"] > 3000
+        for rate in RATES:
+            low, value, high = group[f"{rate}_low"], group[rate], group[f"{rate}_high"]
+            assert 0 <= low <= value <= high <= 1, (group["group"], rate)
+    for name in FAIRLEARN_GAPS:
+        assert callable(getattr(flm, name))
+        gap = out["gaps"][name]
+        assert set(gap) == {"value", "ci_low", "ci_high", "p_value"}
+        assert all(isinstance(v, float) for v in gap.values()), gap
+        assert 0 <= gap["p_value"] <= 1
+
+
+@pytest.fixture(scope="module")
+def adult_test_rows():
+    """The CLI's test rows and scores, rebuilt through the library."""
+    ds = build_dataset(load_sample("adult"), sample_roles("adult"), random_state=0)
+    mask = ds.rows("test")
+    scores = score_dataset(fit_builtin(ds, "logreg", random_state=0), ds)[mask]
+    return ds.y[mask], (scores >= 0.5).astype(int), ds.frame.loc[mask, "sex"]
+
+
+def test_adult_gaps_equal_fairlearn(runs, adult_test_rows):
+    out = ok_json(runs["adult_json"])
+    y_true, y_pred, sex = adult_test_rows
+    assert out["rows_audited"] == len(y_true)
+    for name in FAIRLEARN_GAPS:
+        expected = getattr(flm, name)(y_true, y_pred, sensitive_features=sex)
+        assert out["gaps"][name]["value"] == pytest.approx(expected, abs=1e-12), name
+    selection = pd.Series(y_pred).groupby(sex.to_numpy()).mean()
+    for group in out["groups"]:
+        assert group["selection_rate"] == pytest.approx(selection[group["group"]], abs=1e-12)
+
+
+def test_compas_scores_audit_every_row(runs):
+    out = ok_json(runs["compas_scores"])
+    compas = load_sample("compas")
+    assert out["rows_audited"] == len(compas) == 7214
+    assert out["audited_split"] == "all"
+    assert out["model"] == "scores:decile_score"
+    counts = compas["race_binary"].value_counts()
+    assert {g["group"]: g["n"] for g in out["groups"]} == counts.to_dict()
+    # rescaled deciles 1..10 -> 0..1: decile >= 5.5 is a positive decision at threshold 0.5
+    selected = (compas["decile_score"] >= 5.5).groupby(compas["race_binary"]).mean()
+    for group in out["groups"]:
+        assert group["selection_rate"] == pytest.approx(selected[group["group"]], abs=1e-12)
+
+
+def test_table_format_names_the_groups(runs):
+    run = runs["compas_table"]
+    assert run.returncode == 0, run.stderr
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(run.stdout)
+    assert "7,214 rows audited" in run.stdout
+    lines = run.stdout.splitlines()
+    for group in ("African-American", "Caucasian", "Other"):
+        assert any(line.startswith(group) for line in lines), group
+    assert any(line.startswith("demographic_parity_difference") for line in lines)
+
+
+def test_intersectional_groups(runs):
+    out = ok_json(runs["intersectional"])
+    compas = load_sample("compas")
+    assert out["sensitive"] == ["sex", "race"]
+    expected = (compas["sex"] + " & " + compas["race"]).value_counts().to_dict()
+    assert {g["group"]: g["n"] for g in out["groups"]} == expected
+    assert "Female & African-American" in expected
+    # groups under the minimum size are shown but left out of the gaps
+    small = {g["group"] for g in out["groups"] if g["n"] < out["min_group_size"]}
+    assert small and set(out["excluded_groups"]) == small
+
+
+def test_csv_with_string_labels(runs, files):
+    out = ok_json(runs["csv"])
+    assert out["positive_label"] == "yes" and out["target"] == "outcome"
+    assert out["sensitive"] == ["group"]
+    frame = pd.read_csv(files["csv"])
+    ds = build_dataset(frame, ColumnRoles("outcome", "yes", ("group",), SYN_FEATURES))
+    mask = ds.rows("test")
+    assert out["rows_audited"] == mask.sum()
+    test = frame[mask]
+    truth = (test["outcome"] == "yes").groupby(test["group"]).agg(["size", "sum"])
+    for group in out["groups"]:
+        assert group["n"] == truth.loc[group["group"], "size"]
+        assert group["positives"] == truth.loc[group["group"], "sum"]
+
+
+# --- bad input: one line on stderr, exit status 2, no traceback --------------------------------
+
+
+@pytest.mark.parametrize("name, culprit", [
+    ("missing_file", "no_such_file.csv"),
+    ("unknown_target", "'salary'"),
+    ("multiclass_target", "'region' has 4 classes"),
+    ("scores_out_of_range", "'decile_score' runs from 1 to 10"),
+    ("pickle", "'table.pkl' is a pickled"),
+])
+def test_bad_input_exits_2_with_one_error_line(runs, name, culprit):
+    run = runs[name]
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith("error: ")
+    assert culprit in lines[0]
+    assert run.stdout == ""
