@@ -7,5 +7,8 @@ from fairdash.ui import navigation, render, state
 st.set_page_config(page_title="FairDash", page_icon=":material/balance:", layout="wide")
 state.init()
 page = st.navigation(navigation.pages())
-render.sidebar_badge()
-page.run()
+badge = st.sidebar.container()
+try:
+    page.run()
+finally:  # after the page, so a choice made on this page already shows (also after st.stop)
+    render.sidebar_badge(badge)

@@ -17,7 +17,8 @@ if picked:
 
 frame, table_hash = cache.active_table()
 summary = cache.column_summary()
-st.subheader(f"Preview ({len(frame):,} rows × {frame.shape[1]} columns)")
+st.subheader(f"Preview of the active data: {render.active_data_name()}")
+st.caption(f"{len(frame):,} rows × {frame.shape[1]} columns; the first 200 rows are shown.")
 st.dataframe(frame.head(200), height=250)
 with st.expander("Column summary (types, missing values, flagged columns)"):
     st.dataframe(summary, width="stretch")

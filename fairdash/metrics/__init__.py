@@ -16,13 +16,14 @@ from fairdash.metrics._functions import (accuracy_score_difference, audit, avera
 from fairdash.metrics._groups import encode_groups
 from fairdash.metrics._intervals import (bootstrap_counts, percentile_interval, permute_counts,
                                           wilson_interval)
-from fairdash.metrics._rates import RATE_DEFINITIONS, RATE_LABELS, all_rates, rate
+from fairdash.metrics._rates import (RATE_DEFINITIONS, RATE_LABELS, RATE_SHORT, all_rates,
+                                     rate)
 from fairdash.metrics._scores import ScoreIndex, score_histograms
 from fairdash.metrics._explain import explain_gap
 
 __all__ = [
     "AuditResult", "CELLS", "DEFAULT_MIN_GROUP_SIZE", "GAPS", "GapSpec", "METHODS",
-    "RATE_DEFINITIONS", "RATE_LABELS", "ScoreIndex", "accuracy_score_difference", "aggregate",
+    "RATE_DEFINITIONS", "RATE_LABELS", "RATE_SHORT", "ScoreIndex", "accuracy_score_difference", "aggregate",
     "all_rates", "audit", "audit_counts", "average_odds_difference", "bootstrap_counts",
     "confusion_counts", "demographic_parity_difference", "demographic_parity_ratio",
     "encode_groups", "equal_opportunity_difference", "equal_opportunity_ratio",

@@ -61,7 +61,7 @@ def explain_gap(name: str, result, positive_meaning: str = "the positive outcome
         size += " (worst of true and false positive rates)" if spec.combine == "worst" else \
             " (mean of the true and false positive rate gaps)"
     ci = f", 95 % interval {_num(row['ci_low'], spec.kind)} to {_num(row['ci_high'], spec.kind)}"
-    return f"{lead}{size}{ci}; {_evidence(row['p_value'])}"
+    return f"{lead}{size}{ci}; {_evidence(row['p_value'], result.n_resamples)}"
 
 
 def _spread(values: pd.Series) -> float:
@@ -76,9 +76,12 @@ def _extremes(values: pd.Series):
     return values.idxmax(), values.idxmin()
 
 
-def _evidence(p) -> str:
+def _evidence(p, n_resamples: int) -> str:
     if p is None or math.isnan(p):
         return "no test possible."
+    if p <= 1 / (n_resamples + 1) + 1e-12:
+        return (f"p ≤ {p:.3g}: none of the {n_resamples:,} data sets with shuffled group labels "
+                "had a gap this large, so it is very unlikely if groups were treated alike.")
     if p < 0.01:
         return f"p = {p:.3f}: a gap this large would be very unlikely if groups were treated alike."
     if p < 0.05:

@@ -31,6 +31,10 @@ RATE_LABELS: dict[str, str] = {
 }
 
 
+#: Short names for axes and compact inputs.
+RATE_SHORT: dict[str, str] = {name: label.split(" (")[0] for name, label in RATE_LABELS.items()}
+
+
 def rate_parts(counts: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Numerator and denominator of rate ``name`` from counts of shape ``(..., 4)``."""
     num_cells, den_cells = RATE_DEFINITIONS[name]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from fairdash import models as fd_models
@@ -50,11 +52,17 @@ def positive_meaning() -> str:
     return f"{roles.target} = {roles.positive_label}"
 
 
-def sidebar_badge() -> None:
-    """Active data and model in the sidebar, on every page."""
-    src, roles, choice = state.source(), state.roles(), state.model()
-    name = SAMPLES[src.name].title if src.kind == "sample" else src.name
-    with st.sidebar:
+def active_data_name() -> str:
+    """Display name of the active table."""
+    src = state.source()
+    return SAMPLES[src.name].title if src.kind == "sample" else src.name
+
+
+def sidebar_badge(where) -> None:
+    """Active data and model in the sidebar container ``where``, on every page."""
+    roles, choice = state.roles(), state.model()
+    name = active_data_name()
+    with where:
         st.caption("Active data")
         st.markdown(f"**{name}**")
         if roles:
@@ -83,7 +91,7 @@ def gap_table(result) -> None:
              "95 % CI low": row["ci_low"], "95 % CI high": row["ci_high"],
              "p-value": row["p_value"]} for name, row in result.gaps.iterrows()]
     number = st.column_config.NumberColumn(format="%.3f")
-    st.dataframe(rows, hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4,
+    st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3,
                  column_config={c: number for c in ("value", "95 % CI low", "95 % CI high",
                                                     "p-value")})
     meaning = positive_meaning()
@@ -123,7 +131,9 @@ def overview_columns() -> dict:
     """Column formats of the Data page's group overview."""
     pct = {c: st.column_config.NumberColumn(c.replace("_", " "), format="percent")
            for c in ("share", "base_rate", "base_rate_low", "base_rate_high")}
-    return {"n": st.column_config.NumberColumn("rows", format="localized"), **pct}
+    count = {c: st.column_config.NumberColumn(format="localized")
+             for c in ("positives", "train", "calibration", "test")}
+    return {"n": st.column_config.NumberColumn("rows", format="localized"), **pct, **count}
 
 
 def model_summary(scored) -> None:
@@ -155,11 +165,10 @@ def model_download(scored) -> None:
 
 
 def audit_downloads(result) -> None:
-    """The audit as JSON (same shape as the CLI) and the per-group table as CSV."""
-    import json
-
+    """The audit as JSON (same shape as the CLI) and the per-group table as CSV, written only
+    when clicked (not on every slider move)."""
     c1, c2 = st.columns(2)
-    c1.download_button("Download audit (JSON)", json.dumps(result.to_dict(), indent=2),
+    c1.download_button("Download audit (JSON)", lambda: json.dumps(result.to_dict(), indent=2),
                        file_name="fairdash-audit.json", mime="application/json", key="dl_json")
-    c2.download_button("Download per-group table (CSV)", result.groups.to_csv(),
+    c2.download_button("Download per-group table (CSV)", result.groups.to_csv,
                        file_name="fairdash-groups.csv", mime="text/csv", key="dl_csv")

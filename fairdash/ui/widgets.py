@@ -11,7 +11,7 @@ from fairdash import data as fd_data
 from fairdash import models as fd_models
 from fairdash.data import ColumnRoles
 from fairdash.exceptions import FairDashError
-from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, RATE_LABELS
+from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, RATE_SHORT
 from fairdash.ui import state
 
 SOURCES = ("Bundled sample", "Upload a file", "Synthetic data")
@@ -152,7 +152,7 @@ def threshold_slider() -> float:
 def audit_controls(labels) -> dict:
     """Metric to plot, aggregation method, reference group and minimum group size."""
     c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
-    rate = c1.selectbox("Rate shown per group", AUDIT_RATES, format_func=RATE_LABELS.get,
+    rate = c1.selectbox("Rate shown per group", AUDIT_RATES, format_func=RATE_SHORT.get,
                         key="w_rate")
     method = c2.selectbox("Gaps measured", list(METHOD_LABELS), format_func=METHOD_LABELS.get,
                           key="w_method")

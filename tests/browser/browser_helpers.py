@@ -1,0 +1,135 @@
+"""Helpers for the browser tests: count finished runs, wait correctly, screenshots, final checks.
+
+Imported by ``conftest.py`` and by the test modules (pytest puts this folder on ``sys.path``).
+See BROWSER_TESTING.md for why waiting works this way.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+#: The app is idle: no script running and the websocket connected. (The status widget's
+#: absence is not a reliable signal.)
+IDLE = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
+        '[data-test-connection-state="CONNECTED"]')
+#: An ``st.error`` box: an stAlert whose content block is of the error kind.
+ERROR_ALERT = '[data-testid="stAlert"]:has([data-testid="stAlertContentError"])'
+#: ScriptFinishedStatus of a completed run: FINISHED_SUCCESSFULLY (0) and
+#: FINISHED_FRAGMENT_RUN_SUCCESSFULLY (3). A run cut short by a newer one (2) is not counted.
+FINISHED = (0, 3)
+#: Locator assertions retry this long: the data grid and plotly are loaded lazily, and on two
+#: busy cores their first drawing in a fresh browser context can take several seconds.
+EXPECT_TIMEOUT_MS = 30_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+#: The first run in a fresh server imports sklearn and trains a model.
+COLD_TIMEOUT_MS = 90_000
+RERUN_TIMEOUT_MS = 60_000
+
+
+@dataclass
+class RunCounter:
+    """Completed script runs seen on the page's websocket, with their arrival times
+    (``time.perf_counter()``)."""
+
+    finished: list[float] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.finished)
+
+    def on_frame(self, payload: str | bytes) -> None:
+        """Websocket ``framereceived`` handler."""
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(payload)
+        except Exception:  # not a ForwardMsg: nothing to count
+            return
+        if msg.WhichOneof("type") == "script_finished" and msg.script_finished in FINISHED:
+            self.finished.append(time.perf_counter())
+
+
+@dataclass
+class AppPage:
+    """A Playwright page on the app, its run counter and the page errors seen so far."""
+
+    page: Page
+    runs: RunCounter
+    page_errors: list[str] = field(default_factory=list)
+
+
+def wait_idle(page: Page, timeout: float = RERUN_TIMEOUT_MS) -> None:
+    """Wait until no script runs and the websocket is connected."""
+    page.locator(IDLE).wait_for(state="attached", timeout=timeout)
+
+
+def wait_for_rerun(page: Page, counter: RunCounter, before: int,
+                   timeout: float = RERUN_TIMEOUT_MS) -> None:
+    """Wait until more than ``before`` runs have finished, then until the app is idle.
+
+    Read ``before = counter.count`` just before the action that triggers the rerun: waiting
+    for idle alone races, because the rerun may not have started yet.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while counter.count <= before:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no script run finished within {timeout / 1000:.0f} s "
+                                 f"({counter.count} runs so far)")
+        page.wait_for_timeout(5)  # Playwright delivers websocket events while this waits
+    wait_idle(page, timeout)
+
+
+def open_app(app: AppPage, path: str = "/") -> None:
+    """Open ``path`` and wait for its first completed run."""
+    before = app.runs.count
+    app.page.goto(path)
+    wait_for_rerun(app.page, app.runs, before, timeout=COLD_TIMEOUT_MS)
+
+
+def go_to(app: AppPage, title: str) -> None:
+    """Switch page through the sidebar navigation link called ``title``."""
+    before = app.runs.count
+    app.page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+    wait_for_rerun(app.page, app.runs, before)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save the whole main column to ``test-results/screenshots/<name>``.
+
+    ``full_page=True`` would capture only the viewport, because Streamlit scrolls inside its
+    main block; so the viewport is made as tall as the content for the shot.
+    """
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = page.get_by_test_id("stMainBlockContainer").evaluate("e => e.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": int(height) + 100})
+    page.wait_for_timeout(400)  # let plotly and the data grids lay themselves out again
+    path = SCREENSHOTS / name
+    page.screenshot(path=path)
+    page.set_viewport_size(size)
+    return path
+
+
+def error_alerts(page: Page):
+    """Locator of the ``st.error`` boxes on the page."""
+    return page.locator(ERROR_ALERT)
+
+
+def assert_healthy(app: AppPage, *, errors_expected: bool = False) -> None:
+    """How every browser test ends: no exception box, no page error, and no error box
+    unless the test expects one."""
+    page = app.page
+    exceptions = page.get_by_test_id("stException")
+    assert exceptions.count() == 0, exceptions.all_inner_texts()
+    assert app.page_errors == []
+    if not errors_expected:
+        alerts = error_alerts(page)
+        assert alerts.count() == 0, alerts.all_inner_texts()

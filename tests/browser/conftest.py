@@ -1,0 +1,132 @@
+"""Browser fixtures: the real Streamlit server and Debian's Chromium.
+
+See BROWSER_TESTING.md. Never run ``playwright install``: the tests launch
+``/usr/bin/chromium``. Without it they skip, unless ``FAIRDASH_REQUIRE_BROWSER=1`` (set by
+``.ci/run``) makes that a failure. Waiting and screenshot helpers live in ``browser_helpers.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from browser_helpers import RERUN_TIMEOUT_MS, AppPage, RunCounter
+from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+#: Without the background-networking flags Chromium keeps trying hosts it cannot reach.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SERVER_LOG = ROOT / "test-results" / "streamlit-server.log"
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("FAIRDASH_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{CHROMIUM} is missing, and FAIRDASH_REQUIRE_BROWSER=1 requires the browser "
+                    "tests to run: install Debian's Chromium with "
+                    "`apt-get install -y chromium` (never `playwright install`).", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing; install Debian's Chromium with "
+                "`apt-get install -y chromium` to run the browser tests")
+
+
+@pytest.fixture(autouse=True)
+def _chromium_present():
+    """Every browser test skips (locally) or fails (in CI) without Chromium."""
+    _require_chromium()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's launch arguments plus Debian's Chromium and the offline flags."""
+    _require_chromium()
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
+            "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A desktop-sized window, since the app uses the wide layout."""
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 900}}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def streamlit_server():
+    """Run ``streamlit run app.py`` from the project root on a free port; yield its URL.
+
+    The server runs in its own process group, which is terminated at the end of the session.
+    Its output goes to ``test-results/streamlit-server.log``.
+    """
+    _require_chromium()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
+    log = open(SERVER_LOG, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(f"The Streamlit server did not become healthy (exit code "
+                            f"{proc.poll()}); its log ends:\n{SERVER_LOG.read_text()[-3000:]}",
+                            pytrace=False)
+            time.sleep(0.2)
+        yield url
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(streamlit_server):
+    """The server's URL, so that ``page.goto("/")`` opens the app."""
+    return streamlit_server
+
+
+@pytest.fixture
+def app(page: Page) -> AppPage:
+    """A fresh page (not yet opened) whose finished runs and page errors are recorded.
+
+    The listeners are attached before any ``goto``, so no run is missed.
+    """
+    runs = RunCounter()
+    watched = AppPage(page, runs)
+    page.on("websocket", lambda ws: ws.on("framereceived", runs.on_frame))
+    page.on("pageerror", lambda exc: watched.page_errors.append(str(exc)))
+    page.set_default_timeout(RERUN_TIMEOUT_MS)
+    return watched
