@@ -80,7 +80,8 @@ def _evidence(p, n_resamples: int) -> str:
     if p is None or math.isnan(p):
         return "no test possible."
     if p <= 1 / (n_resamples + 1) + 1e-12:
-        return (f"p ≤ {p:.3g}: none of the {n_resamples:,} data sets with shuffled group labels "
+        return (f"p < {1 / n_resamples:.3g}: none of the {n_resamples:,} data sets with shuffled "
+                "group labels "
                 "had a gap this large, so it is very unlikely if groups were treated alike.")
     if p < 0.01:
         return f"p = {p:.3f}: a gap this large would be very unlikely if groups were treated alike."

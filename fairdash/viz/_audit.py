@@ -60,34 +60,57 @@ def rate_bars_figure(groups: pd.DataFrame, rate: str, label: str,
                      overall: float | None = None, short: str | None = None) -> go.Figure:
     """Per-group bars of one rate with Wilson-interval whiskers and group sizes.
 
-    Groups flagged ``small`` are drawn grey: they are shown but left out of the gaps.
+    Groups flagged ``small`` are drawn grey: they are shown but left out of the gaps. With more
+    than four groups (intersections) the bars lie horizontally so long labels stay readable.
     """
     labels = [str(g) for g in groups.index]
     colours = group_colours(labels)
     value = groups[rate].to_numpy(dtype=float) * 100
     low = groups[f"{rate}_low"].to_numpy(dtype=float) * 100
     high = groups[f"{rate}_high"].to_numpy(dtype=float) * 100
-    data = [dict(
-        type="bar", x=labels, y=value,
+    ticks = [f"{g}<br>n = {n:,}" for g, n in zip(labels, groups["n"])]
+    flat = len(labels) > 4
+    whiskers = dict(type="data", symmetric=False, array=high - value, arrayminus=value - low,
+                    color="#333")
+    bar = dict(
+        type="bar", orientation="h" if flat else "v",
         marker_color=[SMALL_COLOUR if s else colours[g] for g, s in zip(labels, groups["small"])],
-        error_y=dict(type="data", symmetric=False, array=high - value, arrayminus=value - low,
-                     color="#333"),
         text=[f"{v:.1f} %" if not np.isnan(v) else "undefined" for v in value],
         textposition="inside", insidetextanchor="start",
-        customdata=np.stack([groups["n"].to_numpy(dtype=float), low, high], axis=-1),
-        hovertemplate="%{x}<br>%{y:.1f} % (95 % CI %{customdata[1]:.1f}–%{customdata[2]:.1f})"
-                      "<br>n = %{customdata[0]:,}<extra></extra>")]
+        customdata=np.stack([groups["n"].to_numpy(dtype=float), low, high], axis=-1))
+    value_axis = _axis(f"{short or label} (%)", rangemode="tozero")
+    group_axis = dict(tickvals=labels, ticktext=ticks)
+    if flat:
+        bar.update(y=labels, x=value, error_x=whiskers,
+                   hovertemplate="%{y}<br>%{x:.1f} % (95 % CI %{customdata[1]:.1f}–"
+                                 "%{customdata[2]:.1f})<br>n = %{customdata[0]:,}<extra></extra>")
+        layout = dict(xaxis=value_axis, yaxis=dict(group_axis, autorange="reversed"))
+        line = dict(yref="paper", y0=0, y1=1)
+    else:
+        bar.update(x=labels, y=value, error_y=whiskers,
+                   hovertemplate="%{x}<br>%{y:.1f} % (95 % CI %{customdata[1]:.1f}–"
+                                 "%{customdata[2]:.1f})<br>n = %{customdata[0]:,}<extra></extra>")
+        layout = dict(xaxis=group_axis, yaxis=value_axis)
+        line = dict(xref="paper", x0=0, x1=1)
     shapes, notes = [], []
     if overall is not None and not np.isnan(overall):
-        shapes.append(dict(type="line", xref="paper", x0=0, x1=1, y0=overall * 100,
-                           y1=overall * 100, line=dict(dash="dash", color="#555")))
-        notes.append(dict(xref="paper", x=0, y=overall * 100, yanchor="bottom", showarrow=False,
-                          xanchor="left", text=f"all rows {overall:.1%}"))
-    return _figure(data, f"{label} by group, with 95 % intervals", 360,
-                   xaxis=dict(tickvals=labels, ticktext=[f"{g}<br>n = {n:,}" for g, n in
-                                                         zip(labels, groups["n"])]),
-                   yaxis=_axis(f"{short or label} (%)", rangemode="tozero"),
-                   shapes=shapes, annotations=notes)
+        at = overall * 100
+        pos = dict(x0=at, x1=at) if flat else dict(y0=at, y1=at)
+        shapes.append(dict(type="line", line=dict(dash="dash", color="#555"), **line, **pos))
+        notes.append(dict(showarrow=False, text=f"all rows {overall:.1%}",
+                          **(dict(x=at, yref="paper", y=1, yanchor="bottom") if flat else
+                             dict(xref="paper", x=0, y=at, yanchor="bottom", xanchor="left"))))
+    height = max(360, 120 + 44 * len(labels)) if flat else 360
+    return _figure([bar], f"{label} by group, with 95 % intervals", height, shapes=shapes,
+                   annotations=notes, **layout)
+
+
+def _legend_room(n_traces: int) -> dict:
+    """Height and legend placement that keep a long legend below the plot, not over it."""
+    rows = n_traces if n_traces > 4 else 1
+    return dict(height=420 + 20 * rows,
+                legend=dict(orientation="v" if n_traces > 4 else "h", y=-0.18, yanchor="top",
+                            x=0))
 
 
 def roc_figure(roc: pd.DataFrame, groups: pd.DataFrame, threshold: float) -> go.Figure:
@@ -116,7 +139,9 @@ def roc_figure(roc: pd.DataFrame, groups: pd.DataFrame, threshold: float) -> go.
                                  line=dict(width=2, color="black")),
                      name=f"at threshold {threshold:.2f}",
                      hovertemplate="%{text}: FPR %{x:.1f} %, TPR %{y:.1f} %<extra></extra>"))
-    return _figure(data, "ROC curve per group; dots = current operating points", 420,
+    room = _legend_room(len(data))
+    return _figure(data, "ROC curve per group; dots = current operating points",
+                   room.pop("height"), **room,
                    xaxis=_axis("False positive rate (%)", range=[0, 100]),
                    yaxis=_axis("True positive rate (%)", range=[0, 100]))
 
@@ -141,7 +166,8 @@ def score_histogram_figure(hist: pd.DataFrame, threshold: float) -> go.Figure:
                 line=dict(dash="dash", color="black"))
     note = dict(x=threshold, yref="paper", y=1, showarrow=False, xanchor="left",
                 text=f"threshold {threshold:.2f}")
-    return _figure(data, "Score distribution per group", 360,
+    room = _legend_room(len(data))
+    return _figure(data, "Score distribution per group", room.pop("height"), **room,
                    xaxis=_axis("Score (model's probability of the positive outcome)",
                                range=[0, 1], dtick=0.1),
                    yaxis=_axis("Share of the group's rows (%)", rangemode="tozero"),

@@ -19,7 +19,7 @@ def _result(seed=0, n=1500, method="between_groups"):
 
 
 def _p_in(sentence):
-    match = re.search(r"p (?:=|≤) (\d\.\d+|\d(?:\.\d+)?e-\d+)", sentence)
+    match = re.search(r"p (?:=|<) (\d\.\d+|\d(?:\.\d+)?e-\d+)", sentence)
     assert match, sentence
     return float(match.group(1))
 
@@ -64,7 +64,8 @@ def test_strong_evidence_and_no_evidence_are_worded_differently():
     s = explain_gap("demographic_parity_difference", strong)
     assert "very unlikely" in s
     if p <= 1 / (strong.n_resamples + 1):  # no shuffled data set reached the observed gap
-        assert f"p ≤ {p:.3g}" in s and f"none of the {strong.n_resamples:,}" in s
+        assert f"p < {1 / strong.n_resamples:.3g}" in s
+        assert f"none of the {strong.n_resamples:,}" in s
     else:
         assert f"p = {p:.3f}" in s
 
