@@ -5,7 +5,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from threadpoolctl import threadpool_limits
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
@@ -24,17 +23,6 @@ FEATURES = ["age", "workclass", "education", "education_num", "marital_status", 
             "native_country"]
 TARGET = "income_gt_50k"
 NAMES = list(BUILTIN_MODELS)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_openmp_thread():
-    """Run HistGradientBoosting single-threaded in these tests.
-
-    On a shared, busy CPU its OpenMP threads spin-wait for each other and a small fit takes
-    ten times longer; one thread learns the same model, so nothing tested changes.
-    """
-    with threadpool_limits(limits=1, user_api="openmp"):
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from threadpoolctl import threadpool_limits
 import skops.io as sio
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -33,17 +32,6 @@ def _double(X):
 
 class _HomeMadeClassifier(LogisticRegression):
     """A custom class: skops must not trust it."""
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_openmp_thread():
-    """Run HistGradientBoosting single-threaded in these tests.
-
-    On a shared, busy CPU its OpenMP threads spin-wait for each other and a small fit takes
-    ten times longer; one thread learns the same model, so nothing tested changes.
-    """
-    with threadpool_limits(limits=1, user_api="openmp"):
-        yield
 
 
 @pytest.fixture(scope="module")
