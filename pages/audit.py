@@ -10,6 +10,15 @@ st.title("Fairness audit")
 scored = render.guard_scores()
 st.caption(f"{scored.description} Positive prediction = {render.positive_meaning()}.")
 
+left, right = st.columns([3, 2])
+with right:
+    min_size = widgets.min_group_size()
+    st.caption("Group sizes come first: a rate from a few dozen rows has a wide interval, and "
+               "a gap between small groups can appear by chance.")
+for warning in scored.dataset.warnings:
+    st.warning(warning)
+left.plotly_chart(viz.group_sizes_figure(scored.audit(0.5, min_group_size=min_size).groups),
+                  key="fig_sizes")
 
 
 @st.fragment
@@ -17,33 +26,33 @@ def results():
     """Everything the threshold and the controls change; reruns alone when they move."""
     threshold = 0.5 if scored.decisions_only else widgets.threshold_slider()
     controls = widgets.audit_controls(scored.labels)
-    result = scored.audit(threshold, controls["method"], controls["reference"],
-                          controls["min_group_size"])
-    for warning in (*scored.dataset.warnings, *result.warnings):
+    result = scored.audit(threshold, controls["method"], controls["reference"], min_size)
+    for warning in result.warnings:
         st.warning(warning)
 
-    left, right = st.columns([2, 3])
-    left.plotly_chart(viz.group_sizes_figure(result.groups), key="fig_sizes")
+    left, right = st.columns(2)
     rate = controls["rate"]
-    right.plotly_chart(viz.rate_bars_figure(result.groups, rate, RATE_LABELS[rate],
-                                            result.overall[rate], RATE_SHORT[rate]), key="fig_rates")
+    left.plotly_chart(viz.rate_bars_figure(result.groups, rate, RATE_LABELS[rate],
+                                           result.overall[rate], RATE_SHORT[rate]),
+                      key="fig_rates")
+    if not scored.decisions_only:
+        index, _ = scored.index()
+        right.plotly_chart(viz.roc_figure(index.roc(scored.labels), result.groups, threshold),
+                           key="fig_roc")
 
     st.subheader("Gap summary")
     if result.excluded_groups:
-        st.caption(f"Gaps compare groups with at least {result.min_group_size} audited rows; left "
-                   f"out: {', '.join(result.excluded_groups)}.")
+        st.caption(f"Gaps compare groups with at least {result.min_group_size} audited rows; "
+                   f"left out: {', '.join(result.excluded_groups)}.")
     render.gap_table(result)
     render.gap_explanations()
 
+    left, right = st.columns(2)
     if not scored.decisions_only:
-        index, _ = scored.index()
-        left, right = st.columns(2)
-        left.plotly_chart(viz.roc_figure(index.roc(scored.labels), result.groups, threshold),
-                          key="fig_roc")
-        right.plotly_chart(viz.score_histogram_figure(cache.histograms(scored), threshold),
-                           key="fig_hist")
-
-    with st.expander("Every rate per group (in %, with 95 % intervals)"):
+        left.plotly_chart(viz.score_histogram_figure(cache.histograms(scored), threshold),
+                          key="fig_hist")
+    with right:
+        st.markdown("**Every rate per group** (95 % Wilson intervals)")
         render.group_table(result)
     render.audit_downloads(result)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from fairdash import models as fd_models
@@ -86,27 +88,40 @@ EXPLAINED_GAPS = ("demographic_parity_difference", "equal_opportunity_difference
 
 
 def gap_table(result) -> None:
-    """Every gap with its interval and p-value, then plain sentences for the main ones."""
-    rows = [{"criterion": row["label"], "fairlearn name": name, "value": row["value"],
-             "95 % CI low": row["ci_low"], "95 % CI high": row["ci_high"],
-             "p-value": row["p_value"]} for name, row in result.gaps.iterrows()]
-    number = st.column_config.NumberColumn(format="%.3f")
-    st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3,
-                 column_config={c: number for c in ("value", "95 % CI low", "95 % CI high",
-                                                    "p-value")})
+    """Every gap with its interval and p-value, then plain sentences for the main ones.
+
+    A static table, not ``st.dataframe``: the canvas grid costs the browser ~150 ms to redraw
+    on every threshold step, and eleven rows need no scrolling or sorting.
+    """
+    rows = [{"criterion": row["label"], "fairlearn name": name, "value": _num(row["value"]),
+             "95 % CI": f"{_num(row['ci_low'])} to {_num(row['ci_high'])}",
+             "p-value": _num(row["p_value"])} for name, row in result.gaps.iterrows()]
+    st.table(pd.DataFrame(rows).set_index("criterion"))
     meaning = positive_meaning()
     st.markdown("\n".join(f"- **{result.gaps.loc[name, 'label']}**: "
                            f"{explain_gap(name, result, meaning)}" for name in EXPLAINED_GAPS))
 
 
+def _num(v) -> str:
+    return "n/a" if v is None or np.isnan(v) else f"{v:.3f}"
+
+
 def group_table(result) -> None:
-    """Per-group table: n first, then every rate (as %) with its interval."""
-    table = result.groups.copy()
-    pct = [c for c in table.columns if c.split("_low")[0].split("_high")[0] in RATE_LABELS
-           or c == "auc"]
-    table[pct] = table[pct] * 100
-    config = {c: st.column_config.NumberColumn(format="%.1f") for c in pct}
-    st.dataframe(table, width="stretch", column_config=config)
+    """Every rate per group, one rate per row: value and 95 % interval in %, n on top."""
+    groups = result.groups
+    rows = {"rows (n)": [f"{n:,}" for n in groups["n"]],
+            "truly positive": [f"{p:,.0f}" for p in groups["positives"]]}
+    for name, label in RATE_LABELS.items():
+        rows[label] = [_pct_ci(v, lo, hi) for v, lo, hi in
+                       zip(groups[name], groups[f"{name}_low"], groups[f"{name}_high"])]
+    rows["AUC"] = ["n/a" if np.isnan(v) else f"{v:.3f}" for v in groups["auc"]]
+    st.table(pd.DataFrame(rows, index=[str(g) for g in groups.index]).T)
+
+
+def _pct_ci(v, lo, hi) -> str:
+    if np.isnan(v):
+        return "undefined"
+    return f"{v:.1%} ({lo:.1%} to {hi:.1%})"
 
 
 def gap_explanations() -> None:

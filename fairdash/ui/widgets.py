@@ -149,9 +149,17 @@ def threshold_slider() -> float:
     return value
 
 
+def min_group_size() -> int:
+    """Groups with fewer audited rows are shown but left out of the gaps."""
+    return st.number_input("Minimum group size", 1, 10_000, DEFAULT_MIN_GROUP_SIZE,
+                           key="w_min_size",
+                           help="Smaller groups are shown but left out of the gaps: with few "
+                                "rows their rates are too uncertain to compare.")
+
+
 def audit_controls(labels) -> dict:
-    """Metric to plot, aggregation method, reference group and minimum group size."""
-    c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
+    """Rate to plot, how gaps are measured, and the reference group."""
+    c1, c2, c3 = st.columns(3)
     rate = c1.selectbox("Rate shown per group", AUDIT_RATES, format_func=RATE_SHORT.get,
                         key="w_rate")
     method = c2.selectbox("Gaps measured", list(METHOD_LABELS), format_func=METHOD_LABELS.get,
@@ -159,7 +167,4 @@ def audit_controls(labels) -> dict:
     reference = None
     if method == "vs_reference":
         reference = c3.selectbox("Reference group", [str(g) for g in labels], key="w_reference")
-    min_size = c4.number_input("Minimum group size", 1, 10_000, DEFAULT_MIN_GROUP_SIZE,
-                               key="w_min_size",
-                               help="Smaller groups are shown but left out of the gaps.")
-    return {"rate": rate, "method": method, "reference": reference, "min_group_size": min_size}
+    return {"rate": rate, "method": method, "reference": reference}

@@ -101,7 +101,7 @@ def rate_bars_figure(groups: pd.DataFrame, rate: str, label: str,
                           **(dict(x=at, yref="paper", y=1, yanchor="bottom") if flat else
                              dict(xref="paper", x=0, y=at, yanchor="bottom", xanchor="left"))))
     height = max(360, 120 + 44 * len(labels)) if flat else 360
-    return _figure([bar], f"{label} by group, with 95 % intervals", height, shapes=shapes,
+    return _figure([bar], f"{short or label} by group (95 % intervals)", height, shapes=shapes,
                    annotations=notes, **layout)
 
 

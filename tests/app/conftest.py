@@ -19,10 +19,11 @@ def app():
 
 
 def _gap_value(at, name: str) -> float:
-    for df in at.dataframe:
-        frame = df.value
+    for table in at.table:
+        frame = table.value
         if "fairlearn name" in frame.columns:
-            return float(frame.set_index("fairlearn name").loc[name, "value"])
+            shown = frame.set_index("fairlearn name").loc[name, "value"]
+            return float("nan") if shown == "n/a" else float(shown)
     raise AssertionError("no gap table on the page")
 
 

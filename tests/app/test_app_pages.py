@@ -45,7 +45,8 @@ def test_first_load_audits_adult_with_logistic_regression(app, gap_value):
     assert not app.exception
     assert app.title[0].value == "Fairness audit"
     shown = gap_value(app, "demographic_parity_difference")
-    assert shown == pytest.approx(_expected_gap("adult", "demographic_parity_difference"))
+    expected = _expected_gap("adult", "demographic_parity_difference")
+    assert shown == pytest.approx(expected, abs=5e-4)  # the table shows three decimals
     assert shown > 0.05  # Adult's sex gap in selection rate is real and large
     figs = app.get("plotly_chart")
     assert len(figs) == 4  # sizes, rates, ROC, score distributions
@@ -58,7 +59,7 @@ def test_threshold_slider_moves_the_numbers(app, gap_value):
     after = gap_value(app, "equal_opportunity_difference")
     assert after != before
     assert after == pytest.approx(
-        _expected_gap("adult", "equal_opportunity_difference", threshold=0.3))
+        _expected_gap("adult", "equal_opportunity_difference", threshold=0.3), abs=5e-4)
 
 
 def test_flow_sample_roles_model_audit(app, gap_value):
@@ -77,7 +78,7 @@ def test_flow_sample_roles_model_audit(app, gap_value):
     app.number_input(key="w_min_size").set_value(20).run()
     shown = gap_value(app, "equalized_odds_difference")
     assert shown == pytest.approx(_expected_gap("german", "equalized_odds_difference",
-                                                model="hgb", min_group_size=20))
+                                                model="hgb", min_group_size=20), abs=5e-4)
     assert shown > 0
 
 
@@ -101,7 +102,7 @@ def test_predictions_only_audit_of_compas_decile_score(app, gap_value):
     expected = audit(frame["two_year_recid"], y_score=score, threshold=0.5,
                      sensitive_features=frame["race_binary"])
     assert gap_value(app, "demographic_parity_difference") == pytest.approx(
-        expected.gaps.loc["demographic_parity_difference", "value"])
+        expected.gaps.loc["demographic_parity_difference", "value"], abs=5e-4)
 
 
 def test_csv_upload_with_string_labels(app, gap_value):

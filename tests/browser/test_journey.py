@@ -24,24 +24,22 @@ DP_SENTENCE = re.compile(r"Demographic parity difference: .*?The gap is ([\d.]+)
 
 
 def gap_table(page: Page):
-    """The audit's gap table (the data grid with a "fairlearn name" column)."""
-    return page.get_by_test_id("stDataFrame").filter(
-        has=page.locator('th[role="columnheader"]', has_text="fairlearn name"))
+    """The audit's gap table (the static table with a "fairlearn name" column)."""
+    return page.get_by_test_id("stTable").filter(
+        has=page.locator("th", has_text="fairlearn name"))
 
 
 def dp_cell(page: Page):
-    """The "value" cell of the demographic parity difference row of the gap table.
-
-    The grid paints on a canvas; its cells are mirrored, unformatted, in an accessible table.
-    """
-    row = gap_table(page).locator('tr[role="row"]').filter(
+    """The "value" cell of the demographic parity difference row of the gap table
+    (the row header is the criterion; cells: fairlearn name, value, 95 % CI, p-value)."""
+    row = gap_table(page).locator("tbody tr").filter(
         has=page.locator("td", has_text=re.compile(r"^demographic_parity_difference$")))
-    return row.locator('td[aria-colindex="3"]')
+    return row.locator("td").nth(1)
 
 
 def dp_shown(page: Page) -> tuple[float, str]:
-    """The demographic parity difference as the gap table holds it (the table displays it with
-    three decimals), and the sentence under the table that states it in percentage points."""
+    """The demographic parity difference as the gap table shows it (three decimals), and the
+    sentence under the table that states it in percentage points."""
     expect(dp_cell(page)).to_have_count(1)
     value = float(dp_cell(page).text_content())
     bullets = page.get_by_test_id("stMarkdownContainer").filter(has_text=DP_SENTENCE)
