@@ -50,14 +50,32 @@ def confusion_counts(y_true, y_pred, codes, n_groups: int, sample_weight=None) -
     decisions each row contributes ``w * p`` to the predicted-positive cell and ``w * (1 - p)``
     to the other one.
     """
+    codes = np.asarray(codes, dtype=np.int64)
+    size = 4 * n_groups
+    yi, pi = _as_int01(y_true), _as_int01(y_pred)
+    if sample_weight is None and yi is not None and pi is not None:
+        # the common case (hard 0/1 decisions, no weights): one integer bincount, no copies
+        idx = codes * 4
+        idx += 2 * yi
+        idx += pi
+        return np.bincount(idx, minlength=size).astype(np.float64).reshape(n_groups, 4)
     y = as_binary(y_true)
     p = np.asarray(y_pred, dtype=np.float64)
     w = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    base = np.asarray(codes, dtype=np.int64) * 4 + 2 * y.astype(np.int64)
-    size = 4 * n_groups
+    base = codes * 4 + 2 * y.astype(np.int64)
     if np.isin(p, (0.0, 1.0)).all():
         flat = np.bincount(base + p.astype(np.int64), weights=w, minlength=size)
     else:
         flat = np.bincount(base + 1, weights=w * p, minlength=size)
         flat += np.bincount(base, weights=w * (1.0 - p), minlength=size)
     return flat.reshape(n_groups, 4)
+
+
+def _as_int01(values) -> np.ndarray | None:
+    """``values`` as int64 when they are bool or integers in {0, 1}, else None."""
+    arr = np.asarray(values)
+    if arr.dtype == bool:
+        return arr.astype(np.int64)
+    if arr.dtype.kind in "iu" and (arr.size == 0 or (arr.min() >= 0 and arr.max() <= 1)):
+        return arr.astype(np.int64, copy=False)
+    return None

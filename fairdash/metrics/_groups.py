@@ -56,7 +56,17 @@ def encode_groups(sensitive_features) -> tuple[np.ndarray, pd.Index]:
 
 
 def _dense(combined: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Renumber combined codes 0..K-1 in sorted order; returns (codes, distinct combined keys)."""
+    """Renumber combined codes 0..K-1 in sorted order; returns (codes, distinct combined keys).
+
+    Codes are small non-negative integers (products of the columns' cardinalities), so a
+    bincount finds the used ones in O(n) instead of re-sorting all rows with ``np.unique``.
+    """
+    if combined.size and combined.max() <= 4 * combined.size + 1024:
+        used = np.bincount(combined) > 0
+        present = np.flatnonzero(used)
+        if len(present) == len(used):  # already dense (always, for one column)
+            return combined, present
+        return (np.cumsum(used) - 1)[combined], present
     present, codes = np.unique(combined, return_inverse=True)
     return codes.astype(np.int64), present
 
