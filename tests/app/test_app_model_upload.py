@@ -17,13 +17,21 @@ def adult_model():
     return ds, fit_builtin(ds, "logreg", random_state=7)
 
 
-def test_uploaded_skops_model_is_audited_on_all_rows(app, gap_value, adult_model):
-    ds, model = adult_model
+def _upload_model(app, name: str, data: bytes, sample: str | None = None) -> None:
+    """Open the Model page (after choosing ``sample`` on the Data page) and upload a file."""
     app.run()
+    if sample:
+        app.switch_page("pages/data.py").run()
+        app.selectbox(key="w_sample").select(sample).run()
     app.switch_page("pages/model.py").run()
     app.radio(key="w_model_kind").set_value(UPLOAD).run()
     app.file_uploader(key="w_model_upload").set_value(
-        ("adult-logreg.skops", save_model_bytes(model), "application/octet-stream")).run()
+        (name, data, "application/octet-stream")).run()
+
+
+def test_uploaded_skops_model_is_audited_on_all_rows(app, gap_value, adult_model):
+    ds, model = adult_model
+    _upload_model(app, "adult-logreg.skops", save_model_bytes(model))
     assert not app.exception and not app.error, [e.value for e in app.error]
     assert "Uploaded model 'adult-logreg.skops'" in app.success[0].value
     app.switch_page("pages/audit.py").run()
@@ -34,11 +42,7 @@ def test_uploaded_skops_model_is_audited_on_all_rows(app, gap_value, adult_model
 
 def test_pickled_model_is_refused_and_the_app_keeps_working(app, gap_value, adult_model):
     _, model = adult_model
-    app.run()
-    app.switch_page("pages/model.py").run()
-    app.radio(key="w_model_kind").set_value(UPLOAD).run()
-    app.file_uploader(key="w_model_upload").set_value(
-        ("model.pkl", pickle.dumps(model), "application/octet-stream")).run()
+    _upload_model(app, "model.pkl", pickle.dumps(model))
     assert not app.exception
     messages = " ".join(e.value for e in app.error)
     assert "pickle" in messages.lower() and "skops" in messages
@@ -49,13 +53,7 @@ def test_pickled_model_is_refused_and_the_app_keeps_working(app, gap_value, adul
 
 def test_model_expecting_other_columns_gets_a_clear_sentence(app, adult_model):
     _, model = adult_model
-    app.run()
-    app.switch_page("pages/data.py").run()
-    app.selectbox(key="w_sample").select("german").run()
-    app.switch_page("pages/model.py").run()
-    app.radio(key="w_model_kind").set_value(UPLOAD).run()
-    app.file_uploader(key="w_model_upload").set_value(
-        ("adult.skops", save_model_bytes(model), "application/octet-stream")).run()
+    _upload_model(app, "adult.skops", save_model_bytes(model), sample="german")
     assert not app.exception
     messages = " ".join(e.value for e in app.error)
     assert "workclass" in messages or "expects columns" in messages, messages
