@@ -40,7 +40,7 @@ def encode_groups(sensitive_features) -> tuple[np.ndarray, pd.Index]:
             "fill or drop those rows first, because a row without a group cannot be audited."
         )
     # factorize each column, then the tuple of codes: no per-row Python work
-    parts = [pd.factorize(frame[c].astype(str), sort=True) for c in frame.columns]
+    parts = [_factorize(frame[c]) for c in frame.columns]
     combined = np.zeros(len(frame), dtype=np.int64)
     for col_codes, uniques in parts:
         combined = combined * len(uniques) + col_codes
@@ -53,6 +53,28 @@ def encode_groups(sensitive_features) -> tuple[np.ndarray, pd.Index]:
             values.append(str(uniques[idx]))
         labels.append(INTERSECTION_SEP.join(reversed(values)))
     return codes, pd.Index(labels, dtype=object, name="group")
+
+
+def _factorize(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes and sorted string labels of one column, converting only the distinct values.
+
+    ``astype(str)`` on every row is the slow part for large or categorical columns; factorizing
+    first and naming the few distinct values is the same grouping unless two values print
+    alike (``1`` and ``"1"``) or cannot be sorted together, where the row-wise path is kept.
+    """
+    try:
+        codes, uniques = pd.factorize(column, sort=True)
+    except TypeError:  # mixed types that do not sort
+        codes, uniques = None, None
+    if uniques is not None:
+        labels = [str(u) for u in uniques]
+        if len(set(labels)) == len(labels):
+            order = np.argsort(np.asarray(labels, dtype=object), kind="stable")
+            rank = np.empty(len(labels), dtype=np.int64)
+            rank[order] = np.arange(len(labels))
+            return rank[codes], [labels[i] for i in order]
+    codes, uniques = pd.factorize(column.astype(str), sort=True)
+    return codes.astype(np.int64), [str(u) for u in uniques]
 
 
 def _dense(combined: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,7 +1,5 @@
 """Every page runs on every sample, and the main flow shows the library's numbers."""
 
-import io
-
 import numpy as np
 import pandas as pd
 import pytest
