@@ -10,7 +10,6 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
 
 from fairdash import data as fd_data
 from fairdash.exceptions import FairDashError
@@ -81,15 +80,15 @@ def run_audit(args) -> dict:
         frame = fd_data.read_table(raw, args.data.name)
     ds = fd_data.build_dataset(frame, _roles(args, frame), rescale_scores=args.rescale_scores,
                                random_state=args.seed)
+    split = ds.audited_split(trained_here=not ds.roles.score_column)
+    mask = ds.rows(split)
     if ds.roles.score_column:
-        mask, scores = np.ones(len(ds.y), dtype=bool), ds.scores
-        model = f"scores:{ds.roles.score_column}"
+        scores, model = ds.scores, f"scores:{ds.roles.score_column}"
     else:
         from fairdash.models import fit_builtin, score_dataset  # sklearn only when training
 
         name = args.model or "logreg"
         fitted = fit_builtin(ds, name, random_state=args.seed)
-        mask = ds.rows("test")
         scores, model = score_dataset(fitted, ds)[mask], name
     result = audit(ds.y[mask], y_score=scores, sensitive_features=ds.frame.loc[mask, list(
         ds.roles.sensitive)], threshold=args.threshold, method=args.method,
@@ -98,7 +97,7 @@ def run_audit(args) -> dict:
     out = {"data": args.sample or str(args.data), "model": model,
            "target": ds.roles.target, "positive_label": ds.roles.positive_label,
            "sensitive": list(ds.roles.sensitive), "rows_audited": int(mask.sum()),
-           "audited_split": "all" if ds.roles.score_column else "test"}
+           "audited_split": split}
     out.update(result.to_dict())
     return out
 

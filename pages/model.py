@@ -9,7 +9,7 @@ st.title("Model")
 ds = render.guard_dataset()
 roles = state.roles()
 
-kind = widgets.model_picker(roles.score_column)
+kind = widgets.model_picker()
 if kind.startswith("Train"):
     name = widgets.builtin_picker()
     state.set_model(state.ModelChoice("builtin", name))

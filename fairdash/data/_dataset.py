@@ -11,7 +11,7 @@ import pandas as pd
 from fairdash.data._roles import ColumnRoles, infer_task
 from fairdash.data._split import stratified_split
 from fairdash.exceptions import DataError, RoleError, UnsupportedTaskError
-from fairdash.metrics import encode_groups
+from fairdash.metrics import encode_groups, wilson_interval
 
 #: More distinct groups than this is almost always a continuous column chosen by mistake.
 MAX_GROUPS = 50
@@ -59,8 +59,16 @@ class Dataset:
         return self.frame[list(self.roles.features)]
 
     def rows(self, split: str) -> np.ndarray:
-        """Boolean mask of the rows in ``split``."""
+        """Boolean mask of the rows in ``split`` (``"all"`` for every row)."""
+        if split == "all":
+            return np.ones(len(self.y), dtype=bool)
         return self.split == split
+
+    @staticmethod
+    def audited_split(trained_here: bool) -> str:
+        """Which rows an audit uses: the held-out test split for a model trained on the train
+        split, every row for an outside model or given scores (they never saw our split)."""
+        return "test" if trained_here else "all"
 
 
 def table_fingerprint(df: pd.DataFrame) -> str:
@@ -191,8 +199,6 @@ def group_overview(dataset: Dataset) -> pd.DataFrame:
     DataFrame indexed by ``group``: ``n``, ``share``, ``positives``, ``base_rate``,
     ``base_rate_low``, ``base_rate_high``, ``train``, ``calibration``, ``test``.
     """
-    from fairdash.metrics import wilson_interval
-
     k = len(dataset.group_labels)
     n = np.bincount(dataset.group_codes, minlength=k)
     pos = np.bincount(dataset.group_codes, weights=dataset.y, minlength=k)

@@ -109,7 +109,7 @@ def audit_counts(counts: np.ndarray, labels, *, row_counts=None, auc=None, thres
     k = len(labels)
     rows = counts.sum(1) if row_counts is None else np.asarray(row_counts, dtype=np.float64)
     include = rows >= min_group_size
-    ref_code = _reference_code(labels, reference, method)
+    ref_code = reference_code(labels, reference, method)
     rng = np.random.default_rng(random_state)
     # Uncertainty on the row scale: a group keeps its weighted cell shares but counts as many
     # trials as it has rows, so rescaling all weights (say, to sum 1) leaves intervals and
@@ -168,12 +168,13 @@ def audit_counts(counts: np.ndarray, labels, *, row_counts=None, auc=None, thres
         warnings=tuple(_warnings(table, counts, excluded, min_group_size)))
 
 
-def _reference_code(labels, reference, method):
+def reference_code(labels, reference, method):
+    """Code of the reference group for ``method="vs_reference"`` (None for other methods)."""
     if method != "vs_reference":
         return None
     if reference is None or str(reference) not in labels:
         raise RoleError(f"Reference group '{reference}' is not one of the groups: "
-                        f"{', '.join(labels)}.")
+                        f"{', '.join(map(str, labels))}.")
     return int(labels.get_loc(str(reference)))
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from fairdash.exceptions import RoleError
 from fairdash.metrics._aggregate import GAPS, gap
-from fairdash.metrics._audit import DEFAULT_MIN_GROUP_SIZE, AuditResult, audit_counts
+from fairdash.metrics._audit import (DEFAULT_MIN_GROUP_SIZE, AuditResult, audit_counts,
+                                     reference_code)
 from fairdash.metrics._counts import confusion_counts
 from fairdash.metrics._groups import encode_groups
 from fairdash.metrics._rates import all_rates
@@ -20,12 +20,7 @@ def _named_gap(name, y_true, y_pred, sensitive_features, method, sample_weight, 
     include = None
     if min_group_size:
         include = np.bincount(codes, minlength=len(labels)) >= min_group_size
-    ref = None
-    if method == "vs_reference":
-        if reference is None or str(reference) not in labels:
-            raise RoleError(f"Reference group '{reference}' is not one of the groups: "
-                            f"{', '.join(map(str, labels))}.")
-        ref = int(labels.get_loc(str(reference)))
+    ref = reference_code(labels, reference, method)
     overall = all_rates(counts.sum(0))
     return float(gap(spec or GAPS[name], all_rates(counts), overall, method=method,
                      reference=ref, include=include))

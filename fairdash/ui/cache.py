@@ -156,24 +156,26 @@ def active_scores(progress=None) -> Scored:
     if choice.kind == "scores":
         if ds.scores is None:
             raise ModelError("Choose a score or prediction column on the Data page first.")
-        mask = np.ones(len(ds.y), dtype=bool)
+        where = ds.audited_split(trained_here=False)
         what = "decisions" if ds.scores_are_decisions else "scores"
-        return Scored(ds, f"scores:{choice.name}", "all", mask, ds.scores,
+        return Scored(ds, f"scores:{choice.name}", where, ds.rows(where), ds.scores,
                       ds.scores_are_decisions,
                       f"Given {what} from column '{choice.name}', audited on all "
                       f"{len(ds.y):,} rows.")
     if choice.kind == "upload":
         model, key = state.upload_model(), f"upload:{choice.key}"
-        where, mask = "all", np.ones(len(ds.y), dtype=bool)
+        where = ds.audited_split(trained_here=False)
         desc = f"Uploaded model '{choice.name}', audited on all {len(ds.y):,} rows."
     else:
         key = f"builtin:{choice.name}"
         if progress:
             progress(f"Training {fd_models.BUILTIN_MODELS[choice.name]} on {n_train:,} rows ...")
         model = _builtin_model(ds.fingerprint, choice.name, ds)
-        where, mask = "test", ds.rows("test")
+        where = ds.audited_split(trained_here=True)
         desc = (f"{fd_models.BUILTIN_MODELS[choice.name]} trained on the train split "
-                f"({n_train:,} rows), audited on the held-out test split ({int(mask.sum()):,} rows).")
+                f"({n_train:,} rows), audited on the held-out test split "
+                f"({int(ds.rows(where).sum()):,} rows).")
+    mask = ds.rows(where)
     scores = _scores(ds.fingerprint, key, ds, model)[mask]
     return Scored(ds, key, where, mask, scores, False, desc)
 

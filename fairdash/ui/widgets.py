@@ -123,7 +123,7 @@ def roles_picker(frame, table_hash: str, current: ColumnRoles, flags: dict) -> t
     return ColumnRoles(target, positive, tuple(sensitive), features, score_col), rescale
 
 
-def model_picker(score_column: str | None) -> str:
+def model_picker() -> str:
     """How to get predictions: a built-in model, an uploaded model, or a given column."""
     choice = state.model()
     options = ["Train a built-in model", "Upload a model (skops file)",
