@@ -1,0 +1,395 @@
+"""FERM classifiers: epsilon-constrained logistic regression and the projected-kernel SVC.
+
+Donini, Oneto, Ben-David, Shawe-Taylor & Pontil (NeurIPS 2018); ALGORITHMS.md 1.4 and 1.5.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import expit, log_expit
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.kernel_approximation import Nystroem
+from sklearn.metrics.pairwise import rbf_kernel
+from sklearn.svm import SVC
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
+
+from fairdash.mitigation.preprocessing._ferm_projection import (
+    _check_constraint,
+    _direction_weights,
+    _directions,
+    _span_basis,
+)
+from fairdash.mitigation.preprocessing._reweighing import (
+    _check_unit,
+    _encode_fit,
+    _resolve_sensitive,
+)
+
+__all__ = ["FERMClassifier", "ProjectedKernelSVC"]
+
+#: Nystroem seed when random_state is None (ALGORITHMS.md 1.8: a fixed random_state)
+_NYSTROEM_SEED = 0
+
+
+def _binary_classes(y, owner: str) -> np.ndarray:
+    check_classification_targets(y)
+    y_type = type_of_target(y, input_name="y", raise_unknown=True)
+    if y_type == "multiclass":
+        raise ValueError(f"Only binary classification is supported. The type of the target is "
+                         f"{y_type}: {owner} needs exactly two classes in y.")
+    classes = np.unique(y)
+    if len(classes) != 2:
+        raise ValueError(f"{owner} needs exactly two classes in y (binary labels); got "
+                         f"{len(classes)} class.")
+    return classes
+
+
+def _check_positive(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
+        raise ValueError(f"The parameter {name} must be a positive number; got {value!r}.")
+    return float(value)
+
+
+def _scale_gamma(gamma, X: np.ndarray) -> float:
+    """sklearn's ``gamma="scale"``: ``1 / (d Var(X))`` (1 for constant X)."""
+    if gamma == "scale":
+        var = X.var()
+        return 1.0 / (X.shape[1] * var) if var > 0 else 1.0
+    return _check_positive(gamma, "gamma")
+
+
+def _logistic_objective(Z: np.ndarray, y_pm: np.ndarray, lam: float, n_free: int,
+                        H: np.ndarray):
+    """Mean logistic loss + (lam/2) ||w||^2 in coordinates ``theta = [v, c, b]``.
+
+    ``||w||^2 = ||v||^2 + c^T H c`` because ``w = Q_perp v + B c`` with ``Q_perp`` orthonormal
+    and orthogonal to ``B``.
+    """
+    n, D = Z.shape
+
+    def fun(theta):
+        w, b = theta[:D], theta[D]
+        m = y_pm * (Z @ w + b)
+        v, c = w[:n_free], w[n_free:]
+        Hc = H @ c
+        loss = -np.mean(log_expit(m)) + 0.5 * lam * (v @ v + c @ Hc)
+        r = -y_pm * expit(-m) / n
+        grad = np.empty_like(theta)
+        grad[:D] = Z.T @ r
+        grad[:n_free] += lam * v
+        grad[n_free:D] += lam * Hc
+        grad[D] = r.sum()
+        return loss, grad
+
+    return fun
+
+
+class FERMClassifier(ClassifierMixin, BaseEstimator):
+    """Logistic regression whose mean score on the groups' positives may differ by at most eps.
+
+    Parameters
+    ----------
+    strength : float in [0, 1], default 1.0
+        ``epsilon = (1 - strength) * e0`` with ``e0 = max_k |<w0, u_k>|`` of the unconstrained
+        fit: 0 gives ``LogisticRegression(C)``, 1 gives the FERM constraint ``<w, u> = 0``.
+    epsilon : float >= 0, optional
+        The native bound; overrides ``strength`` when given.
+    kernel : {"linear", "rbf"}, default "linear"
+        ``rbf``: the same model on ``Nystroem`` RBF features (kernel FERM of the approximated
+        kernel, ALGORITHMS.md 1.5 b).
+    C : float, default 1.0
+        Inverse regularisation as in ``LogisticRegression``: ``lambda = 1 / (C n)``.
+    constraint : {"equal_opportunity", "equalized_odds", "demographic_parity"}
+        Which mean differences are bounded (positives; positives and negatives; all rows).
+    n_components : int, default 500
+        Nystroem features (``rbf`` only; at most the number of rows).
+    gamma : "scale" or float, default "scale"
+        RBF width, ``"scale"`` = ``1 / (d Var(X))`` as in ``SVC``.
+    random_state : int or None
+        Seed of the Nystroem sample (None = a fixed seed, 0).
+    max_iter : int, default 1000
+        L-BFGS-B iterations per solve.
+    sensitive_column : int, optional
+        Column of ``X`` that holds the groups, read when ``fit`` gets no
+        ``sensitive_features``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    coef_ : ndarray of shape (1, D)
+        ``w`` in the (feature or Nystroem) coordinates; ``intercept_`` of shape (1,).
+    u_ : ndarray of shape (m, D)
+        Directions (group mean minus reference group mean over the positives, ...).
+    e0_ : float
+        ``max_k |<w0, u_k>|`` of the unconstrained fit.
+    epsilon_ : float
+        Bound used.
+    n_iter_ : int
+        L-BFGS-B iterations of the final solve.
+    nystroem_ : Nystroem
+        The fitted feature map (``kernel="rbf"`` only).
+
+    Notes
+    -----
+    ALGORITHMS.md 1.4. Minimise
+    :math:`\\frac1n\\sum_i \\log(1 + e^{-y_i(\\langle w, x_i\\rangle + b)}) +
+    \\frac{\\lambda}{2}\\|w\\|^2` subject to :math:`|\\langle w, u_k\\rangle| \\le \\varepsilon`.
+    With :math:`Q_\\perp` an orthonormal basis of :math:`\\mathrm{span}\\{u_k\\}^\\perp` (QR) and
+    :math:`B = U^T (U U^T)^{-1} \\mathrm{diag}\\|u_k\\|` (for two groups :math:`B = \\hat u`),
+    :math:`w = Q_\\perp v + B c` gives :math:`\\langle w, u_k\\rangle = \\|u_k\\| c_k`, so the
+    constraint is the box :math:`|c_k| \\le \\varepsilon / \\|u_k\\|` and L-BFGS-B solves it
+    exactly (analytic gradient). Dependent directions (K > 2 groups) are dropped by a pivoted
+    QR; the bound applies to the kept ones. The groups are needed in ``fit`` only.
+    """
+
+    def __init__(self, strength=1.0, epsilon=None, kernel="linear", C=1.0,
+                 constraint="equal_opportunity", n_components=500, gamma="scale",
+                 random_state=None, max_iter=1000, sensitive_column=None):
+        self.strength = strength
+        self.epsilon = epsilon
+        self.kernel = kernel
+        self.C = C
+        self.constraint = constraint
+        self.n_components = n_components
+        self.gamma = gamma
+        self.random_state = random_state
+        self.max_iter = max_iter
+        self.sensitive_column = sensitive_column
+
+    def _features(self, X):
+        return self.nystroem_.transform(X) if self.kernel == "rbf" else X
+
+    def _solve(self, fun, x0, bounds):
+        # one BLAS thread: each iteration is a few matrix-vector products, for which extra
+        # threads only add overhead (and are very slow when the cores are busy)
+        with threadpool_limits(1, user_api="blas"):
+            res = minimize(fun, x0, jac=True, method="L-BFGS-B", bounds=bounds,
+                           options={"maxiter": int(self.max_iter), "gtol": 1e-8,
+                                    "ftol": 1e-12})
+        if not res.success and res.nit >= int(self.max_iter):
+            warnings.warn(f"FERMClassifier's L-BFGS-B stopped after {res.nit} iterations "
+                          "without converging; increase max_iter.", ConvergenceWarning,
+                          stacklevel=3)
+        return res
+
+    def fit(self, X, y, *, sensitive_features=None):
+        """Fit the unconstrained logistic model, read ``e0``, then fit under the bound.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+            Numeric (standardised) features.
+        y : array-like of shape (n,)
+            Binary labels; the positive class is ``classes_[1]``.
+        sensitive_features : array-like of shape (n,) or (n, k)
+            Group of every row (keyword only).
+
+        Returns
+        -------
+        self
+        """
+        owner = type(self).__name__
+        strength = _check_unit(self.strength, "strength")
+        if self.epsilon is not None and (isinstance(self.epsilon, bool) or not isinstance(
+                self.epsilon, numbers.Real) or self.epsilon < 0):
+            raise ValueError(f"epsilon must be a number >= 0; got {self.epsilon!r}.")
+        if self.kernel not in ("linear", "rbf"):
+            raise ValueError(f"kernel must be 'linear' or 'rbf'; got {self.kernel!r}.")
+        constraint = _check_constraint(self.constraint)
+        C = _check_positive(self.C, "C")
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        self.classes_ = _binary_classes(y, owner)
+        y_pm = np.where(y == self.classes_[1], 1.0, -1.0)
+        s = _resolve_sensitive(X, sensitive_features, self.sensitive_column, owner)
+        codes, groups = _encode_fit(s, len(X), owner)
+        if self.kernel == "rbf":
+            seed = _NYSTROEM_SEED if self.random_state is None else self.random_state
+            self.nystroem_ = Nystroem(kernel="rbf", gamma=_scale_gamma(self.gamma, X),
+                                      n_components=min(int(self.n_components), len(X)),
+                                      random_state=seed).fit(X)
+        Phi = self._features(X)
+        n, D = Phi.shape
+        M, names = _direction_weights(codes, groups, y_pm > 0, constraint, owner)
+        U = _directions(Phi, M)
+        kept, _ = _span_basis(U)
+        Uk = U[kept]
+        r = len(kept)
+        norms = np.linalg.norm(Uk, axis=1)
+        if r:
+            Q, _ = np.linalg.qr(Uk.T, mode="complete")
+            B = Uk.T @ np.linalg.solve(Uk @ Uk.T, np.diag(norms))
+            A = np.hstack([Q[:, r:], B])
+        else:
+            B, A = np.zeros((D, 0)), np.eye(D)
+        Z = Phi @ A
+        fun = _logistic_objective(Z, y_pm, 1.0 / (C * n), D - r, B.T @ B)
+        res = self._solve(fun, np.zeros(D + 1), None)
+        e0 = float(np.max(norms * np.abs(res.x[D - r:D]))) if r else 0.0
+        eps = float(self.epsilon) if self.epsilon is not None else (1.0 - strength) * e0
+        if r and eps < e0:
+            half = eps / norms
+            bounds = [(None, None)] * (D - r) + list(zip(-half, half)) + [(None, None)]
+            x0 = res.x.copy()
+            x0[D - r:D] = np.clip(x0[D - r:D], -half, half)
+            res = self._solve(fun, x0, bounds)
+        self.coef_ = (A @ res.x[:D])[None, :]
+        self.intercept_ = np.array([res.x[D]])
+        self.u_ = U
+        self.direction_names_ = names
+        self.groups_ = groups
+        self.e0_ = e0
+        self.epsilon_ = eps
+        self.n_iter_ = int(res.nit)
+        return self
+
+    def decision_function(self, X):
+        """``<w, phi(x)> + b``; positive values predict ``classes_[1]``."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return self._features(X) @ self.coef_[0] + self.intercept_[0]
+
+    def predict_proba(self, X):
+        """Logistic probabilities, columns in ``classes_`` order."""
+        p = expit(self.decision_function(X))
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X):
+        """``classes_[1]`` where the decision value is positive, else ``classes_[0]``."""
+        check_is_fitted(self)
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
+
+class ProjectedKernelSVC(ClassifierMixin, BaseEstimator):
+    """RBF support vector classifier on the kernel with the direction ``u`` projected out.
+
+    Parameters
+    ----------
+    C : float, default 1.0
+    gamma : "scale" or float, default "scale"
+        RBF width, ``"scale"`` = ``1 / (d Var(X))``.
+    strength : float in [0, 1], default 1.0
+        ``t`` in ``K_t = K - (2t - t^2) T G^+ T^T``: 0 is the plain ``SVC``, 1 the exact FERM
+        constraint. Intermediate values change the model weakly (ALGORITHMS.md 1.5).
+    constraint : {"equal_opportunity", "equalized_odds", "demographic_parity"}
+    sensitive_column : int, optional
+        Column of ``X`` that holds the groups, read when ``fit`` gets no
+        ``sensitive_features``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    svc_ : SVC
+        Fitted on the precomputed projected kernel.
+    gamma_ : float
+    t_ : float
+    tau_ : ndarray of shape (n_train, m)
+        ``tau_k(x_i) = <phi(x_i), u_k>`` on the training rows.
+    u_gram_ : ndarray of shape (m, m)
+        ``<u_j, u_k>``; ``||u||^2`` for two groups.
+
+    Notes
+    -----
+    ALGORITHMS.md 1.5 a. With :math:`\\tau(x) = \\frac{1}{|I^+_a|}\\sum_{I^+_a} k(x_j, x) -
+    \\frac{1}{|I^+_b|}\\sum_{I^+_b} k(x_j, x)` and
+    :math:`\\|u\\|^2 = \\overline{K_{AA}} + \\overline{K_{BB}} - 2\\overline{K_{AB}}`,
+
+    .. math:: \\tilde K(x, x') = k(x, x') - \\tau(x)\\tau(x') / \\|u\\|^2
+
+    is the kernel of :math:`P\\phi`, so an SVC on it is the exact constrained problem
+    :math:`\\langle w, u\\rangle = 0` and the mean decision values on the groups' positives are
+    equal on the training rows. K groups: :math:`\\tilde K = K - T G^+ T^T` with
+    :math:`G = \\langle u_j, u_k\\rangle`. Cost: O(n^2) memory; use
+    ``FERMClassifier(kernel="rbf")`` above ~10,000 rows.
+    """
+
+    def __init__(self, C=1.0, gamma="scale", strength=1.0, constraint="equal_opportunity",
+                 sensitive_column=None):
+        self.C = C
+        self.gamma = gamma
+        self.strength = strength
+        self.constraint = constraint
+        self.sensitive_column = sensitive_column
+
+    def fit(self, X, y, *, sensitive_features=None):
+        """Fit an ``SVC`` on the projected training kernel.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+        y : array-like of shape (n,)
+            Binary labels; the positive class is ``classes_[1]``.
+        sensitive_features : array-like of shape (n,) or (n, k)
+            Group of every row (keyword only).
+
+        Returns
+        -------
+        self
+        """
+        owner = type(self).__name__
+        t = _check_unit(self.strength, "strength")
+        constraint = _check_constraint(self.constraint)
+        C = _check_positive(self.C, "C")
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        self.classes_ = _binary_classes(y, owner)
+        if len(X) > 10_000:
+            warnings.warn(f"ProjectedKernelSVC stores a {len(X):,} x {len(X):,} kernel; "
+                          "FERMClassifier(kernel='rbf') scales better.", UserWarning,
+                          stacklevel=2)
+        s = _resolve_sensitive(X, sensitive_features, self.sensitive_column, owner)
+        codes, groups = _encode_fit(s, len(X), owner)
+        M, _ = _direction_weights(codes, groups, y == self.classes_[1], constraint, owner)
+        self.gamma_ = _scale_gamma(self.gamma, X)
+        K = rbf_kernel(X, X, gamma=self.gamma_)
+        tau = np.asarray((M.T @ K).T)
+        gram = np.asarray(M.T @ tau)
+        gram = (gram + gram.T) / 2
+        vals, vecs = np.linalg.eigh(gram)
+        top = vals.max() if len(vals) else 0.0
+        keep = vals > max(1e-10 * top, 1e-24)
+        self.gram_pinv_ = (vecs[:, keep] / vals[keep]) @ vecs[:, keep].T  # G^+
+        self.t_ = t
+        coef = 2 * t - t * t
+        K_tilde = K - coef * (tau @ self.gram_pinv_ @ tau.T) if coef > 0 else K
+        self.svc_ = SVC(C=C, kernel="precomputed").fit(K_tilde, y)
+        self.X_fit_ = X
+        self.tau_ = tau
+        self.u_gram_ = gram
+        self.direction_weights_ = M
+        return self
+
+    def _kernel(self, X) -> np.ndarray:
+        """Projected kernel between ``X`` and the training rows."""
+        K = rbf_kernel(X, self.X_fit_, gamma=self.gamma_)
+        coef = 2 * self.t_ - self.t_ ** 2
+        if coef == 0:
+            return K
+        tau = np.asarray((self.direction_weights_.T @ K.T).T)
+        return K - coef * (tau @ self.gram_pinv_ @ self.tau_.T)
+
+    def decision_function(self, X):
+        """SVC decision values on the projected kernel; positive predicts ``classes_[1]``."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return self.svc_.decision_function(self._kernel(X))
+
+    def predict(self, X):
+        """``classes_[1]`` where the decision value is positive, else ``classes_[0]``."""
+        check_is_fitted(self)
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags

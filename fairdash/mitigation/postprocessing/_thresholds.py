@@ -1,0 +1,307 @@
+"""Group-specific randomised thresholds under DP / equal opportunity / equalized odds (ALGORITHMS.md 4)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from fairdash.mitigation.postprocessing._hull import group_rocs, thin, upper_hull
+from fairdash.mitigation.postprocessing._inputs import (
+    check_binary_labels,
+    check_scores,
+    check_strength,
+    encode_fit_groups,
+    encode_known_groups,
+)
+from fairdash.mitigation.postprocessing._lp import solve_lp
+
+CONSTRAINTS = ("equalized_odds", "equal_opportunity", "demographic_parity")
+MIN_PER_CLASS = 50
+
+
+class GroupThresholdOptimizer(BaseEstimator):
+    """Randomised group-specific thresholds on a score, fitted under a fairness constraint.
+
+    Finds, for each group, a point (FPR, TPR) on or under its ROC convex hull that minimises the
+    expected cost ``cost_fp * P(Yhat=1, Y=0) + cost_fn * P(Yhat=0, Y=1)`` on the calibration rows,
+    subject to the constraint holding within ``tolerance``, and realises it by a three-level rule
+    per group (accept above ``thr_hi``, accept with a probability between ``thr_lo`` and
+    ``thr_hi``, and with a smaller probability below).
+
+    Parameters
+    ----------
+    constraint : {"equalized_odds", "equal_opportunity", "demographic_parity"}
+        Equal TPR and FPR, equal TPR, or equal selection rate across groups.
+    strength : float in [0, 1], default 1.0
+        0 = the best unconstrained group thresholds ("unprocessing"), 1 = exact constraint.
+        Mapped to ``tolerance_ = (1 - strength) * e0_`` (see Notes).
+    tolerance : float, optional
+        The native knob epsilon; when given it overrides ``strength``.
+    cost_fp, cost_fn : float, default 1.0
+        Costs of a false positive and of a false negative (equal costs = accuracy).
+    max_roc_points : int or None, default 1000
+        The hull of each group is computed from its full ROC curve (every distinct score); if
+        it has more vertices than this, they are thinned to this many, evenly spaced, both
+        end points kept (the thinned hull lies inside the exact one). None keeps every vertex.
+        Hulls of real ROC curves rarely need it (about 200 vertices for 500,000 rows).
+
+    Attributes
+    ----------
+    groups_ : pandas.Index
+        Group labels seen in ``fit``.
+    targets_ : DataFrame
+        Per group: ``n``, ``n_pos``, ``n_neg``, expected ``fpr``, ``tpr``, ``selection_rate``
+        and ``accuracy`` on the calibration rows, and the rule ``thr_hi``, ``thr_lo``,
+        ``prob_hi``, ``prob_mid``, ``prob_lo``. TPR (FPR) is NaN for a group without positives
+        (negatives).
+    unconstrained_ : DataFrame
+        The same rates for the epsilon = infinity solution (each group's best hull vertex).
+    hulls_ : dict
+        Group label -> DataFrame of its upper-hull vertices (``fpr``, ``tpr``, ``threshold``).
+    e0_ : float
+        Violation of the unconstrained solution: largest gap in the constrained rate(s).
+    tolerance_ : float
+        The epsilon used.
+    violation_ : float
+        Largest gap of the fitted solution (<= ``tolerance_`` up to solver precision).
+    expected_accuracy_ : float
+        Expected accuracy on the calibration rows (decisions are randomised).
+    expected_cost_ : float
+        Expected cost per row on the calibration rows.
+    warnings_ : list of str
+        Groups left out of a rate's constraint, small groups.
+
+    Notes
+    -----
+    ALGORITHMS.md section 4 (Hardt, Price & Srebro 2016; relaxed version of Cruz & Hardt 2024,
+    as in ``error-parity``). Linear program in the variables (F_a, T_a), solved by
+    ``scipy.optimize.linprog(method="highs")``::
+
+        min  sum_a cost_fp P(A=a, Y=0) F_a + cost_fn P(A=a, Y=1) (1 - T_a)
+        s.t. (F_a, T_a) under every edge of group a's upper ROC hull, F_a <= T_a, 0 <= F, T <= 1
+             EO:   max_a F_a - min_a F_a <= eps  and  max_a T_a - min_a T_a <= eps
+             EOpp: max_a T_a - min_a T_a <= eps
+             DP:   max_a PPR_a - min_a PPR_a <= eps,  PPR_a = pi_a T_a + (1 - pi_a) F_a
+
+    ``max - min <= eps`` is written with one auxiliary variable ``lo`` and rows
+    ``lo <= r_a <= lo + eps``, the same set as the pairwise rows ``|r_a - r_b| <= eps``.
+    The hull is exact (every distinct score); see ``max_roc_points`` for very long hulls.
+    A target (F*, T*) is realised on the hull edge i, i+1 around F*: with
+    ``w = (fpr[i+1] - F*) / (fpr[i+1] - fpr[i])``, hull height ``T_up`` and
+    ``q = (T* - F*) / (T_up - F*)``, the decision probability is ``q + (1 - q) F*`` for
+    ``r >= thr[i]``, ``q (1 - w) + (1 - q) F*`` for ``thr[i+1] <= r < thr[i]`` and
+    ``(1 - q) F*`` below. Strength: ``eps = (1 - strength) e0`` (section 4.7). A group with no
+    positives (negatives) is left out of the TPR (FPR) constraint with a warning (section 4.9).
+    """
+
+    def __init__(self, constraint="equalized_odds", strength=1.0, tolerance=None, cost_fp=1.0,
+                 cost_fn=1.0, max_roc_points=1000):
+        self.constraint = constraint
+        self.strength = strength
+        self.tolerance = tolerance
+        self.cost_fp = cost_fp
+        self.cost_fn = cost_fn
+        self.max_roc_points = max_roc_points
+
+    # ---------------------------------------------------------------------------------------
+    def fit(self, scores, y, *, sensitive_features):
+        """Fit the thresholds on labelled calibration rows (not the model's training rows).
+
+        Parameters
+        ----------
+        scores : array-like of shape (n,) or (n, 1)
+            The trained model's scores (higher = more likely positive).
+        y : array-like of shape (n,)
+            0/1 labels.
+        sensitive_features : array-like of shape (n,)
+            Group of each row.
+
+        Returns
+        -------
+        self
+        """
+        if self.constraint not in CONSTRAINTS:
+            raise ValueError(f"constraint must be one of {', '.join(CONSTRAINTS)}; got "
+                             f"{self.constraint!r}.")
+        strength = check_strength(self.strength)
+        if self.tolerance is not None and not float(self.tolerance) >= 0:
+            raise ValueError(f"tolerance must be >= 0; got {self.tolerance}.")
+        cost_fp, cost_fn = float(self.cost_fp), float(self.cost_fn)
+        if not (cost_fp >= 0 and cost_fn >= 0 and cost_fp + cost_fn > 0):
+            raise ValueError("cost_fp and cost_fn must be non-negative and not both 0.")
+        if self.max_roc_points is not None and int(self.max_roc_points) < 2:
+            raise ValueError("max_roc_points must be at least 2 (or None).")
+        scores = check_scores(scores)
+        y = check_binary_labels(y, len(scores))
+        codes, labels = encode_fit_groups(sensitive_features, len(scores))
+        k, n = len(labels), len(scores)
+        rocs = group_rocs(scores, y, codes, k)
+        n_pos = np.array([r.n_pos for r in rocs], dtype=np.float64)
+        n_neg = np.array([r.n_neg for r in rocs], dtype=np.float64)
+        self.groups_ = labels
+        self.warnings_ = self._group_warnings(labels, n_pos, n_neg)
+        for msg in self.warnings_:
+            warnings.warn(msg, UserWarning, stacklevel=2)
+
+        hulls = []
+        for r in rocs:
+            h = upper_hull(r.fpr, r.tpr)
+            h = h[thin(len(h), self.max_roc_points)]
+            hulls.append((r.fpr[h], r.tpr[h], r.thresholds[h]))
+        self.hulls_ = {lab: pd.DataFrame({"fpr": f, "tpr": t, "threshold": thr})
+                       for lab, (f, t, thr) in zip(labels, hulls)}
+        c_f = cost_fp * n_neg / n              # cost per unit of F_a
+        c_t = cost_fn * n_pos / n              # saving per unit of T_a
+        pi = n_pos / (n_pos + n_neg)
+        # epsilon = infinity: each group's best hull vertex (first one on ties)
+        free = np.array([self._best_vertex(h, a, b) for h, a, b in zip(hulls, c_f, c_t)])
+        self.e0_ = self._violation(free[:, 0], free[:, 1], pi, n_pos, n_neg)
+        self.tolerance_ = (float(self.tolerance) if self.tolerance is not None
+                           else (1.0 - strength) * self.e0_)
+        if self.tolerance_ >= self.e0_ or k == 1:
+            target = free
+        else:
+            target = solve_lp(hulls, c_f, c_t, pi, self._constrained(n_pos, n_neg),
+                              self.tolerance_)
+        self._set_rules(hulls, target)
+        self.violation_ = self._violation(target[:, 0], target[:, 1], pi, n_pos, n_neg)
+        self.targets_ = self._expected(rocs, labels, n_pos, n_neg)
+        self.unconstrained_ = self._rates_at(free, labels, n_pos, n_neg)
+        acc = (n_pos * np.nan_to_num(self.targets_["tpr"].to_numpy())
+               + n_neg * (1 - np.nan_to_num(self.targets_["fpr"].to_numpy())))
+        self.expected_accuracy_ = float(acc.sum() / n)
+        self.expected_cost_ = float((cost_fp * n_neg * np.nan_to_num(self.targets_["fpr"])
+                                     + cost_fn * n_pos * (1 - np.nan_to_num(self.targets_["tpr"])))
+                                    .sum() / n)
+        return self
+
+    def decision_proba(self, scores, *, sensitive_features):
+        """Probability that the decision is 1 for each row (deterministic).
+
+        Parameters
+        ----------
+        scores : array-like of shape (n,) or (n, 1)
+        sensitive_features : array-like of shape (n,)
+
+        Returns
+        -------
+        ndarray of shape (n,)
+        """
+        check_is_fitted(self, "rule_")
+        scores = check_scores(scores)
+        g = encode_known_groups(sensitive_features, self.groups_, len(scores))
+        thr_hi, thr_lo, probs = self.rule_
+        level = (scores >= thr_lo[g]).astype(np.int64) + (scores >= thr_hi[g])
+        return probs[g * 3 + level]
+
+    def predict(self, scores, *, sensitive_features, random_state=None):
+        """Sampled 0/1 decisions: 1 with probability :meth:`decision_proba`.
+
+        Parameters
+        ----------
+        scores : array-like of shape (n,) or (n, 1)
+        sensitive_features : array-like of shape (n,)
+        random_state : int, RandomState or None
+            Source of the decisions' randomness.
+
+        Returns
+        -------
+        ndarray of int of shape (n,)
+        """
+        p = self.decision_proba(scores, sensitive_features=sensitive_features)
+        rng = check_random_state(random_state)
+        return (rng.random_sample(len(p)) < p).astype(np.int64)
+
+    # ---------------------------------------------------------------------------------------
+    @staticmethod
+    def _best_vertex(hull, c_f, c_t):
+        f, t, _ = hull
+        j = int(np.argmin(c_f * f - c_t * t))
+        return f[j], t[j]
+
+    def _constrained(self, n_pos, n_neg):
+        """Boolean masks: groups in the FPR, TPR and selection-rate constraints."""
+        k = len(n_pos)
+        none = np.zeros(k, dtype=bool)
+        if self.constraint == "equalized_odds":
+            return n_neg > 0, n_pos > 0, none
+        if self.constraint == "equal_opportunity":
+            return none, n_pos > 0, none
+        return none, none, np.ones(k, dtype=bool)
+
+    def _violation(self, f, t, pi, n_pos, n_neg):
+        in_f, in_t, in_s = self._constrained(n_pos, n_neg)
+        ppr = pi * t + (1 - pi) * f
+        gaps = [float(v[m].max() - v[m].min()) for v, m in ((f, in_f), (t, in_t), (ppr, in_s))
+                if m.sum() >= 2]
+        return max(gaps, default=0.0)
+
+    def _set_rules(self, hulls, target):
+        k = len(hulls)
+        thr_hi, thr_lo = np.empty(k), np.empty(k)
+        probs = np.empty(3 * k)                          # prob_lo, prob_mid, prob_hi per group
+        self._mix = []
+        for a, ((f, t, thr), (F, T)) in enumerate(zip(hulls, target)):
+            m = len(f)
+            i = int(np.clip(np.searchsorted(f, F, side="right") - 1, 0, m - 2))
+            width = f[i + 1] - f[i]
+            w = float(np.clip((f[i + 1] - F) / width, 0, 1)) if width > 0 else 0.0
+            t_up = w * t[i] + (1 - w) * t[i + 1]
+            q = float(np.clip((T - F) / (t_up - F), 0, 1)) if t_up - F > 1e-12 else 1.0
+            thr_hi[a], thr_lo[a] = thr[i], thr[i + 1]
+            probs[3 * a:3 * a + 3] = [(1 - q) * F, q * (1 - w) + (1 - q) * F, q + (1 - q) * F]
+            self._mix.append((i, w, q, F))
+        self.rule_ = (thr_hi, thr_lo, probs)
+
+    def _expected(self, rocs, labels, n_pos, n_neg):
+        """Expected rates of the fitted rules on the calibration rows, from the ROC points."""
+        out = []
+        for a, (r, (i, w, q, F)) in enumerate(zip(rocs, self._mix)):
+            hull = self.hulls_[labels[a]]
+            f_hi, f_lo = hull["fpr"].iloc[i], hull["fpr"].iloc[i + 1]
+            t_hi, t_lo = hull["tpr"].iloc[i], hull["tpr"].iloc[i + 1]
+            fpr = q * (w * f_hi + (1 - w) * f_lo) + (1 - q) * F
+            tpr = q * (w * t_hi + (1 - w) * t_lo) + (1 - q) * F
+            out.append((fpr, tpr))
+        table = self._rates_at(np.array(out), labels, n_pos, n_neg)
+        thr_hi, thr_lo, probs = self.rule_
+        table["thr_hi"], table["thr_lo"] = thr_hi, thr_lo
+        table["prob_hi"], table["prob_mid"], table["prob_lo"] = probs[2::3], probs[1::3], \
+            probs[0::3]
+        return table
+
+    @staticmethod
+    def _rates_at(points, labels, n_pos, n_neg):
+        f, t = points[:, 0].astype(float), points[:, 1].astype(float)
+        n = n_pos + n_neg
+        sel = (n_pos * t + n_neg * f) / n
+        acc = (n_pos * t + n_neg * (1 - f)) / n
+        table = pd.DataFrame({"n": n.astype(np.int64), "n_pos": n_pos.astype(np.int64),
+                              "n_neg": n_neg.astype(np.int64),
+                              "fpr": np.where(n_neg > 0, f, np.nan),
+                              "tpr": np.where(n_pos > 0, t, np.nan),
+                              "selection_rate": sel, "accuracy": acc},
+                             index=pd.Index(labels, name="group"))
+        return table
+
+    def _group_warnings(self, labels, n_pos, n_neg):
+        out = []
+        uses_t = self.constraint in ("equalized_odds", "equal_opportunity")
+        uses_f = self.constraint == "equalized_odds"
+        for lab, p, q in zip(labels, n_pos, n_neg):
+            if uses_t and p == 0:
+                out.append(f"Group '{lab}' has no positive calibration rows, so its true "
+                           "positive rate is undefined; it is left out of the TPR constraint.")
+            if uses_f and q == 0:
+                out.append(f"Group '{lab}' has no negative calibration rows, so its false "
+                           "positive rate is undefined; it is left out of the FPR constraint.")
+            if 0 < min(p, q) < MIN_PER_CLASS:
+                out.append(f"Group '{lab}' has only {int(p)} positive and {int(q)} negative "
+                           f"calibration rows (fewer than {MIN_PER_CLASS}); its ROC curve and "
+                           "thresholds are noisy.")
+        return out
