@@ -13,15 +13,13 @@ from pathlib import Path
 
 from fairdash import data as fd_data
 from fairdash.exceptions import FairDashError
-from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, METHODS, audit
+from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, METHODS, audit, regression_audit
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m fairdash``."""
-    parser = argparse.ArgumentParser(prog="python -m fairdash",
-                                     description="Fairness audits from the command line.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("audit", help="Audit a model's decisions per group.")
+def _data_options(p, aggregation_flag: str = "--method") -> None:
+    """The options that choose data, roles, the base model and how gaps are aggregated
+    (shared by several commands; ``mitigate`` spells the aggregation ``--gap-method`` because
+    its ``--method`` names the mitigation)."""
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--sample", choices=sorted(fd_data.SAMPLES), help="a bundled data set")
     src.add_argument("--data", type=Path, help="CSV (optionally gzipped) or Parquet file")
@@ -31,18 +29,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--features", help="feature columns, comma-separated (default: all others "
                                       "except flagged identifier and leaking columns)")
     how = p.add_mutually_exclusive_group()
-    how.add_argument("--model", choices=["logreg", "hgb", "rf"], default=None,
-                     help="train a built-in model (default logreg)")
+    how.add_argument("--model", choices=["logreg", "linear", "hgb", "rf"], default=None,
+                     help="train a built-in model (default logreg; for a continuous target, "
+                          "a regression audit, linear = ridge regression by default)")
     how.add_argument("--score-column", help="audit given scores or 0/1 decisions in this column")
     p.add_argument("--rescale-scores", action="store_true",
                    help="min-max rescale a score column outside [0, 1]")
     p.add_argument("--threshold", type=float, default=0.5)
-    p.add_argument("--method", choices=METHODS, default="between_groups")
+    p.add_argument(aggregation_flag, dest="method", choices=METHODS, default="between_groups",
+                   help="how gaps aggregate over groups")
     p.add_argument("--reference", help="reference group for --method vs_reference")
     p.add_argument("--min-group-size", type=int, default=DEFAULT_MIN_GROUP_SIZE)
     p.add_argument("--resamples", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m fairdash``."""
+    parser = argparse.ArgumentParser(prog="python -m fairdash",
+                                     description="Fairness audits from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("audit", help="Audit a model's decisions per group.")
+    _data_options(p)
     p.add_argument("--format", choices=["json", "table"], default="json")
+    p = sub.add_parser("methods", help="List the mitigation methods (the registry).")
+    p.add_argument("--format", choices=["json", "table"], default="table")
+    p = sub.add_parser("mitigate", help="Apply a mitigation and audit before and after on the "
+                                        "held-out test split.")
+    _data_options(p, aggregation_flag="--gap-method")
+    p.add_argument("--method", dest="mitigation", required=True,
+                   help="a method name from `python -m fairdash methods`")
+    p.add_argument("--strength", type=float, required=True, help="in [0, 1]; 0 = no change")
+    p.add_argument("--format", choices=["json"], default="json")
     return parser
 
 
@@ -68,8 +86,8 @@ def _roles(args, frame) -> fd_data.ColumnRoles:
                                else base.positive_label, sensitive, features, args.score_column)
 
 
-def run_audit(args) -> dict:
-    """Load, validate, score and audit as the arguments say; returns the JSON-able result."""
+def load_dataset(args):
+    """The validated Dataset the data options describe."""
     if args.sample:
         frame = fd_data.load_sample(args.sample)
     else:
@@ -78,32 +96,124 @@ def run_audit(args) -> dict:
         except OSError as exc:
             raise FairDashError(f"Cannot read '{args.data}': {exc.strerror}.") from None
         frame = fd_data.read_table(raw, args.data.name)
-    ds = fd_data.build_dataset(frame, _roles(args, frame), rescale_scores=args.rescale_scores,
-                               random_state=args.seed)
-    split = ds.audited_split(trained_here=not ds.roles.score_column)
-    mask = ds.rows(split)
-    if ds.roles.score_column:
-        scores, model = ds.scores, f"scores:{ds.roles.score_column}"
-    else:
-        from fairdash.models import fit_builtin, score_dataset  # sklearn only when training
+    return fd_data.build_dataset(frame, _roles(args, frame), rescale_scores=args.rescale_scores,
+                                 random_state=args.seed)
 
-        name = args.model or "logreg"
-        fitted = fit_builtin(ds, name, random_state=args.seed)
-        scores, model = score_dataset(fitted, ds)[mask], name
-    result = audit(ds.y[mask], y_score=scores, sensitive_features=ds.frame.loc[mask, list(
-        ds.roles.sensitive)], threshold=args.threshold, method=args.method,
-        reference=args.reference, min_group_size=args.min_group_size,
-        n_resamples=args.resamples, random_state=args.seed)
-    out = {"data": args.sample or str(args.data), "model": model,
-           "target": ds.roles.target, "positive_label": ds.roles.positive_label,
-           "sensitive": list(ds.roles.sensitive), "rows_audited": int(mask.sum()),
-           "audited_split": split}
+
+def base_scores(args, ds):
+    """Scores of the base model on every row, its name, and whether it was trained here."""
+    if ds.roles.score_column:
+        return ds.scores, f"scores:{ds.roles.score_column}", False
+    from fairdash.models import fit_builtin, score_dataset  # sklearn only when training
+
+    name = args.model or ("linear" if ds.task == "regression" else "logreg")
+    fitted = fit_builtin(ds, name, random_state=args.seed)
+    return score_dataset(fitted, ds), name, True
+
+
+def _header(args, ds, model: str, split: str, rows: int) -> dict:
+    return {"task": ds.task, "data": args.sample or str(args.data), "model": model,
+            "target": ds.roles.target,
+            "positive_label": None if ds.task == "regression" else ds.roles.positive_label,
+            "sensitive": list(ds.roles.sensitive),
+            "rows_audited": rows, "audited_split": split}
+
+
+def _audit_options(args) -> dict:
+    return dict(method=args.method, reference=args.reference,
+                min_group_size=args.min_group_size, n_resamples=args.resamples,
+                random_state=args.seed)
+
+
+def run_audit(args) -> dict:
+    """Load, validate, score and audit as the arguments say; returns the JSON-able result."""
+    ds = load_dataset(args)
+    scores, model, trained_here = base_scores(args, ds)
+    split = ds.audited_split(trained_here=trained_here)
+    mask = ds.rows(split)
+    groups = ds.frame.loc[mask, list(ds.roles.sensitive)]
+    out = _header(args, ds, model, split, int(mask.sum()))
+    if ds.task == "regression":  # a continuous target: no threshold, label or aggregation
+        result = regression_audit(ds.y[mask], scores[mask], sensitive_features=groups,
+                                  min_group_size=args.min_group_size,
+                                  n_resamples=args.resamples, random_state=args.seed)
+    else:
+        result = audit(ds.y[mask], y_score=scores[mask], sensitive_features=groups,
+                       threshold=args.threshold, **_audit_options(args))
     out.update(result.to_dict())
     return out
 
 
+def run_methods(args) -> list:
+    """The registry as JSON-able dicts."""
+    from fairdash.mitigation import REGISTRY
+
+    return [m.to_dict() for m in REGISTRY.values()]
+
+
+def run_mitigate(args) -> dict:
+    """Apply ``--method`` at ``--strength`` and audit before and after on the test split."""
+    from fairdash.mitigation import EVALUATION_SPLIT, before_after, get_method, mitigate
+
+    if not 0.0 <= args.strength <= 1.0:
+        raise FairDashError(f"--strength must lie in [0, 1]; got {args.strength}.")
+    try:
+        method = get_method(args.mitigation)
+    except ValueError as exc:
+        raise FairDashError(str(exc)) from None
+    ds = load_dataset(args)
+    if ds.roles.score_column and method.inputs == "features":
+        raise FairDashError(f"{method.label} trains a new model, so it cannot mitigate the given "
+                            f"scores in '{ds.roles.score_column}'; with --score-column only "
+                            "post-processing methods apply.")
+    scores, model, _ = base_scores(args, ds)
+    learner = args.model or ("linear" if ds.task == "regression" else "logreg")
+    result = mitigate(ds, method, args.strength, base_scores=scores, base_name=learner,
+                      base_key=model, random_state=args.seed)
+    ba = before_after(ds, scores, result, threshold=args.threshold,
+                      base_decisions_only=bool(ds.roles.score_column and ds.scores_are_decisions),
+                      **_audit_options(args))
+    rows = ba.rows
+    after_name = f"{model} + {method.name} (strength {args.strength:g})"
+    before = _header(args, ds, model, EVALUATION_SPLIT, rows) | ba.before.to_dict()
+    after = _header(args, ds, after_name, EVALUATION_SPLIT, rows) | ba.after.to_dict()
+    perf = {k: {c: _finite(v) for c, v in row.items()}
+            for k, row in ba.performance.to_dict(orient="index").items()}
+    return {"method": method.to_dict(), "strength": args.strength, "native": result.native,
+            "fit_split": result.fit_split, "decisions_randomised": result.decisions_only,
+            "changed_decisions": ba.changed, "performance": perf,
+            "warnings": list(result.warnings), "before": before, "after": after}
+
+
+def _finite(v):
+    return None if v is None or v != v else float(v)
+
+
+def format_regression_table(out: dict) -> str:
+    """Human-readable text of a regression audit result."""
+    def fmt(v):
+        return "n/a" if v is None else f"{v:.4g}"
+
+    lines = [f"{out['data']}: {out['model']}, {out['rows_audited']:,} rows audited "
+             f"({out['audited_split']} split), regression audit of {out['target']}", ""]
+    cols = ["n", "mean_target", "mean_prediction", "mean_error", "mae", "rmse", "r2"]
+    lines.append(f"{'group':<28}" + "".join(f"{c:>16}" for c in cols))
+    for g in out["groups"]:
+        cells = [f"{g['n']:>16,}"] + [f"{fmt(g[c]):>16}" for c in cols[1:]]
+        lines.append(f"{g['group'][:27]:<28}" + "".join(cells))
+    lines += ["", f"{'gap':<34}{'value':>11}{'95% CI':>24}{'p':>8}"]
+    for name, g in out["gaps"].items():
+        lines.append(f"{name:<34}{fmt(g['value']):>11}"
+                     f"{'[' + fmt(g['ci_low']) + ', ' + fmt(g['ci_high']) + ']':>24}"
+                     f"{'n/a' if g['p_value'] is None else format(g['p_value'], '.3f'):>8}")
+    lines += [f"note: {w}" for w in out["warnings"]]
+    return "\n".join(lines)
+
+
 def format_table(out: dict) -> str:
     """Human-readable text of an audit result."""
+    if out.get("task") == "regression":
+        return format_regression_table(out)
     lines = [f"{out['data']}: {out['model']}, {out['rows_audited']:,} rows audited "
              f"({out['audited_split']} split), threshold {out['threshold']}", ""]
     cols = ["n", "base_rate", "selection_rate", "tpr", "fpr", "ppv", "accuracy"]
@@ -122,13 +232,29 @@ def format_table(out: dict) -> str:
     return "\n".join(lines)
 
 
+def format_methods(methods: list) -> str:
+    """One line per registered method."""
+    lines = [f"{'name':<24}{'stage':<7}{'criterion':<32}{'tasks':<27}{'group at decision':<19}"
+             "randomised"]
+    for m in methods:
+        lines.append(f"{m['name']:<24}{m['stage']:<7}{m['criterion']:<32}"
+                     f"{','.join(m['tasks']):<27}"
+                     f"{'yes' if m['needs_sensitive_at_predict'] else 'no':<19}"
+                     f"{'yes' if m['randomised'] else 'no'}")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
+    run = {"audit": run_audit, "methods": run_methods, "mitigate": run_mitigate}[args.command]
     try:
-        out = run_audit(args)
+        out = run(args)
     except (FairDashError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps(out, indent=2) if args.format == "json" else format_table(out))
+    if args.format == "json":
+        print(json.dumps(out, indent=2))
+    else:
+        print(format_methods(out) if args.command == "methods" else format_table(out))
     return 0

@@ -4,7 +4,7 @@ import streamlit as st
 
 from fairdash.data import group_overview
 from fairdash.exceptions import FairDashError
-from fairdash.ui import cache, render, state, widgets
+from fairdash.ui import cache, render, render_regression, state, widgets
 
 st.title("Data")
 st.write("Pick a bundled data set, upload your own table, or generate synthetic data with "
@@ -29,19 +29,22 @@ applied = widgets.roles_picker(frame, table_hash, state.roles(), flags)
 if applied:
     roles, rescale = applied
     try:
-        cache.validate(frame, table_hash, roles, rescale)
+        checked = cache.validate(frame, table_hash, roles, rescale)
     except FairDashError as exc:
         st.error(str(exc))
     else:
-        state.set_roles(roles, rescale)
+        state.set_roles(roles, rescale, task=checked.task)
         st.success("Roles applied. The Model and Audit pages now use them.")
 
 ds = render.guard_dataset()
 for warning in ds.warnings:
     st.warning(warning)
-st.subheader("Groups: sizes, base rates and the train / calibration / test split")
-st.caption("Base rate = share of the group whose true outcome is the positive label, with a "
-           "95 % Wilson interval. The split is stratified by group × label (60/20/20, seeded), "
-           "so every group keeps its base rate in each part.")
-st.dataframe(group_overview(ds), width="stretch", column_config=render.overview_columns())
+if ds.task == "regression":
+    render_regression.target_overview(ds)
+else:
+    st.subheader("Groups: sizes, base rates and the train / calibration / test split")
+    st.caption("Base rate = share of the group whose true outcome is the positive label, with "
+               "a 95 % Wilson interval. The split is stratified by group × label (60/20/20, "
+               "seeded), so every group keeps its base rate in each part.")
+    st.dataframe(group_overview(ds), width="stretch", column_config=render.overview_columns())
 st.page_link("pages/model.py", label="Next: choose a model", icon=":material/arrow_forward:")

@@ -11,7 +11,7 @@ roles = state.roles()
 
 kind = widgets.model_picker()
 if kind.startswith("Train"):
-    name = widgets.builtin_picker()
+    name = widgets.builtin_picker(ds.task)
     state.set_model(state.ModelChoice("builtin", name))
     st.caption(f"Trained on the train split ({int(ds.rows('train').sum()):,} rows) with the "
                f"{len(roles.features)} feature columns chosen on the Data page; categorical "

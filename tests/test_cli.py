@@ -207,3 +207,105 @@ def test_bad_input_exits_2_with_one_error_line(runs, name, culprit):
     assert lines[0].startswith("error: ")
     assert culprit in lines[0]
     assert run.stdout == ""
+
+
+# --- regression audits (continuous targets) ---------------------------------------------------
+
+REG_FEATURES = ("age", "education_num", "occupation", "sex")
+
+
+def _regression_commands(folder: Path) -> dict[str, list[str]]:
+    rng = np.random.default_rng(4)
+    n = 600
+    group = rng.choice(["a", "b"], n, p=[0.3, 0.7])
+    spend = rng.normal(100, 20, n) + (group == "b") * 15
+    csv = folder / "spend.csv"
+    pd.DataFrame({"group": group, "x": rng.normal(size=n), "spend": spend,
+                  "predicted": spend + rng.normal(0, 10, n)}).to_csv(csv, index=False)
+    adult = ["--sample", "adult", "--target", "hours_per_week", "--features",
+             ",".join(REG_FEATURES)]
+    return {
+        "json": adult,
+        "table": [*adult, "--format", "table"],
+        "predictions": ["--data", str(csv), "--target", "spend", "--sensitive", "group",
+                        "--score-column", "predicted"],
+        "classifier_on_continuous": [*adult, "--model", "logreg"],
+    }
+
+
+@pytest.fixture(scope="module")
+def regression_runs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
+    folder = tmp_path_factory.mktemp("cli_regression")
+    procs = {name: (args, subprocess.Popen(
+        [sys.executable, "-m", "fairdash", "audit", *args, *FAST], cwd=ROOT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        for name, args in _regression_commands(folder).items()}
+    done = {}
+    try:
+        for name, (args, proc) in procs.items():
+            out, err = proc.communicate(timeout=240)
+            done[name] = subprocess.CompletedProcess(args, proc.returncode, out, err)
+    finally:
+        for _, proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    done["folder"] = folder
+    return done
+
+
+def test_classification_json_names_its_task(runs):
+    assert ok_json(runs["adult_json"])["task"] == "classification"
+    assert ok_json(runs["compas_scores"])["task"] == "classification"
+
+
+def test_continuous_target_gives_a_regression_audit_equal_to_the_library(regression_runs):
+    from fairdash.metrics import REGRESSION_GAPS, regression_audit
+
+    out = ok_json(regression_runs["json"])
+    assert out["task"] == "regression" and out["model"] == "linear"
+    assert out["positive_label"] is None and out["audited_split"] == "test"
+    assert set(out["gaps"]) == set(REGRESSION_GAPS)
+    ds = build_dataset(load_sample("adult"),
+                       ColumnRoles("hours_per_week", None, ("sex",), REG_FEATURES))
+    mask = ds.rows("test")
+    predictions = score_dataset(fit_builtin(ds, "linear"), ds)[mask]
+    expected = regression_audit(ds.y[mask], predictions, sensitive_features=ds.frame.loc[
+        mask, "sex"], n_resamples=200, random_state=0)
+    assert out["rows_audited"] == mask.sum()
+    for name, row in expected.gaps.iterrows():
+        for key in ("value", "ci_low", "ci_high", "p_value"):
+            assert out["gaps"][name][key] == pytest.approx(row[key], rel=1e-9), (name, key)
+    for group in out["groups"]:
+        assert group["n"] == expected.groups.loc[group["group"], "n"]
+        assert group["mae"] == pytest.approx(expected.groups.loc[group["group"], "mae"])
+
+
+def test_regression_table_format(regression_runs):
+    run = regression_runs["table"]
+    assert run.returncode == 0, run.stderr
+    assert "regression audit of hours_per_week" in run.stdout
+    lines = run.stdout.splitlines()
+    assert any(line.startswith("Female") for line in lines)
+    for name in ("mean_prediction_gap", "ks", "wasserstein_1", "barycenter_unfairness"):
+        assert any(line.startswith(name) for line in lines), name
+
+
+def test_given_predictions_of_a_continuous_target(regression_runs):
+    out = ok_json(regression_runs["predictions"])
+    assert out["task"] == "regression" and out["model"] == "scores:predicted"
+    assert out["audited_split"] == "all" and out["rows_audited"] == 600
+    frame = pd.read_csv(regression_runs["folder"] / "spend.csv")
+    mae = (frame["predicted"] - frame["spend"]).abs().groupby(frame["group"]).mean()
+    for group in out["groups"]:
+        assert group["mae"] == pytest.approx(mae[group["group"]], rel=1e-12)
+    means = frame.groupby("group")["predicted"].mean()
+    assert out["gaps"]["mean_prediction_gap"]["value"] == pytest.approx(
+        means.max() - means.min(), rel=1e-12)
+
+
+def test_classifier_on_a_continuous_target_is_one_error_line(regression_runs):
+    run = regression_runs["classifier_on_continuous"]
+    assert run.returncode == 2 and run.stdout == ""
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "'logreg' is a classification model" in lines[0], run.stderr

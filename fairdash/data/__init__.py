@@ -1,6 +1,6 @@
 """Data: bundled samples, synthetic data, upload parsing, column roles, validation, splits."""
 
-from fairdash.data._dataset import (MAX_GROUPS, Dataset, build_dataset, group_overview,
+from fairdash.data._dataset import (MAX_GROUPS, TASKS, Dataset, build_dataset, group_overview,
                                     table_fingerprint)
 from fairdash.data._roles import (ColumnRoles, default_positive_label, flag_columns, infer_task,
                                   suggest_roles)
@@ -14,7 +14,7 @@ __all__ = [
     "ColumnRoles", "column_summary", "DEFAULT_MAX_UPLOAD_BYTES", "Dataset", "MAX_GROUPS", "SAMPLES", "SAMPLE_DIR",
     "SPLIT_NAMES", "SampleSpec", "build_dataset", "default_positive_label", "flag_columns", "group_overview",
     "infer_task", "load_sample", "make_synthetic", "read_table", "sample_roles",
-    "stratified_split", "suggest_roles", "table_fingerprint",
+    "stratified_split", "suggest_roles", "table_fingerprint", "TASKS",
 ]
 
 

@@ -10,12 +10,14 @@ import pandas as pd
 
 from fairdash.data._roles import ColumnRoles, infer_task
 from fairdash.data._split import stratified_split
-from fairdash.exceptions import DataError, RoleError, UnsupportedTaskError
+from fairdash.exceptions import DataError, RoleError
 from fairdash.metrics import encode_groups, wilson_interval
 
 #: More distinct groups than this is almost always a continuous column chosen by mistake.
 MAX_GROUPS = 50
 MIN_ROWS = 20
+#: The two kinds of audit: yes/no outcomes and continuous targets.
+TASKS = ("classification", "regression")
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,19 +29,25 @@ class Dataset:
     frame : DataFrame
         The table as loaded (index reset).
     roles : ColumnRoles
-    y : ndarray of int, shape (n,)
-        1 where the target equals the positive label.
+        For a regression dataset ``roles.positive_label`` is ignored.
+    y : ndarray, shape (n,)
+        Classification: int, 1 where the target equals the positive label. Regression: the
+        target's values as float64.
     group_codes : ndarray of int, shape (n,)
     group_labels : pandas.Index
     split : ndarray of str, shape (n,)
         ``train`` / ``calibration`` / ``test`` per row.
     scores : ndarray of float or None
-        Given scores or decisions in [0, 1] (predictions-only audits).
+        Classification: given scores or decisions in [0, 1]. Regression: given predictions
+        (any real numbers). None without a score column.
     scores_are_decisions : bool
-        True when the score column only holds 0 and 1.
+        True when a classification score column only holds 0 and 1 (always False for
+        regression).
     fingerprint : str
         Content hash of the table and roles; keys caches.
     warnings : tuple of str
+    task : {"classification", "regression"}
+        ``"regression"`` when the target is continuous (see :func:`~fairdash.data.infer_task`).
     """
 
     frame: pd.DataFrame
@@ -52,6 +60,7 @@ class Dataset:
     scores_are_decisions: bool
     fingerprint: str
     warnings: tuple[str, ...] = ()
+    task: str = "classification"
 
     @property
     def X(self) -> pd.DataFrame:
@@ -88,23 +97,32 @@ def build_dataset(df: pd.DataFrame, roles: ColumnRoles, *, fractions=(0.6, 0.2, 
     df : DataFrame
     roles : ColumnRoles
     fractions : tuple, default (0.6, 0.2, 0.2)
-        Train, calibration and test shares, stratified by group x label.
+        Train, calibration and test shares, stratified by group x label (for a continuous
+        target: group x whether the target is above its median).
     random_state : int, default 0
     rescale_scores : bool, default False
         Min-max rescale a score column that lies outside [0, 1] (for example a 1-10 decile).
+        Ignored for a continuous target, whose score column holds predictions.
     table_hash : str, optional
         Precomputed :func:`table_fingerprint` of ``df``.
 
     Raises
     ------
-    RoleError, UnsupportedTaskError, DataError
+    RoleError, DataError
         With a sentence naming the column or value at fault.
+
+    Notes
+    -----
+    A numeric target with more than 10 distinct values that are not all small integers is
+    continuous (:func:`~fairdash.data.infer_task`) and gives a regression dataset
+    (``task="regression"``): ``y`` holds the target's values and a score column holds given
+    predictions. Every other target must have exactly two values.
     """
     df = df.reset_index(drop=True)
     if len(df) < MIN_ROWS:
         raise DataError(f"The table has {len(df)} rows; an audit needs at least {MIN_ROWS}.")
     _check_columns(df, roles)
-    y = _encode_target(df[roles.target], roles)
+    y, task = _encode_target(df[roles.target], roles)
     codes, labels = encode_groups(df[list(roles.sensitive)])
     if len(labels) > MAX_GROUPS:
         raise RoleError(f"The sensitive column(s) {', '.join(roles.sensitive)} make {len(labels)} "
@@ -116,12 +134,19 @@ def build_dataset(df: pd.DataFrame, roles: ColumnRoles, *, fractions=(0.6, 0.2, 
         if size == 1:
             warnings.append(f"Group '{label}' has a single row: its rates cannot be estimated, "
                             "so it is shown but left out of the gaps.")
-    scores, decisions = _scores(df, roles, rescale_scores)
-    split = stratified_split(codes * 2 + y, fractions, random_state)
+    if task == "regression":
+        scores, decisions = _predictions(df, roles), False
+        # above/below the median stands in for the label, so each part keeps every group's
+        # share of high and low targets
+        strata = (y > np.median(y)).astype(np.int64)
+    else:
+        scores, decisions = _scores(df, roles, rescale_scores)
+        strata = y
+    split = stratified_split(codes * 2 + strata, fractions, random_state)
     base = table_hash or table_fingerprint(df)
     key = hashlib.sha1(f"{base}|{roles}|{fractions}|{random_state}|{rescale_scores}".encode())
     return Dataset(df, roles, y, codes, labels, split, scores, decisions, key.hexdigest()[:16],
-                   tuple(warnings))
+                   tuple(warnings), task)
 
 
 def _check_columns(df, roles):
@@ -141,7 +166,7 @@ def _check_columns(df, roles):
                         "given predictions.")
 
 
-def _encode_target(values: pd.Series, roles: ColumnRoles) -> np.ndarray:
+def _encode_target(values: pd.Series, roles: ColumnRoles) -> tuple[np.ndarray, str]:
     name = roles.target
     if values.isna().any():
         raise RoleError(f"Target column '{name}' has {int(values.isna().sum())} missing values; "
@@ -152,10 +177,12 @@ def _encode_target(values: pd.Series, roles: ColumnRoles) -> np.ndarray:
         raise RoleError(f"Target column '{name}' has only one value ('{distinct[0]}'); an audit "
                         "needs both outcomes.")
     if task == "continuous":
-        raise UnsupportedTaskError(
-            f"Target column '{name}' looks continuous ({values.nunique()} distinct numbers from "
-            f"{values.min():g} to {values.max():g}); regression audits are not supported yet, so "
-            "choose a binary target.")
+        y = values.to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(y)
+        if bad.any():
+            raise RoleError(f"Target column '{name}' has {int(bad.sum())} infinite values; drop "
+                            "or fix those rows first.")
+        return y, "regression"
     if task == "multiclass":
         shown = ", ".join(sorted(distinct)[:5])
         raise RoleError(f"Target column '{name}' has {len(distinct)} classes ({shown}, ...); "
@@ -163,7 +190,8 @@ def _encode_target(values: pd.Series, roles: ColumnRoles) -> np.ndarray:
     if str(roles.positive_label) not in distinct:
         raise RoleError(f"Positive label '{roles.positive_label}' does not occur in target "
                         f"'{name}', whose values are {', '.join(sorted(distinct))}.")
-    return (values.astype(str) == str(roles.positive_label)).to_numpy().astype(np.int64)
+    return (values.astype(str) == str(roles.positive_label)).to_numpy().astype(np.int64), \
+        "classification"
 
 
 def _scores(df, roles, rescale):
@@ -190,6 +218,24 @@ def _scores(df, roles, rescale):
     return v, decisions
 
 
+def _predictions(df, roles):
+    """A regression score column: given predictions, any finite real numbers."""
+    col = roles.score_column
+    if not col:
+        return None
+    s = df[col]
+    if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
+        raise RoleError(f"Prediction column '{col}' must be numeric; found values such as "
+                        f"'{s.dropna().iloc[0]}'.")
+    if s.isna().any():
+        raise RoleError(f"Prediction column '{col}' has {int(s.isna().sum())} missing values.")
+    v = s.to_numpy(dtype=np.float64)
+    if not np.isfinite(v).all():
+        raise RoleError(f"Prediction column '{col}' has {int((~np.isfinite(v)).sum())} "
+                        "infinite values.")
+    return v
+
+
 def group_overview(dataset: Dataset) -> pd.DataFrame:
     """Rows, positives and base rate (with 95 % Wilson interval) per group on all rows, and
     how many of each group's rows fall in each split.
@@ -198,9 +244,17 @@ def group_overview(dataset: Dataset) -> pd.DataFrame:
     -------
     DataFrame indexed by ``group``: ``n``, ``share``, ``positives``, ``base_rate``,
     ``base_rate_low``, ``base_rate_high``, ``train``, ``calibration``, ``test``.
+    For a regression dataset ``positives`` and the base rate are replaced by ``mean_target``
+    with a 95 % normal interval (``mean_target_low``, ``mean_target_high``) and
+    ``median_target``.
     """
     k = len(dataset.group_labels)
     n = np.bincount(dataset.group_codes, minlength=k)
+    if dataset.task == "regression":
+        out = _target_overview(dataset, n)
+        for name in ("train", "calibration", "test"):
+            out[name] = np.bincount(dataset.group_codes[dataset.split == name], minlength=k)
+        return out
     pos = np.bincount(dataset.group_codes, weights=dataset.y, minlength=k)
     low, high = wilson_interval(pos, n)
     out = pd.DataFrame({"n": n, "share": n / n.sum(), "positives": pos.astype(np.int64),
@@ -210,3 +264,16 @@ def group_overview(dataset: Dataset) -> pd.DataFrame:
     for name in ("train", "calibration", "test"):
         out[name] = np.bincount(dataset.group_codes[dataset.split == name], minlength=k)
     return out
+
+
+def _target_overview(dataset: Dataset, n: np.ndarray) -> pd.DataFrame:
+    """Rows, share and the target's mean (normal 95 % interval) and median per group."""
+    frame = pd.DataFrame({"g": dataset.group_codes, "y": dataset.y})
+    by = frame.groupby("g")["y"]
+    mean = by.mean().reindex(range(len(n))).to_numpy()
+    sd = by.std(ddof=1).reindex(range(len(n))).to_numpy()
+    half = 1.959963984540054 * sd / np.sqrt(np.maximum(n, 1))
+    return pd.DataFrame({"n": n, "share": n / n.sum(), "mean_target": mean,
+                         "mean_target_low": mean - half, "mean_target_high": mean + half,
+                         "median_target": by.median().reindex(range(len(n))).to_numpy()},
+                        index=dataset.group_labels)

@@ -24,8 +24,9 @@ class ColumnRoles:
     Attributes
     ----------
     target : str
-    positive_label : str
-        Value of ``target`` (as text) that counts as the positive outcome.
+    positive_label : str or None
+        Value of ``target`` (as text) that counts as the positive outcome; not needed (None
+        or ignored) for a continuous target, which is audited as a regression.
     sensitive : tuple of str
         One or more sensitive columns; several form intersectional groups.
     features : tuple of str
@@ -35,7 +36,7 @@ class ColumnRoles:
     """
 
     target: str
-    positive_label: str
+    positive_label: str | None
     sensitive: tuple[str, ...]
     features: tuple[str, ...] = ()
     score_column: str | None = None

@@ -3,6 +3,11 @@
 Everything here is computed from counts, never from rows twice: one ``np.bincount`` pass gives
 per-group confusion counts, and rates, gaps, Wilson intervals, bootstrap intervals and
 permutation p-values all derive from them.
+
+Continuous targets (regression) have no confusion counts: ``regression_audit`` gives per-group
+errors and prediction-distribution gaps (KS, Wasserstein-1, barycenter unfairness) with a
+vectorised stratified bootstrap and permutation test, and ``distribution_gaps`` the gaps alone
+for any real-valued output (regressor predictions or classifier scores).
 """
 
 from fairdash.metrics._aggregate import GAPS, METHODS, GapSpec, aggregate, gap
@@ -16,6 +21,9 @@ from fairdash.metrics._functions import (accuracy_score_difference, audit, avera
 from fairdash.metrics._groups import encode_groups
 from fairdash.metrics._intervals import (bootstrap_counts, percentile_interval, permute_counts,
                                           wilson_interval)
+from fairdash.metrics._regression import (DISTRIBUTION_GAPS, GRID_SIZE, REGRESSION_GAPS,
+                                          REGRESSION_STATS, RegressionAuditResult,
+                                          RegressionGap, distribution_gaps, regression_audit)
 from fairdash.metrics._rates import (RATE_DEFINITIONS, RATE_LABELS, RATE_SHORT, all_rates,
                                      rate)
 from fairdash.metrics._scores import ScoreIndex, score_histograms
@@ -30,4 +38,6 @@ __all__ = [
     "equalized_odds_difference", "equalized_odds_ratio", "gap", "percentile_interval",
     "permute_counts", "predictive_parity_difference", "rate", "score_histograms",
     "wilson_interval", "explain_gap",
+    "DISTRIBUTION_GAPS", "GRID_SIZE", "REGRESSION_GAPS", "REGRESSION_STATS",
+    "RegressionAuditResult", "RegressionGap", "distribution_gaps", "regression_audit",
 ]

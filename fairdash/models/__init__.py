@@ -2,33 +2,39 @@
 
 Public names
 ------------
-BUILTIN_MODELS
-    Name -> human label of the built-in models.
+BUILTIN_MODELS, BUILTIN_REGRESSORS, builtin_models
+    Name -> human label of the built-in classifiers, regressors, or those of a task.
 make_model
     A fresh unfitted built-in pipeline for a feature frame.
 fit_builtin, score_dataset
     Fit a built-in model on a Dataset's training rows; score every row of a Dataset.
 positive_scores
     Positive-class (label 1) scores of any fitted 0/1 classifier, with clear errors.
+predictions
+    Predictions of any fitted regressor, with clear errors.
 load_model_bytes, save_model_bytes
     Read an uploaded skops file of trusted types only; write a model as skops bytes.
 PICKLE_SUFFIXES, EXTRA_TRUSTED_TYPES
     File name suffixes refused as pickle-based; the one type trusted beyond skops' defaults.
 """
 
-from fairdash.models._builtin import BUILTIN_MODELS, make_model, positive_scores
+from fairdash.models._builtin import (BUILTIN_MODELS, BUILTIN_REGRESSORS, builtin_models,
+                                     make_model, positive_scores, predictions)
 from fairdash.models._fit import fit_builtin, score_dataset
 from fairdash.models._loading import (EXTRA_TRUSTED_TYPES, PICKLE_SUFFIXES, load_model_bytes,
                                      save_model_bytes)
 
 __all__ = [
     "BUILTIN_MODELS",
+    "BUILTIN_REGRESSORS",
     "EXTRA_TRUSTED_TYPES",
     "PICKLE_SUFFIXES",
+    "builtin_models",
     "fit_builtin",
     "load_model_bytes",
     "make_model",
     "positive_scores",
+    "predictions",
     "save_model_bytes",
     "score_dataset",
 ]

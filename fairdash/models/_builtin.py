@@ -6,22 +6,52 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.ensemble import (HistGradientBoostingClassifier, HistGradientBoostingRegressor,
+                              RandomForestClassifier, RandomForestRegressor)
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from fairdash.exceptions import ModelError
 
-__all__ = ["BUILTIN_MODELS", "make_model", "positive_scores"]
+__all__ = ["BUILTIN_MODELS", "BUILTIN_REGRESSORS", "builtin_models", "make_model",
+           "positive_scores", "predictions"]
 
 BUILTIN_MODELS: dict[str, str] = {
     "logreg": "Logistic regression",
     "hgb": "Histogram gradient boosting",
     "rf": "Random forest",
 }
-"""Name -> human label of every built-in model, in the order the UI offers them."""
+"""Name -> human label of every built-in classifier, in the order the UI offers them."""
+
+BUILTIN_REGRESSORS: dict[str, str] = {
+    "linear": "Ridge regression",
+    "hgb": "Histogram gradient boosting",
+    "rf": "Random forest",
+}
+"""Name -> human label of every built-in regressor (for continuous targets), in UI order."""
+
+_TASK_MODELS = {"classification": BUILTIN_MODELS, "regression": BUILTIN_REGRESSORS}
+
+
+def builtin_models(task: str = "classification") -> dict[str, str]:
+    """Name -> human label of the built-in models of ``task``; the first is the default.
+
+    Parameters
+    ----------
+    task : {"classification", "regression"}
+
+    Raises
+    ------
+    ModelError
+        For another task.
+    """
+    try:
+        return _TASK_MODELS[task]
+    except KeyError:
+        raise ModelError(f"There are no built-in models for the task '{task}'; choose "
+                         "'classification' or 'regression'.") from None
 
 # A category seen fewer times than this in training is pooled into one "infrequent" column:
 # rare levels would otherwise become near-empty one-hot columns that overfit, and an ID-like
@@ -79,17 +109,20 @@ def _numeric_imputer() -> SimpleImputer:
     return SimpleImputer(strategy="median")
 
 
-def make_model(name: str, X: pd.DataFrame, *, random_state: int = 0) -> Pipeline:
+def make_model(name: str, X: pd.DataFrame, *, task: str = "classification",
+               random_state: int = 0) -> Pipeline:
     """A fresh, unfitted built-in model pipeline for the columns of ``X``.
 
     Parameters
     ----------
-    name : {"logreg", "hgb", "rf"}
-        Which model; see :data:`BUILTIN_MODELS`.
+    name : {"logreg", "hgb", "rf"} or, for regression, {"linear", "hgb", "rf"}
+        Which model; see :data:`BUILTIN_MODELS` and :data:`BUILTIN_REGRESSORS`.
     X : pandas.DataFrame
         The features the model will be fitted on. Only the column names and dtypes are read:
         numeric (not bool) columns are treated as numbers; text (``str``/``object``),
         ``category`` and bool columns as categories. Both may contain missing values.
+    task : {"classification", "regression"}, default "classification"
+        Classifiers for yes/no targets, regressors for continuous ones.
     random_state : int, default 0
         Seed of the models that use randomness (``hgb`` and ``rf``).
 
@@ -102,8 +135,8 @@ def make_model(name: str, X: pd.DataFrame, *, random_state: int = 0) -> Pipeline
     Raises
     ------
     ModelError
-        If ``name`` is not a built-in model, ``X`` has no columns, a column name is not text,
-        or a column holds dates, durations or pandas' nullable ``string`` dtype.
+        If ``name`` is not a built-in model of ``task``, ``X`` has no columns, a column name is
+        not text, or a column holds dates, durations or pandas' nullable ``string`` dtype.
 
     Notes
     -----
@@ -115,19 +148,34 @@ def make_model(name: str, X: pd.DataFrame, *, random_state: int = 0) -> Pipeline
       ``HistGradientBoostingClassifier``, which also handles NaN in numbers natively.
     - ``rf``: numbers median-imputed, categories one-hot encoded as for ``logreg``, into
       ``RandomForestClassifier(n_estimators=100, min_samples_leaf=5, n_jobs=-1)``.
-    """
-    if name not in BUILTIN_MODELS:
-        valid = ", ".join(f"'{n}'" for n in BUILTIN_MODELS)
-        raise ModelError(f"There is no built-in model called '{name}'; choose one of {valid}.")
-    numeric, categorical = _split_columns(X)
 
-    if name == "logreg":
+    Regressors use the same preprocessing: ``linear`` as ``logreg`` into
+    ``Ridge(alpha=1.0, tol=1e-10)`` (a tight tolerance, so predictions are reproducible),
+    ``hgb`` into ``HistGradientBoostingRegressor`` and ``rf`` into
+    ``RandomForestRegressor(n_estimators=100, min_samples_leaf=5, n_jobs=-1)``.
+    """
+    models = builtin_models(task)
+    if name not in models:
+        valid = ", ".join(f"'{n}'" for n in models)
+        other = "regression" if task == "classification" else "classification"
+        hint = (f" ('{name}' is a {other} model, and this target calls for {task})"
+                if name in _TASK_MODELS[other] else "")
+        raise ModelError(f"There is no built-in {task} model called '{name}'{hint}; choose "
+                         f"one of {valid}.")
+    numeric, categorical = _split_columns(X)
+    regression = task == "regression"
+
+    if name in ("logreg", "linear"):
         prep = ColumnTransformer([
             ("num", Pipeline([("impute", _numeric_imputer()), ("scale", StandardScaler())]),
              numeric),
             ("cat", _one_hot(), categorical),
         ])
-        model = LogisticRegression(max_iter=1000)
+        # The one-hot columns are sparse, so Ridge solves by conjugate gradients; at its default
+        # tolerance (1e-4) Adult's predictions moved by up to 0.003 hours between BLAS thread
+        # counts, enough to change the audit's third digit between runs. 1e-10 makes them
+        # reproducible (1e-8) at the same fitting time.
+        model = Ridge(alpha=1.0, tol=1e-10) if regression else LogisticRegression(max_iter=1000)
     elif name == "hgb":
         prep = ColumnTransformer(
             [
@@ -142,20 +190,90 @@ def make_model(name: str, X: pd.DataFrame, *, random_state: int = 0) -> Pipeline
         # HGB then reads pd.NA as NaN, where stacking them into one numpy array would fail.
         ).set_output(transform="pandas")
         mask = np.array([True] * len(categorical) + [False] * len(numeric))
-        model = HistGradientBoostingClassifier(categorical_features=mask,
-                                               random_state=random_state)
+        boosting = HistGradientBoostingRegressor if regression else HistGradientBoostingClassifier
+        model = boosting(categorical_features=mask, random_state=random_state)
     else:
         prep = ColumnTransformer([
             ("num", _numeric_imputer(), numeric),
             ("cat", _one_hot(), categorical),
         ])
-        model = RandomForestClassifier(n_estimators=100, min_samples_leaf=5, n_jobs=-1,
-                                       random_state=random_state)
+        forest = RandomForestRegressor if regression else RandomForestClassifier
+        model = forest(n_estimators=100, min_samples_leaf=5, n_jobs=-1,
+                       random_state=random_state)
     return Pipeline([("prep", prep), ("model", model)])
 
 
 def _quote_list(names) -> str:
     return ", ".join(f"'{n}'" for n in names)
+
+
+def _model_columns(model, X):
+    """``X`` reduced to the columns the model was fitted on, in its order (if it records them)."""
+    names = getattr(model, "feature_names_in_", None)
+    if names is not None and isinstance(X, pd.DataFrame):
+        expected = [str(n) for n in names]
+        present = set(X.columns)
+        missing = [n for n in expected if n not in present]
+        if missing:
+            s = "s" if len(missing) > 1 else ""
+            raise ModelError(f"The model expects column{s} {_quote_list(missing)} that the data "
+                             "does not have.")
+        X = X[expected]
+    return X
+
+
+def predictions(model, X) -> np.ndarray:
+    """Predictions of a fitted regressor for every row of ``X``.
+
+    Parameters
+    ----------
+    model : fitted regressor
+        If it records ``feature_names_in_``, ``X`` must contain those columns; they are
+        selected and put in the model's order, and extra columns are ignored.
+    X : pandas.DataFrame or array-like
+
+    Returns
+    -------
+    numpy.ndarray
+        1-D float64 array of length ``len(X)``: ``model.predict(X)``.
+
+    Raises
+    ------
+    ModelError
+        If ``X`` lacks columns the model expects, the model is a classifier or has no
+        ``predict``, it fails while predicting, or it returns one value per row not exactly
+        once, non-numeric, missing or infinite predictions.
+    """
+    kind = type(model).__name__
+    if hasattr(model, "classes_") or (hasattr(model, "predict_proba")
+                                      and not hasattr(model, "predict")):
+        raise ModelError(f"The model ({kind}) is a classifier: it predicts classes, but the "
+                         "target is continuous, so FairDash needs a regressor (a model whose "
+                         "predict returns numbers on the target's scale).")
+    if not hasattr(model, "predict"):
+        raise ModelError(f"The model ({kind}) has no predict method, so it cannot make "
+                         "predictions.")
+    X = _model_columns(model, X)
+    try:
+        values = np.asarray(model.predict(X))
+    except Exception as exc:  # any failure inside a user's model is a message, not a crash
+        raise ModelError(f"The model could not predict ({type(exc).__name__}: {exc}). Check "
+                         "that the columns have the same meaning and types as the data it was "
+                         "trained on.") from exc
+    if values.ndim > 1 and values.shape[1:] != (1,) * (values.ndim - 1):
+        raise ModelError(f"The model returned {values.shape[1]} values per row; FairDash audits "
+                         "models that predict one number per row.")
+    try:
+        values = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise ModelError(f"The model returned predictions that are not numbers (such as "
+                         f"{values.reshape(-1)[0]!r}).") from None
+    if len(values) != len(X):
+        raise ModelError(f"The model returned {len(values):,} predictions for {len(X):,} rows.")
+    if not np.isfinite(values).all():
+        bad = int((~np.isfinite(values)).sum())
+        raise ModelError(f"The model returned {bad:,} missing or infinite predictions.")
+    return values
 
 
 def positive_scores(model, X) -> np.ndarray:
@@ -189,16 +307,7 @@ def positive_scores(model, X) -> np.ndarray:
     function ``d`` squashed by the logistic function, ``1 / (1 + exp(-d))``: this keeps the
     ranking (so AUC and threshold sweeps are unaffected) but is not a calibrated probability.
     """
-    names = getattr(model, "feature_names_in_", None)
-    if names is not None and isinstance(X, pd.DataFrame):
-        expected = [str(n) for n in names]
-        present = set(X.columns)
-        missing = [n for n in expected if n not in present]
-        if missing:
-            s = "s" if len(missing) > 1 else ""
-            raise ModelError(f"The model expects column{s} {_quote_list(missing)} that the data "
-                             "does not have.")
-        X = X[expected]
+    X = _model_columns(model, X)
 
     try:
         classes = list(np.asarray(model.classes_).tolist())

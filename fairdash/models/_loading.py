@@ -77,7 +77,7 @@ def _check_dtype_nodes(data: bytes, filename: str) -> None:
 
 
 def load_model_bytes(data: bytes, filename: str):
-    """Load a fitted classifier from the bytes of an uploaded skops file.
+    """Load a fitted classifier or regressor from the bytes of an uploaded skops file.
 
     Parameters
     ----------
@@ -89,7 +89,7 @@ def load_model_bytes(data: bytes, filename: str):
     Returns
     -------
     object
-        The fitted estimator; it has ``predict_proba`` or ``decision_function``.
+        The fitted estimator; it has ``predict_proba``, ``decision_function`` or ``predict``.
 
     Raises
     ------
@@ -98,7 +98,7 @@ def load_model_bytes(data: bytes, filename: str):
         types outside the trusted list (see Notes). Neither is ever deserialised.
     ModelError
         If the file is empty, is not a skops file, fails to load, or does not hold a fitted
-        classifier.
+        classifier or regressor.
 
     Notes
     -----
@@ -153,9 +153,9 @@ def load_model_bytes(data: bytes, filename: str):
                          f"({type(exc).__name__}: {exc}).") from exc
 
     kind = type(model).__name__
-    if not (hasattr(model, "predict_proba") or hasattr(model, "decision_function")):
-        raise ModelError(f"The file '{filename}' holds a {kind}, which is not a classifier: it "
-                         "has neither predict_proba nor decision_function.")
+    if not any(hasattr(model, m) for m in ("predict_proba", "decision_function", "predict")):
+        raise ModelError(f"The file '{filename}' holds a {kind}, which is not a classifier or "
+                         "regressor: it has no predict_proba, decision_function or predict.")
     try:
         check_is_fitted(model)
     except NotFittedError:

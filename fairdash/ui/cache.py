@@ -66,6 +66,21 @@ def _audit(dataset_key, model_key, split, threshold, method, reference, min_grou
         reference=reference, min_group_size=min_group_size)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _regression_audit(dataset_key, model_key, split, min_group_size, _y, _predictions, _codes,
+                      _labels):
+    groups = np.asarray(_labels, dtype=object)[_codes]
+    return fd_metrics.regression_audit(_y, _predictions, sensitive_features=groups,
+                                       min_group_size=min_group_size)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _prediction_histograms(dataset_key, model_key, split, _predictions, _codes, _labels):
+    lo, hi = float(np.min(_predictions)), float(np.max(_predictions))
+    return fd_metrics.score_histograms(_predictions, _codes, _labels,
+                                       value_range=(lo, hi if hi > lo else lo + 1.0))
+
+
 def active_table():
     """The active table and its fingerprint, from a sample or this session's upload."""
     src = state.source()
@@ -133,6 +148,22 @@ class Scored:
         return _overall_auc(self.dataset.fingerprint, self.model_key, self.split, self.y,
                             self.scores)
 
+    @property
+    def task(self) -> str:
+        """``"classification"`` or ``"regression"`` (then ``scores`` are predictions)."""
+        return self.dataset.task
+
+    def regression_audit(self, min_group_size=30):
+        """Cached regression audit of the predictions (regression datasets only)."""
+        return _regression_audit(self.dataset.fingerprint, self.model_key, self.split,
+                                 int(min_group_size), self.y, self.scores, self.codes,
+                                 self.labels)
+
+    def prediction_histograms(self):
+        """Per-group histograms of the predictions over their range (cached)."""
+        return _prediction_histograms(self.dataset.fingerprint, self.model_key, self.split,
+                                      self.scores, self.codes, self.labels)
+
     def audit(self, threshold, method="between_groups", reference=None, min_group_size=30):
         """Cached audit at ``threshold``."""
         index, auc = self.index()
@@ -157,7 +188,8 @@ def active_scores(progress=None) -> Scored:
         if ds.scores is None:
             raise ModelError("Choose a score or prediction column on the Data page first.")
         where = ds.audited_split(trained_here=False)
-        what = "decisions" if ds.scores_are_decisions else "scores"
+        what = "predictions" if ds.task == "regression" else \
+            "decisions" if ds.scores_are_decisions else "scores"
         return Scored(ds, f"scores:{choice.name}", where, ds.rows(where), ds.scores,
                       ds.scores_are_decisions,
                       f"Given {what} from column '{choice.name}', audited on all "
@@ -167,12 +199,18 @@ def active_scores(progress=None) -> Scored:
         where = ds.audited_split(trained_here=False)
         desc = f"Uploaded model '{choice.name}', audited on all {len(ds.y):,} rows."
     else:
+        models = fd_models.builtin_models(ds.task)
+        if choice.name not in models:
+            # a classifier left over from a binary target (or the reverse): use the task's
+            # default model, and say so in the sidebar
+            choice = state.ModelChoice("builtin", next(iter(models)))
+            state.set_model(choice)
         key = f"builtin:{choice.name}"
         if progress:
-            progress(f"Training {fd_models.BUILTIN_MODELS[choice.name]} on {n_train:,} rows ...")
+            progress(f"Training {models[choice.name]} on {n_train:,} rows ...")
         model = _builtin_model(ds.fingerprint, choice.name, ds)
         where = ds.audited_split(trained_here=True)
-        desc = (f"{fd_models.BUILTIN_MODELS[choice.name]} trained on the train split "
+        desc = (f"{models[choice.name]} trained on the train split "
                 f"({n_train:,} rows), audited on the held-out test split "
                 f"({int(ds.rows(where).sum()):,} rows).")
     mask = ds.rows(where)
@@ -229,3 +267,78 @@ def histograms(scored: Scored):
     """Per-group score histograms of the audited rows (cached)."""
     return _histograms(scored.dataset.fingerprint, scored.model_key, scored.split, scored.scores,
                        scored.codes, scored.labels)
+
+
+# ---- mitigation ----------------------------------------------------------------------------
+
+def base_scores(scored: Scored):
+    """Scores of the active model on every row (post-processing fits on the calibration rows,
+    and before/after are measured on the test rows)."""
+    ds, choice = scored.dataset, state.model()
+    if choice.kind == "scores":
+        return ds.scores
+    if choice.kind == "upload":
+        return _scores(ds.fingerprint, scored.model_key, ds, state.upload_model())
+    model = _builtin_model(ds.fingerprint, choice.name, ds)
+    return _scores(ds.fingerprint, scored.model_key, ds, model)
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _mitigation(dataset_key: str, base_key: str, name: str, strength: float, base_name: str,
+                _dataset, _base_scores):
+    from fairdash.mitigation import mitigate
+
+    return mitigate(_dataset, name, strength, base_scores=_base_scores, base_name=base_name,
+                    base_key=base_key)
+
+
+def mitigation(scored: Scored, name: str, strength: float):
+    """The active model mitigated by registered method ``name`` at ``strength`` (cached per
+    data, roles, base model, method and strength; raises FairDashError when it does not apply).
+    """
+    choice = state.model()
+    fallback = "linear" if scored.dataset.task == "regression" else "logreg"
+    base_name = choice.name if choice.kind == "builtin" else fallback
+    return _mitigation(scored.dataset.fingerprint, scored.model_key, name,
+                       round(float(strength), 4), base_name, scored.dataset,
+                       base_scores(scored))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _base_audit(dataset_key, base_key, threshold, method, reference, min_group_size, _dataset,
+                _base_scores, base_decisions_only):
+    from fairdash.mitigation import evaluate
+
+    return evaluate(_dataset, _base_scores, decisions_only=base_decisions_only,
+                    threshold=threshold, method=method, reference=reference,
+                    min_group_size=min_group_size)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _before_after(dataset_key, base_key, name, strength, threshold, method, reference,
+                  min_group_size, _dataset, _base_scores, _result, _before, base_decisions_only):
+    from fairdash.mitigation import before_after
+
+    return before_after(_dataset, _base_scores, _result, threshold=threshold,
+                        base_decisions_only=base_decisions_only, before=_before, method=method,
+                        reference=reference, min_group_size=min_group_size)
+
+
+def before_after(scored: Scored, result, threshold, method="between_groups", reference=None,
+                 min_group_size=30):
+    """Audits of the base model and ``result`` on the held-out test rows (cached; the base
+    model's audit once per threshold, not once per strength)."""
+    key = (scored.dataset.fingerprint, scored.model_key)
+    options = (float(threshold), method, reference, min_group_size)
+    base = base_scores(scored)
+    before = _base_audit(*key, *options, scored.dataset, base, scored.decisions_only)
+    return _before_after(*key, result.method.name, result.strength, *options, scored.dataset,
+                         base, result, before, scored.decisions_only)
+
+
+def active_mitigation(scored: Scored):
+    """The MitigationResult chosen on the Mitigate page, or None (for later pages)."""
+    choice = state.mitigation()
+    if choice is None:
+        return None
+    return mitigation(scored, choice.name, choice.strength)

@@ -13,6 +13,7 @@ PAGES = (
     ("pages/data.py", "Data", ":material/table_view:", False),
     ("pages/model.py", "Model", ":material/model_training:", False),
     ("pages/audit.py", "Audit", ":material/balance:", True),
+    ("pages/mitigate.py", "Mitigate", ":material/tune:", False),
 )
 
 

@@ -12,7 +12,7 @@ from fairdash import models as fd_models
 from fairdash.data import SAMPLES
 from fairdash.exceptions import FairDashError
 from fairdash.metrics import RATE_LABELS, explain_gap
-from fairdash.ui import cache, state
+from fairdash.ui import cache, render_regression, state
 
 DATA_PAGE = "pages/data.py"
 MODEL_PAGE = "pages/model.py"
@@ -60,21 +60,34 @@ def active_data_name() -> str:
     return SAMPLES[src.name].title if src.kind == "sample" else src.name
 
 
+def active_task() -> str:
+    """``"regression"`` when the active roles give a continuous target, else
+    ``"classification"`` (also while the roles do not fit the data)."""
+    try:
+        return cache.active_dataset().task
+    except FairDashError:
+        return "classification"
+
+
 def sidebar_badge(where) -> None:
     """Active data and model in the sidebar container ``where``, on every page."""
     roles, choice = state.roles(), state.model()
     name = active_data_name()
+    task = active_task()
     with where:
         st.caption("Active data")
         st.markdown(f"**{name}**")
         if roles:
-            st.markdown(f"Target `{roles.target}` = `{roles.positive_label}`  \n"
+            outcome = f"Target `{roles.target}` (regression)" if task == "regression" else \
+                f"Target `{roles.target}` = `{roles.positive_label}`"
+            st.markdown(f"{outcome}  \n"
                         f"Groups: {', '.join(f'`{c}`' for c in roles.sensitive)}")
         st.caption("Active model")
         if choice is None:
             st.markdown("none yet")
         elif choice.kind == "builtin":
-            st.markdown(f"**{fd_models.BUILTIN_MODELS[choice.name]}** (trained here)")
+            label = fd_models.builtin_models(task).get(choice.name, choice.name)
+            st.markdown(f"**{label}** (trained here)")
         elif choice.kind == "upload":
             st.markdown(f"**Uploaded:** {choice.name}")
         else:
@@ -153,6 +166,9 @@ def overview_columns() -> dict:
 
 def model_summary(scored) -> None:
     """Overall performance of the active model on the audited rows."""
+    if scored.task == "regression":
+        render_regression.model_summary(scored)
+        return
     result = scored.audit(0.5)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Audited rows", f"{len(scored.y):,}")
@@ -172,7 +188,7 @@ def model_download(scored) -> None:
         return
     st.download_button("Download this model (.skops)", data, file_name="fairdash-model.skops",
                        mime="application/octet-stream", key="dl_model")
-    if state.model().name != "logreg":
+    if state.model().name not in ("logreg", "linear"):
         st.caption("skops does not trust tree structures by default (a crafted file could crash "
                    "the process that loads it), so FairDash's upload refuses tree models, this "
                    "one included. Load it in your own Python with `skops.io.load(path, "

@@ -2,11 +2,12 @@
 
 Chain (a change clears everything to its right)::
 
-    source -> roles -> model -> (mitigation, sweep, comparison) -> report
+    source -> roles -> model -> mitigation -> (comparison, report)
+                             -> (sweep, comparison) -> report
 
-``mitigation``, ``sweep``, ``comparison`` and ``report`` are reserved for the pages that
-later issues add; they are cleared already so that stale results can never survive a change
-of data or model.
+``sweep``, ``comparison`` and ``report`` are reserved for the pages that later issues add;
+they are cleared already so that stale results can never survive a change of data, model or
+mitigation.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ KEYS = {
     "model": "ModelChoice: built-in name, uploaded model or predictions only",
     "upload_model": "estimator loaded from this session's skops upload (never shared)",
     "threshold": "float: decision threshold on the Audit page",
-    "mitigation": "reserved: active mitigated model (mitigation issue)",
+    "mitigation": "MitigationChoice: the active mitigation (method and strength) on the Mitigate page",
     "sweep": "reserved: tradeoff sweep results (tradeoff issue)",
     "comparison": "reserved: model comparison (model-update issue)",
     "report": "reserved: report contents (report issue)",
@@ -39,6 +40,7 @@ DOWNSTREAM = {
     "roles": ("model", "upload_model", "threshold", "mitigation", "sweep", "comparison",
               "report"),
     "model": ("mitigation", "sweep", "comparison", "report"),
+    "mitigation": ("comparison", "report"),
 }
 
 
@@ -61,6 +63,15 @@ class ModelChoice:
     kind: str
     name: str
     key: str = ""
+
+
+@dataclass(frozen=True)
+class MitigationChoice:
+    """The active mitigation: a registered method ``name`` at ``strength`` in [0, 1], applied
+    to the active model (results are cached per data, roles, model, method and strength)."""
+
+    name: str
+    strength: float
 
 
 DEFAULT_SAMPLE = "adult"
@@ -114,12 +125,18 @@ def rescale_scores() -> bool:
     return bool(st.session_state.get("rescale_scores", False))
 
 
-def set_roles(value: ColumnRoles, rescale: bool = False) -> None:
-    """Set roles; clears the model and results when they change."""
+#: The built-in model a new choice of roles starts with, per task.
+DEFAULT_MODEL = {"classification": "logreg", "regression": "linear"}
+
+
+def set_roles(value: ColumnRoles, rescale: bool = False, task: str = "classification") -> None:
+    """Set roles; clears the model and results when they change. ``task`` (the Dataset's)
+    picks the default built-in model: a classifier, or a regressor for a continuous target."""
     if value != roles() or rescale != rescale_scores():
         _clear("roles")
         st.session_state["model"] = ModelChoice("scores", value.score_column) \
-            if value.score_column and not value.features else ModelChoice("builtin", "logreg")
+            if value.score_column and not value.features \
+            else ModelChoice("builtin", DEFAULT_MODEL[task])
     st.session_state["roles"] = value
     st.session_state["rescale_scores"] = rescale
 
@@ -151,3 +168,15 @@ def threshold() -> float:
 def set_threshold(value: float) -> None:
     """Remember the threshold across pages."""
     st.session_state["threshold"] = float(value)
+
+
+def mitigation() -> MitigationChoice | None:
+    """The active mitigation, or None before one is chosen on the Mitigate page."""
+    return st.session_state.get("mitigation")
+
+
+def set_mitigation(choice: MitigationChoice) -> None:
+    """Make ``choice`` the active mitigation; clears comparisons and reports built on another."""
+    if choice != mitigation():
+        _clear("mitigation")
+    st.session_state["mitigation"] = choice

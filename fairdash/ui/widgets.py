@@ -11,7 +11,7 @@ from fairdash import data as fd_data
 from fairdash import models as fd_models
 from fairdash.data import ColumnRoles
 from fairdash.exceptions import FairDashError
-from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, RATE_SHORT
+from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, RATE_SHORT, REGRESSION_STATS
 from fairdash.ui import state
 
 SOURCES = ("Bundled sample", "Upload a file", "Synthetic data")
@@ -19,6 +19,8 @@ METHOD_LABELS = {"between_groups": "Between groups (max − min)",
                  "to_overall": "Against all rows",
                  "vs_reference": "Against a reference group (signed)"}
 AUDIT_RATES = ("selection_rate", "tpr", "fpr", "fnr", "ppv", "accuracy", "base_rate")
+#: Per-group statistics the regression audit can chart, most useful first.
+CHART_STATS = ("mae", "rmse", "mean_error", "mean_prediction", "mean_target", "r2")
 
 
 def source_picker() -> tuple | None:
@@ -93,12 +95,19 @@ def roles_picker(frame, table_hash: str, current: ColumnRoles, flags: dict) -> t
     left, right = st.columns(2)
     target = left.selectbox("Target (the outcome)", cols, index=cols.index(current.target)
                             if current.target in cols else 0, key=f"w_target_{key}")
-    values = sorted(map(str, frame[target].dropna().unique()))[:50]
-    default_pos = current.positive_label if current.positive_label in values and \
-        target == current.target else fd_data.default_positive_label(frame[target])
-    positive = left.selectbox("Positive label (the outcome predicted as 1)", values or [""],
-                              index=values.index(default_pos) if default_pos in values else 0,
-                              key=f"w_positive_{key}_{target}")
+    continuous = fd_data.infer_task(frame[target]) == "continuous"
+    if continuous:
+        # no positive label for a number: the audit compares errors and predictions
+        positive = None
+        left.caption("Continuous target: regression audit. FairDash compares each group's "
+                     "errors and distribution of predictions, so no positive label is needed.")
+    else:
+        values = sorted(map(str, frame[target].dropna().unique()))[:50]
+        default_pos = current.positive_label if current.positive_label in values and \
+            target == current.target else fd_data.default_positive_label(frame[target])
+        positive = left.selectbox("Positive label (the outcome predicted as 1)", values or [""],
+                                  index=values.index(default_pos) if default_pos in values
+                                  else 0, key=f"w_positive_{key}_{target}")
     others = [c for c in cols if c != target]
     sensitive = right.multiselect(
         "Sensitive column(s); several form intersectional groups", others,
@@ -108,8 +117,9 @@ def roles_picker(frame, table_hash: str, current: ColumnRoles, flags: dict) -> t
     score = right.selectbox("Score or prediction column (optional)", score_opts,
                             index=score_opts.index(current.score_column)
                             if current.score_column in score_opts else 0, key=f"w_score_{key}")
-    rescale = right.checkbox("Rescale scores outside [0, 1] to [0, 1] (min-max)",
-                             value=state.rescale_scores(), key=f"w_rescale_{key}")
+    rescale = False if continuous else right.checkbox(
+        "Rescale scores outside [0, 1] to [0, 1] (min-max)", value=state.rescale_scores(),
+        key=f"w_rescale_{key}")
     default_features = [c for c in current.features if c in others]
     features = st.multiselect("Feature columns the model may use", others,
                               default=default_features, key=f"w_features_{key}")
@@ -132,13 +142,21 @@ def model_picker() -> str:
     return st.radio("Where predictions come from", options, index=index, key="w_model_kind")
 
 
-def builtin_picker() -> str:
-    """Choose a built-in model name."""
+def builtin_picker(task: str = "classification") -> str:
+    """Choose a built-in model name among the models of ``task`` (classifiers or regressors)."""
     choice = state.model()
-    names = list(fd_models.BUILTIN_MODELS)
-    current = choice.name if choice and choice.kind == "builtin" else names[0]
-    return st.selectbox("Model", names, index=names.index(current),
-                        format_func=fd_models.BUILTIN_MODELS.get, key="w_builtin")
+    models = fd_models.builtin_models(task)
+    names = list(models)
+    current = choice.name if choice and choice.kind == "builtin" and choice.name in names \
+        else names[0]
+    return st.selectbox("Model", names, index=names.index(current), format_func=models.get,
+                        key=f"w_builtin_{task}" if task != "classification" else "w_builtin")
+
+
+def regression_stat() -> str:
+    """Which per-group statistic the regression audit's chart shows."""
+    return st.selectbox("Statistic shown per group", CHART_STATS, format_func=REGRESSION_STATS.get,
+                        key="w_reg_stat")
 
 
 def threshold_slider() -> float:
@@ -168,3 +186,70 @@ def audit_controls(labels) -> dict:
     if method == "vs_reference":
         reference = c3.selectbox("Reference group", [str(g) for g in labels], key="w_reference")
     return {"rate": rate, "method": method, "reference": reference}
+
+
+#: criterion (audit gap name) -> what the user is asked to equalise
+CRITERIA = {
+    "demographic_parity_difference": "Demographic parity: equal selection rates",
+    "equal_opportunity_difference": "Equal opportunity: equal true positive rates",
+    "equalized_odds_difference": "Equalized odds: equal true and false positive rates",
+}
+
+
+def mitigation_picker(task: str, has_features: bool, n_sensitive: int):
+    """Criterion, then stage, then a method valid for both.
+
+    Returns
+    -------
+    Method, or None when no method fits (a message is shown).
+    """
+    from fairdash.mitigation import STAGES, methods_for
+
+    valid = methods_for(task, has_features=has_features, n_sensitive=n_sensitive)
+    if not valid:
+        st.info(f"No registered method applies to a {task} target with this model.")
+        return None
+    criteria = [c for c in CRITERIA if any(m.criterion == c for m in valid)]
+    current = state.mitigation()
+    chosen = next((m for m in valid if current and m.name == current.name), None)
+    c1, c2 = st.columns(2)
+    _seed("w_criterion", criteria, chosen.criterion if chosen else None)
+    criterion = c1.selectbox("Gap to close", criteria, format_func=CRITERIA.get,
+                             key="w_criterion")
+    stages = [s for s in STAGES if any(m.stage == s and m.criterion == criterion for m in valid)]
+    _seed("w_stage", stages, chosen.stage if chosen else "post")
+    stage = c2.radio("Stage", stages, format_func=lambda s: STAGES[s].split(" (")[0],
+                     horizontal=True, key="w_stage")
+    options = [m for m in valid if m.stage == stage and m.criterion == criterion]
+    names = [m.name for m in options]
+    _seed("w_mitigation", names, chosen.name if chosen else None)
+    name = st.selectbox("Method", names, key="w_mitigation",
+                        format_func=lambda n: next(m.label for m in options if m.name == n))
+    return options[names.index(name)]
+
+
+def _seed(key: str, options: list, preferred) -> None:
+    """Keep a keyed widget's value valid for today's options, starting from ``preferred``
+    (the active mitigation). Set through the session, not as the widget's default, so that
+    a value set elsewhere (the COMPAS demo) shows in the browser too."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = preferred if preferred in options else options[0]
+
+
+def strength_slider(method) -> float:
+    """The method's strength in [0, 1], remembered across pages through the mitigation."""
+    current = state.mitigation()
+    st.session_state.setdefault("w_strength", current.strength if current else 1.0)
+    return st.slider(
+        "Strength (0 = the model as it is, 1 = the method at full strength)", 0.0, 1.0,
+        step=0.05, key="w_strength",
+        help=f"Native knob: {method.native_parameter}; {method.strength_mapping}.")
+
+
+def compas_demo_button() -> bool:
+    """Load the COMPAS decile-score demo: the deployed score, grouped by race."""
+    return st.button("Load the COMPAS demo: repair the deployed decile_score by race",
+                     key="w_compas_demo",
+                     help="Switches to the COMPAS sample, takes its decile_score (1-10, rescaled "
+                          "to 0-1) as given predictions of two_year_recid, groups people by "
+                          "race and selects the barycenter repair.")

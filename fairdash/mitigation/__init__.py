@@ -1,0 +1,31 @@
+"""Mitigations: pre-, in- and post-processing methods as scikit-learn estimators, one registry.
+
+The estimators live in :mod:`fairdash.mitigation.preprocessing`,
+:mod:`fairdash.mitigation.inprocessing` and :mod:`fairdash.mitigation.postprocessing`
+(imported on use: they pull in POT and fairlearn). This module holds what every consumer
+needs: the registry, and how a method is applied to a :class:`fairdash.data.Dataset` and
+measured before and after.
+
+Public names
+------------
+REGISTRY, Method, STAGES, get_method, methods_for
+    Every method with its stage, criterion, native knob, strength mapping, tasks, whether it
+    needs the sensitive attribute at decision time and whether it randomises.
+mitigate, MitigationResult, native_values
+    Fit a method at a strength on a Dataset's proper split and score every row.
+before_after, BeforeAfter, evaluate, PERFORMANCE
+    Audit the base model and the mitigation on the same held-out test rows.
+"""
+
+from fairdash.mitigation._apply import EVALUATION_SPLIT, MitigationResult, mitigate, native_values
+from fairdash.mitigation._compare import (PERFORMANCE, REGRESSION_PERFORMANCE, BeforeAfter,
+                                         before_after, evaluate)
+from fairdash.mitigation._registry import (INPUTS, REGISTRY, STAGES, Method, get_method,
+                                           methods_for)
+
+__all__ = [
+    "BeforeAfter", "EVALUATION_SPLIT", "INPUTS", "Method", "MitigationResult", "PERFORMANCE",
+    "REGRESSION_PERFORMANCE",
+    "REGISTRY", "STAGES", "before_after", "evaluate", "get_method", "methods_for", "mitigate",
+    "native_values",
+]

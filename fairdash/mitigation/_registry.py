@@ -1,0 +1,292 @@
+"""The one list of mitigation methods: what each does, what it needs, and how its strength maps.
+
+The UI, the CLI and the tradeoff sweeps read this registry; nothing else enumerates methods.
+Estimator classes are named by import path so that listing the methods imports no solver.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import asdict, dataclass, field
+
+__all__ = ["Method", "REGISTRY", "STAGES", "get_method", "methods_for"]
+
+#: stage -> human label, in pipeline order
+STAGES = {
+    "pre": "Pre-processing (change the training data)",
+    "in": "In-processing (train under a fairness constraint)",
+    "post": "Post-processing (change the decisions of a trained model)",
+}
+
+#: what each method's estimator is fitted on
+INPUTS = {
+    "features": "trains a new model on the feature columns (needs features and a training split)",
+    "scores_labels": "adjusts a trained model's scores using labelled calibration rows",
+    "scores": "adjusts a trained model's scores using unlabelled calibration rows",
+}
+
+
+@dataclass(frozen=True)
+class Method:
+    """One registered mitigation method.
+
+    Attributes
+    ----------
+    name : str
+        Identifier used by the CLI (``--method``) and in results.
+    label : str
+        Human name shown in the app.
+    stage : {"pre", "in", "post"}
+    criterion : str
+        The fairness criterion it targets, as an audit gap name
+        (``demographic_parity_difference``, ``equal_opportunity_difference``,
+        ``equalized_odds_difference``).
+    native_parameter : str
+        The method's own knob, as the paper names it.
+    strength_mapping : str
+        How ``strength`` in [0, 1] becomes the native knob (0 = no mitigation).
+    tasks : tuple of str
+        ``classification`` and/or ``regression``.
+    inputs : str
+        A key of :data:`INPUTS`.
+    needs_sensitive_at_predict : bool
+        True when the group of a person must be known when a decision is made.
+    randomised : bool
+        True when decisions are drawn at random (expected metrics are reported).
+    estimator : str
+        ``"module:Class"`` of the scikit-learn estimator that implements it.
+    params : dict
+        Fixed keyword arguments for the estimator (besides ``strength``).
+    what : str
+        One plain sentence: what the method does.
+    assumes : str
+        One plain sentence: what it assumes or costs.
+    paper : str
+        Source and ALGORITHMS.md section.
+    min_sensitive_columns : int
+        Sensitive columns it needs (2 for the sequential barycenter).
+    """
+
+    name: str
+    label: str
+    stage: str
+    criterion: str
+    native_parameter: str
+    strength_mapping: str
+    tasks: tuple
+    inputs: str
+    needs_sensitive_at_predict: bool
+    randomised: bool
+    estimator: str
+    what: str
+    assumes: str
+    paper: str
+    params: dict = field(default_factory=dict)
+    min_sensitive_columns: int = 1
+
+    def make(self, strength: float, **overrides):
+        """A fresh, unfitted estimator at ``strength`` (``overrides`` replace fixed params)."""
+        if not 0.0 <= float(strength) <= 1.0:
+            raise ValueError(f"Strength must lie in [0, 1]; got {strength}.")
+        module, cls = self.estimator.split(":")
+        klass = getattr(importlib.import_module(module), cls)
+        return klass(**{**self.params, **overrides, "strength": float(strength)})
+
+    def to_dict(self) -> dict:
+        """JSON-safe description (what ``python -m fairdash methods --format json`` prints)."""
+        d = asdict(self)
+        d["tasks"] = list(self.tasks)
+        d["stage_label"] = STAGES[self.stage]
+        return d
+
+
+_DP = "demographic_parity_difference"
+_EOP = "equal_opportunity_difference"
+_EO = "equalized_odds_difference"
+_PRE = "fairdash.mitigation.preprocessing"
+_IN = "fairdash.mitigation.inprocessing"
+_POST = "fairdash.mitigation.postprocessing"
+_CRITERION_WORDS = {_DP: "demographic parity", _EOP: "equal opportunity", _EO: "equalized odds"}
+
+_methods = [
+    # ---- pre-processing ---------------------------------------------------------------------
+    Method(
+        "reweighing", "Reweighing", "pre", _DP, "lambda in w = 1 + lambda (W - 1)",
+        "lambda = strength", ("classification",), "features", False, False,
+        f"{_PRE}:ReweighedClassifier",
+        what="Trains the model with row weights that make group and outcome independent in the "
+             "training data, so no group looks more often positive than another.",
+        assumes="Changes only how much each training row counts; a flexible model may change "
+                "little, so read the measured gap.",
+        paper="Kamiran & Calders 2012 (ALGORITHMS.md 6.1)"),
+    Method(
+        "di_remover", "Disparate-impact remover", "pre", _DP, "repair level lambda",
+        "lambda = strength", ("classification", "regression"), "features", True, False,
+        f"{_PRE}:DisparateImpactRemover",
+        what="Moves every numeric feature of each group towards the groups' median distribution, "
+             "keeping each person's rank inside their group.",
+        assumes="Needs the sensitive attribute to repair every new row before it is scored; "
+                "the sensitive columns leave the model and categorical features stay as they "
+                "are.",
+        paper="Feldman et al. 2015 (ALGORITHMS.md 6.2)"),
+    Method(
+        "ot_repair", "Optimal-transport repair (geometric)", "pre", _DP, "lambda",
+        "lambda = strength", ("classification", "regression"), "features", True, False,
+        f"{_PRE}:OTRepair", params={"mode": "geometric"},
+        what="Moves each group's numeric features part of the way towards their Wasserstein "
+             "barycenter (the weighted average of the groups' distributions).",
+        assumes="Needs the sensitive attribute to repair every new row; the sensitive columns "
+                "leave the model, and each numeric feature is repaired separately, so dependence "
+                "through combinations or categorical features can remain.",
+        paper="Gordaliza et al. 2019 (ALGORITHMS.md 6.3)"),
+    Method(
+        "ot_repair_random", "Optimal-transport repair (random)", "pre", _DP, "lambda",
+        "lambda = strength (share of rows moved fully to the barycenter)",
+        ("classification", "regression"), "features", True, True,
+        f"{_PRE}:OTRepair", params={"mode": "random"},
+        what="Moves a random share lambda of each group's rows all the way to the barycenter and "
+             "leaves the others untouched.",
+        assumes="Needs the sensitive attribute to repair every new row, which rows are "
+                "repaired is decided at random, and the sensitive columns leave the model.",
+        paper="Gordaliza et al. 2019 (ALGORITHMS.md 6.3)"),
+    Method(
+        "ferm_projection", "FERM projection", "pre", _EOP,
+        "t, share of the direction u removed from the data",
+        "t = strength (intermediate values change little: a linear model rescales its weight; "
+        "use FERM (linear, epsilon) for a tradeoff curve)",
+        ("classification",), "features", False, False,
+        f"{_PRE}:FERMProjection",
+        what="Removes from the data the direction along which the positives of the groups "
+             "differ on average, then trains a linear model on what is left.",
+        assumes="Equalises mean scores of the qualified people, not their true-positive rates "
+                "exactly; only meaningful for a linear model.",
+        paper="Donini et al. 2018 (ALGORITHMS.md 1.3)"),
+    # ---- in-processing ----------------------------------------------------------------------
+    Method(
+        "ferm_linear", "FERM (linear, epsilon)", "in", _EOP, "epsilon bound on |<w, u>|",
+        "epsilon = (1 - strength) * e0, e0 = |<w0, u>| of the unconstrained fit",
+        ("classification",), "features", False, False,
+        f"{_IN}:FERMClassifier", params={"kernel": "linear"},
+        what="Trains a logistic model whose mean score on the qualified people may differ between "
+             "groups by at most epsilon.",
+        assumes="A linear model on the encoded features; the true-positive-rate gap shrinks but "
+                "is rarely exactly zero.",
+        paper="Donini et al. 2018 (ALGORITHMS.md 1.4)"),
+    Method(
+        "ferm_kernel", "FERM (kernel, epsilon)", "in", _EOP, "epsilon bound on |<w, u>|",
+        "epsilon = (1 - strength) * e0 on Nystroem RBF features",
+        ("classification",), "features", False, False,
+        f"{_IN}:FERMClassifier", params={"kernel": "rbf"},
+        what="The same constraint as FERM linear on a non-linear (RBF kernel) feature map.",
+        assumes="Uses a 500-feature Nystroem approximation of the kernel; training is slower.",
+        paper="Donini et al. 2018 (ALGORITHMS.md 1.5b)"),
+    *[Method(
+        f"reductions_{short}", f"Exponentiated gradient ({_CRITERION_WORDS[crit]})", "in", crit,
+        "difference_bound epsilon (and eps = epsilon)",
+        "epsilon = e0 * (0.005 / e0) ** strength, e0 = largest per-group deviation of the "
+        "unconstrained model",
+        ("classification",), "features", False, True,
+        f"{_IN}:ReductionsClassifier", params={"constraint": constraint},
+        what=f"Trains a randomised mix of models that is as accurate as possible while keeping "
+             f"{_CRITERION_WORDS[crit]} within epsilon on the training data.",
+        assumes="Decisions are drawn at random from the mix (expected rates are shown); trains "
+                "the base model dozens of times.",
+        paper="Agarwal et al. 2018 via fairlearn (ALGORITHMS.md 5)")
+      for short, crit, constraint in (("dp", _DP, "demographic_parity"),
+                                      ("eop", _EOP, "equal_opportunity"),
+                                      ("eo", _EO, "equalized_odds"))],
+    *[Method(
+        f"penalty_{div}", f"Fairness penalty ({word})", "in", _DP, "lambda (penalty weight)",
+        "lambda = lambda0 * strength / (1 - strength), capped at 100 * lambda0",
+        ("classification",), "features", False, False,
+        f"{_IN}:FairPenaltyLogistic", params={"divergence": div},
+        what=f"Trains a logistic model penalised by the {word} between the groups' score "
+             "distributions, pulling them together.",
+        assumes="A linear model; the penalty is computed on a fixed sample of 300 rows per "
+                "group.",
+        paper="Oneto et al. 2020 (ALGORITHMS.md 3)")
+      for div, word in (("sinkhorn", "Sinkhorn divergence"), ("mmd", "MMD"),
+                        ("w2", "Wasserstein-2 distance"))],
+    # ---- post-processing --------------------------------------------------------------------
+    *[Method(
+        f"thresholds_{short}", f"Group thresholds ({_CRITERION_WORDS[crit]})", "post", crit,
+        "tolerance epsilon",
+        "epsilon = (1 - strength) * e0, e0 = the violation of the best unconstrained "
+        "group thresholds",
+        ("classification",), "scores_labels", True, True,
+        f"{_POST}:GroupThresholdOptimizer", params={"constraint": constraint},
+        what=f"Picks a threshold (randomised between two where needed) for each group so that "
+             f"{_CRITERION_WORDS[crit]} holds within epsilon at the lowest error, fitted on the "
+             "calibration rows.",
+        assumes="Needs each person's group at decision time and randomises some decisions; it "
+                "may lower the better-served group's rates (levelling down).",
+        paper="Hardt et al. 2016; Cruz & Hardt 2024 (ALGORITHMS.md 4)")
+      for short, crit, constraint in (("dp", _DP, "demographic_parity"),
+                                      ("eop", _EOP, "equal_opportunity"),
+                                      ("eo", _EO, "equalized_odds"))],
+    Method(
+        "barycenter", "Wasserstein barycenter", "post", _DP, "t (share of the original kept)",
+        "t = 1 - strength", ("classification", "regression"), "scores", True, False,
+        f"{_POST}:BarycenterPostprocessor",
+        what="Replaces each score by the same quantile of the groups' average score "
+             "distribution, so every group's scores end up distributed alike (any threshold "
+             "then selects the same share of each group).",
+        assumes="Needs each person's group at decision time; keeps the order of people inside a "
+                "group; a tiny random jitter breaks ties.",
+        paper="Chzhen et al. 2020; Chzhen & Schreuder 2022 (ALGORITHMS.md 2)"),
+    Method(
+        "barycenter_sequential", "Wasserstein barycenter (several attributes)", "post", _DP,
+        "t_i per attribute", "every t_i = 1 - strength", ("classification", "regression"),
+        "scores", True, False, f"{_POST}:SequentialBarycenter",
+        what="Applies the barycenter repair one sensitive attribute after another, each within "
+             "the strata of the attributes not yet repaired, which equalises every "
+             "intersection.",
+        assumes="Needs every sensitive attribute at decision time; small intersections give "
+                "noisy quantiles.",
+        paper="Hu et al. 2024; EquiPy (ALGORITHMS.md 2.7)",
+        min_sensitive_columns=2),
+]
+
+#: name -> Method, in the order the app lists them
+REGISTRY: dict[str, Method] = {m.name: m for m in _methods}
+
+
+def get_method(name: str) -> Method:
+    """The registered method called ``name``; a ValueError naming the valid ones otherwise."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        valid = ", ".join(REGISTRY)
+        raise ValueError(f"There is no mitigation method called '{name}'; choose one of "
+                         f"{valid}.") from None
+
+
+def methods_for(task: str = "classification", *, stage: str | None = None,
+                criterion: str | None = None, has_features: bool = True,
+                n_sensitive: int = 1) -> list[Method]:
+    """Registered methods valid for a task, optionally one stage and one criterion.
+
+    Parameters
+    ----------
+    task : {"classification", "regression"}
+    stage : {"pre", "in", "post"}, optional
+    criterion : str, optional
+        An audit gap name; only methods targeting it are returned.
+    has_features : bool, default True
+        False for uploaded models and given scores: only methods that work from scores are
+        valid then (nothing can be retrained).
+    n_sensitive : int, default 1
+        Number of sensitive columns chosen.
+    """
+    out = []
+    for m in REGISTRY.values():
+        if task not in m.tasks or (stage and m.stage != stage):
+            continue
+        if criterion and m.criterion != criterion:
+            continue
+        if not has_features and m.inputs == "features":
+            continue
+        if n_sensitive < m.min_sensitive_columns:
+            continue
+        out.append(m)
+    return out
