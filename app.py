@@ -11,4 +11,4 @@ badge = st.sidebar.container()
 try:
     page.run()
 finally:  # after the page, so a choice made on this page already shows (also after st.stop)
-    render.sidebar_badge(badge)
+    render.sidebar_badge(badge, page.title)

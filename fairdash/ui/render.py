@@ -69,8 +69,11 @@ def active_task() -> str:
         return "classification"
 
 
-def sidebar_badge(where) -> None:
-    """Active data and model in the sidebar container ``where``, on every page."""
+def sidebar_badge(where, page_title: str = "") -> None:
+    """Active data, model and mitigation in the sidebar container ``where``, on every page.
+
+    On the Mitigate page the strength is left out: its slider reruns only part of the page,
+    so a strength shown here would lag behind the slider."""
     roles, choice = state.roles(), state.model()
     name = active_data_name()
     task = active_task()
@@ -92,6 +95,14 @@ def sidebar_badge(where) -> None:
             st.markdown(f"**Uploaded:** {choice.name}")
         else:
             st.markdown(f"**Given predictions:** `{choice.name}`")
+        mitigation = state.mitigation()
+        if mitigation is not None:
+            from fairdash.mitigation import REGISTRY
+
+            st.caption("Active mitigation")
+            strength = "" if page_title == "Mitigate" else \
+                f" at strength {mitigation.strength:.2f}"
+            st.markdown(f"**{REGISTRY[mitigation.name].label}**{strength}")
 
 
 #: Gaps explained in sentences under the table (the ratios and means repeat them).

@@ -80,5 +80,8 @@ def test_mitigate_live_strength_and_demo(app: AppPage):
     assert after < before / 3
     screenshot(page, "mitigate-compas-demo.png")
     go_to(app, "Audit")
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("decile_score")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar).to_contain_text("decile_score")
+    # the active mitigation travels with the session to the other pages
+    expect(sidebar).to_contain_text("Wasserstein barycenter at strength 1.00")
     assert_healthy(app)
