@@ -214,7 +214,11 @@ def mitigation_picker(task: str, has_features: bool, n_sensitive: int):
     chosen = next((m for m in valid if current and m.name == current.name), None)
     c1, c2 = st.columns(2)
     _seed("w_criterion", criteria, chosen.criterion if chosen else None)
-    criterion = c1.selectbox("Gap to close", criteria, format_func=CRITERIA.get,
+    labels = dict(CRITERIA)
+    if task == "regression":
+        labels["demographic_parity_difference"] = ("Demographic parity: the same distribution "
+                                                   "of predictions in every group")
+    criterion = c1.selectbox("Gap to close", criteria, format_func=labels.get,
                              key="w_criterion")
     stages = [s for s in STAGES if any(m.stage == s and m.criterion == criterion for m in valid)]
     _seed("w_stage", stages, chosen.stage if chosen else "post")
