@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
-
 
 from fairdash import data as fd_data
 from fairdash.exceptions import FairDashError
@@ -120,9 +120,9 @@ def _header(args, ds, model: str, split: str, rows: int) -> dict:
 
 
 def _audit_options(args) -> dict:
-    return dict(method=args.method, reference=args.reference,
-                min_group_size=args.min_group_size, n_resamples=args.resamples,
-                random_state=args.seed)
+    return {"method": args.method, "reference": args.reference,
+                "min_group_size": args.min_group_size, "n_resamples": args.resamples,
+                "random_state": args.seed}
 
 
 def run_audit(args) -> dict:
@@ -186,7 +186,7 @@ def run_mitigate(args) -> dict:
 
 
 def _finite(v):
-    return None if v is None or v != v else float(v)
+    return None if v is None or math.isnan(v) else float(v)
 
 
 def format_regression_table(out: dict) -> str:
@@ -194,8 +194,8 @@ def format_regression_table(out: dict) -> str:
     def fmt(v):
         return "n/a" if v is None else f"{v:.4g}"
 
-    lines = [f"{out['data']}: {out['model']}, {out['rows_audited']:,} rows audited "
-             f"({out['audited_split']} split), regression audit of {out['target']}", ""]
+    lines = [(f"{out['data']}: {out['model']}, {out['rows_audited']:,} rows audited "
+             f"({out['audited_split']} split), regression audit of {out['target']}"), ""]
     cols = ["n", "mean_target", "mean_prediction", "mean_error", "mae", "rmse", "r2"]
     lines.append(f"{'group':<28}" + "".join(f"{c:>16}" for c in cols))
     for g in out["groups"]:
@@ -214,8 +214,8 @@ def format_table(out: dict) -> str:
     """Human-readable text of an audit result."""
     if out.get("task") == "regression":
         return format_regression_table(out)
-    lines = [f"{out['data']}: {out['model']}, {out['rows_audited']:,} rows audited "
-             f"({out['audited_split']} split), threshold {out['threshold']}", ""]
+    lines = [(f"{out['data']}: {out['model']}, {out['rows_audited']:,} rows audited "
+             f"({out['audited_split']} split), threshold {out['threshold']}"), ""]
     cols = ["n", "base_rate", "selection_rate", "tpr", "fpr", "ppv", "accuracy"]
     lines.append(f"{'group':<28}" + "".join(f"{c:>15}" for c in cols))
     for g in out["groups"]:
@@ -234,8 +234,8 @@ def format_table(out: dict) -> str:
 
 def format_methods(methods: list) -> str:
     """One line per registered method."""
-    lines = [f"{'name':<24}{'stage':<7}{'criterion':<32}{'tasks':<27}{'group at decision':<19}"
-             "randomised"]
+    lines = [(f"{'name':<24}{'stage':<7}{'criterion':<32}{'tasks':<27}{'group at decision':<19}"
+             "randomised")]
     for m in methods:
         lines.append(f"{m['name']:<24}{m['stage']:<7}{m['criterion']:<32}"
                      f"{','.join(m['tasks']):<27}"

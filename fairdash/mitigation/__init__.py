@@ -18,14 +18,29 @@ before_after, BeforeAfter, evaluate, PERFORMANCE
 """
 
 from fairdash.mitigation._apply import EVALUATION_SPLIT, MitigationResult, mitigate, native_values
-from fairdash.mitigation._compare import (PERFORMANCE, REGRESSION_PERFORMANCE, BeforeAfter,
-                                         before_after, evaluate)
-from fairdash.mitigation._registry import (INPUTS, REGISTRY, STAGES, Method, get_method,
-                                           methods_for)
+from fairdash.mitigation._compare import (
+                                         PERFORMANCE,
+                                         REGRESSION_PERFORMANCE,
+                                         BeforeAfter,
+                                         before_after,
+                                         evaluate,
+)
+from fairdash.mitigation._registry import INPUTS, REGISTRY, STAGES, Method, get_method, methods_for
 
 __all__ = [
-    "BeforeAfter", "EVALUATION_SPLIT", "INPUTS", "Method", "MitigationResult", "PERFORMANCE",
-    "REGRESSION_PERFORMANCE",
-    "REGISTRY", "STAGES", "before_after", "evaluate", "get_method", "methods_for", "mitigate",
-    "native_values",
+                                         "EVALUATION_SPLIT",
+                                         "INPUTS",
+                                         "PERFORMANCE",
+                                         "REGISTRY",
+                                         "REGRESSION_PERFORMANCE",
+                                         "STAGES",
+                                         "BeforeAfter",
+                                         "Method",
+                                         "MitigationResult",
+                                         "before_after",
+                                         "evaluate",
+                                         "get_method",
+                                         "methods_for",
+                                         "mitigate",
+                                         "native_values",
 ]

@@ -10,7 +10,7 @@ import pandas as pd
 from fairdash import metrics as fd_metrics
 from fairdash.mitigation._apply import EVALUATION_SPLIT
 
-__all__ = ["BeforeAfter", "PERFORMANCE", "REGRESSION_PERFORMANCE", "before_after", "evaluate"]
+__all__ = ["PERFORMANCE", "REGRESSION_PERFORMANCE", "BeforeAfter", "before_after", "evaluate"]
 
 
 def evaluate(dataset, scores, *, decisions_only: bool = False, threshold: float = 0.5,
@@ -42,9 +42,9 @@ def evaluate(dataset, scores, *, decisions_only: bool = False, threshold: float 
         return fd_metrics.regression_audit(y, s, sensitive_features=groups,
                                            min_group_size=min_group_size,
                                            n_resamples=n_resamples, random_state=random_state)
-    kw = dict(sensitive_features=groups, method=method, reference=reference,
-              min_group_size=min_group_size, n_resamples=n_resamples,
-              random_state=random_state)
+    kw = {"sensitive_features": groups, "method": method, "reference": reference,
+              "min_group_size": min_group_size, "n_resamples": n_resamples,
+              "random_state": random_state}
     if decisions_only:
         return fd_metrics.audit(y, s, **kw)
     return fd_metrics.audit(y, y_score=s, threshold=threshold, **kw)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["Method", "REGISTRY", "STAGES", "get_method", "methods_for"]
+__all__ = ["REGISTRY", "STAGES", "Method", "get_method", "methods_for"]
 
 #: stage -> human label, in pipeline order
 STAGES = {

@@ -117,12 +117,12 @@ def _ci(row) -> str:
 #: distribution gaps of scores or predictions: name -> (label, plain meaning)
 DISTRIBUTION_LABELS = {
     "mean_gap": ("Mean gap", "highest group's average score minus the lowest's"),
-    "ks": ("Kolmogorov-Smirnov", "largest difference between two groups' shares of scores "
-                                 "below any value (0 = same distribution)"),
-    "wasserstein_1": ("Wasserstein-1", "how far one group's scores must move on average to "
-                                       "match another's"),
-    "barycenter_unfairness": ("Barycenter unfairness", "group-weighted squared distance to "
-                                                       "the groups' average distribution"),
+    "ks": ("Kolmogorov-Smirnov", ("largest difference between two groups' shares of scores "
+                                 "below any value (0 = same distribution)")),
+    "wasserstein_1": ("Wasserstein-1", ("how far one group's scores must move on average to "
+                                       "match another's")),
+    "barycenter_unfairness": ("Barycenter unfairness", ("group-weighted squared distance to "
+                                                       "the groups' average distribution")),
 }
 
 

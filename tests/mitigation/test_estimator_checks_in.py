@@ -20,7 +20,7 @@ The mitigated behaviour itself is tested in test_reductions.py and test_penalty.
 import warnings
 
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn_checks import sklearn_checks
 
 from fairdash.mitigation.inprocessing import FairPenaltyLogistic, ReductionsClassifier
 
@@ -52,11 +52,11 @@ def _run(check, estimator):
         check(estimator)
 
 
-@parametrize_with_checks(UNMITIGATED, expected_failed_checks=_expected_failed_checks)
+@sklearn_checks(UNMITIGATED, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible_unmitigated(estimator, check):
     _run(check, estimator)
 
 
-@parametrize_with_checks(MITIGATING, legacy=False)
+@sklearn_checks(MITIGATING, legacy=False)
 def test_sklearn_api_mitigating(estimator, check):
     _run(check, estimator)

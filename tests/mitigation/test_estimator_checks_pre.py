@@ -7,7 +7,7 @@ continuous data that makes almost every row its own group, which is a harsh but 
 
 import warnings
 
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn_checks import sklearn_checks
 
 from fairdash.mitigation.inprocessing._ferm import FERMClassifier, ProjectedKernelSVC
 from fairdash.mitigation.preprocessing import FERMProjection, ReweighedClassifier
@@ -35,7 +35,7 @@ def _expected_failed_checks(estimator):
     return {}
 
 
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
+@sklearn_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)

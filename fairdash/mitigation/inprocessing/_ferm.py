@@ -16,39 +16,26 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.kernel_approximation import Nystroem
 from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.svm import SVC
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from fairdash.mitigation._inputs import (
+    check_binary_target,
+    check_unit,
+    encode_fit_groups,
+    resolve_sensitive,
+)
 from fairdash.mitigation.preprocessing._ferm_projection import (
     _check_constraint,
     _direction_weights,
     _directions,
     _span_basis,
 )
-from fairdash.mitigation.preprocessing._reweighing import (
-    _check_unit,
-    _encode_fit,
-    _resolve_sensitive,
-)
 
 __all__ = ["FERMClassifier", "ProjectedKernelSVC"]
 
 #: Nystroem seed when random_state is None (ALGORITHMS.md 1.8: a fixed random_state)
 _NYSTROEM_SEED = 0
-
-
-def _binary_classes(y, owner: str) -> np.ndarray:
-    check_classification_targets(y)
-    y_type = type_of_target(y, input_name="y", raise_unknown=True)
-    if y_type == "multiclass":
-        raise ValueError(f"Only binary classification is supported. The type of the target is "
-                         f"{y_type}: {owner} needs exactly two classes in y.")
-    classes = np.unique(y)
-    if len(classes) != 2:
-        raise ValueError(f"{owner} needs exactly two classes in y (binary labels); got "
-                         f"{len(classes)} class.")
-    return classes
 
 
 def _check_positive(value, name: str) -> float:
@@ -196,7 +183,7 @@ class FERMClassifier(ClassifierMixin, BaseEstimator):
         self
         """
         owner = type(self).__name__
-        strength = _check_unit(self.strength, "strength")
+        strength = check_unit(self.strength, "strength")
         if self.epsilon is not None and (isinstance(self.epsilon, bool) or not isinstance(
                 self.epsilon, numbers.Real) or self.epsilon < 0):
             raise ValueError(f"epsilon must be a number >= 0; got {self.epsilon!r}.")
@@ -205,10 +192,10 @@ class FERMClassifier(ClassifierMixin, BaseEstimator):
         constraint = _check_constraint(self.constraint)
         C = _check_positive(self.C, "C")
         X, y = validate_data(self, X, y, dtype=np.float64)
-        self.classes_ = _binary_classes(y, owner)
+        self.classes_, _ = check_binary_target(y, owner)
         y_pm = np.where(y == self.classes_[1], 1.0, -1.0)
-        s = _resolve_sensitive(X, sensitive_features, self.sensitive_column, owner)
-        codes, groups = _encode_fit(s, len(X), owner)
+        s = resolve_sensitive(X, sensitive_features, self.sensitive_column, owner)
+        codes, groups = encode_fit_groups(s, len(X), owner)
         if self.kernel == "rbf":
             seed = _NYSTROEM_SEED if self.random_state is None else self.random_state
             self.nystroem_ = Nystroem(kernel="rbf", gamma=_scale_gamma(self.gamma, X),
@@ -338,17 +325,17 @@ class ProjectedKernelSVC(ClassifierMixin, BaseEstimator):
         self
         """
         owner = type(self).__name__
-        t = _check_unit(self.strength, "strength")
+        t = check_unit(self.strength, "strength")
         constraint = _check_constraint(self.constraint)
         C = _check_positive(self.C, "C")
         X, y = validate_data(self, X, y, dtype=np.float64)
-        self.classes_ = _binary_classes(y, owner)
+        self.classes_, _ = check_binary_target(y, owner)
         if len(X) > 10_000:
             warnings.warn(f"ProjectedKernelSVC stores a {len(X):,} x {len(X):,} kernel; "
                           "FERMClassifier(kernel='rbf') scales better.", UserWarning,
                           stacklevel=2)
-        s = _resolve_sensitive(X, sensitive_features, self.sensitive_column, owner)
-        codes, groups = _encode_fit(s, len(X), owner)
+        s = resolve_sensitive(X, sensitive_features, self.sensitive_column, owner)
+        codes, groups = encode_fit_groups(s, len(X), owner)
         M, _ = _direction_weights(codes, groups, y == self.classes_[1], constraint, owner)
         self.gamma_ = _scale_gamma(self.gamma, X)
         K = rbf_kernel(X, X, gamma=self.gamma_)

@@ -11,12 +11,15 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from fairdash.exceptions import ModelError, RoleError
-from fairdash.metrics import encode_groups
+from fairdash.mitigation._inputs import (
+    check_binary_target,
+    encode_fit_groups,
+    resolve_sensitive,
+)
 
 from ._divergences import divergence_to_pool, mmd2, sinkhorn_divergence, w2_1d
 
@@ -29,41 +32,6 @@ _LAMBDA_CAP = 100.0
 _PAIR = {"mmd": mmd2, "w2": w2_1d}
 #: floor of the unpenalised divergence in lambda0 = loss / divergence (groups already alike)
 _MIN_DIVERGENCE = 1e-6
-
-
-def _group_codes(X, sensitive_features, sensitive_column, owner):
-    """Group codes and labels of the rows; the ``sensitive_column`` fallback of the contract."""
-    if sensitive_features is None:
-        if sensitive_column is None:
-            raise RoleError(f"{owner} needs the group of every training row: pass "
-                            "sensitive_features, or set sensitive_column to the index of the "
-                            "column of X that holds it.")
-        if not 0 <= int(sensitive_column) < X.shape[1]:
-            raise RoleError(f"sensitive_column={sensitive_column} is not a column index of X, "
-                            f"which has {X.shape[1]} columns.")
-        sensitive_features = X[:, int(sensitive_column)]
-    codes, labels = encode_groups(sensitive_features)
-    if len(codes) != X.shape[0]:
-        raise RoleError(f"sensitive_features has {len(codes)} values but X has {X.shape[0]} "
-                        "rows; give one group per row.")
-    if len(labels) < 2:
-        raise RoleError(f"{owner} needs at least two groups, but every training row is in group "
-                        f"'{labels[0]}'.")
-    return codes, labels
-
-
-def _binary_target(y, owner):
-    """Classes and the 0/1 indicator of the positive class (the larger label)."""
-    check_classification_targets(y)
-    y_type = type_of_target(y, input_name="y")
-    if y_type != "binary":
-        raise ModelError(f"Only binary classification is supported. The type of the target is "
-                         f"{y_type}: {owner} needs exactly two classes in y.")
-    classes = np.unique(y)
-    if len(classes) < 2:
-        raise ModelError(f"{owner} needs two classes in y, but there is only one class "
-                         f"({classes[0]!r}).")
-    return classes, (y == classes[1]).astype(float)
 
 
 def penalised_objective(theta, X, y01, alpha, lam, penalty):
@@ -263,8 +231,9 @@ class FairPenaltyLogistic(ClassifierMixin, BaseEstimator):
         self._check_params()
         name = type(self).__name__
         X, y = validate_data(self, X, y, dtype=np.float64)
-        self.classes_, y01 = _binary_target(y, name)
-        codes, self.groups_ = _group_codes(X, sensitive_features, self.sensitive_column, name)
+        self.classes_, y01 = check_binary_target(y, name)
+        s = resolve_sensitive(X, sensitive_features, self.sensitive_column, name)
+        codes, self.groups_ = encode_fit_groups(s, X.shape[0], name, need_two_groups=True)
         n = X.shape[0]
         self.alpha_ = 1.0 / n if self.alpha is None else float(self.alpha)
         eligible = np.ones(n, bool) if self.constraint == "demographic_parity" else y01 == 1

@@ -18,8 +18,11 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from fairdash.exceptions import ModelError
-
-from ._penalty import _binary_target, _group_codes
+from fairdash.mitigation._inputs import (
+    check_binary_target,
+    encode_fit_groups,
+    resolve_sensitive,
+)
 
 __all__ = ["ReductionsClassifier"]
 
@@ -161,9 +164,10 @@ class ReductionsClassifier(ClassifierMixin, BaseEstimator):
         self._check_params()
         name = type(self).__name__
         X, y = validate_data(self, X, y, dtype=np.float64)
-        self.classes_, y01 = _binary_target(y, name)
+        self.classes_, y01 = check_binary_target(y, name)
         y01 = y01.astype(int)
-        codes, self.groups_ = _group_codes(X, sensitive_features, self.sensitive_column, name)
+        s = resolve_sensitive(X, sensitive_features, self.sensitive_column, name)
+        codes, self.groups_ = encode_fit_groups(s, X.shape[0], name, need_two_groups=True)
         base = LogisticRegression(max_iter=1000) if self.estimator is None else self.estimator
         # the base learners are small: BLAS threads cost more than they save (measured)
         with threadpool_limits(1):

@@ -10,10 +10,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from fairdash.exceptions import RoleError
-from fairdash.mitigation.postprocessing._inputs import (
+from fairdash.exceptions import DataError, RoleError
+from fairdash.mitigation._inputs import (
     check_scores,
-    check_strength,
+    check_unit,
     encode_fit_groups,
     encode_known_groups,
 )
@@ -221,10 +221,11 @@ class BarycenterPostprocessor(TransformerMixin, BaseEstimator):
         -------
         self
         """
-        strength = check_strength(self.strength)
+        strength = check_unit(self.strength, "strength")
         self.t_ = _check_t(self.t) if self.t is not None else 1.0 - strength
         scores = check_scores(scores)
-        codes, labels = encode_fit_groups(sensitive_features, len(scores))
+        codes, labels = encode_fit_groups(sensitive_features, len(scores), type(self).__name__,
+                                          rows="scores", error=DataError)
         self.sigma_ = _default_sigma(self.sigma, scores)
         rng = check_random_state(self.random_state)
         k = len(labels)
@@ -256,7 +257,8 @@ class BarycenterPostprocessor(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "t_")
         scores = check_scores(scores)
-        codes = encode_known_groups(sensitive_features, self.groups_, len(scores))
+        codes = encode_known_groups(sensitive_features, self.groups_, len(scores),
+                                    type(self).__name__, rows="scores", error=DataError)
         rng = np.random.default_rng(self._seed)
         out, self.out_of_range_ = self._maps.apply(scores, codes, rng, self.sigma_, self.t_)
         return _clip(out, self.clip)

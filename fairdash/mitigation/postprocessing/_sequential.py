@@ -10,19 +10,15 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from fairdash.exceptions import RoleError
+from fairdash.exceptions import DataError, RoleError
 from fairdash.metrics import encode_groups
+from fairdash.mitigation._inputs import check_scores, check_unit, encode_known_groups
 from fairdash.mitigation.postprocessing._barycenter import (
     MIN_GROUP_WARN,
     _check_t,
     _clip,
     _default_sigma,
     _QuantileMaps,
-)
-from fairdash.mitigation.postprocessing._inputs import (
-    check_scores,
-    check_strength,
-    encode_known_groups,
 )
 
 
@@ -84,7 +80,7 @@ class SequentialBarycenter(TransformerMixin, BaseEstimator):
         -------
         self
         """
-        strength = check_strength(self.strength)
+        strength = check_unit(self.strength, "strength")
         scores = check_scores(scores)
         frame = _as_frame(sensitive_features, len(scores))
         r = frame.shape[1]
@@ -133,7 +129,8 @@ class SequentialBarycenter(TransformerMixin, BaseEstimator):
         rng = np.random.default_rng(self._seed)
         current, out = scores, []
         for i, (maps, labels) in enumerate(zip(self._steps, self.steps_)):
-            codes = encode_known_groups(frame.iloc[:, i:], labels, len(scores))
+            codes = encode_known_groups(frame.iloc[:, i:], labels, len(scores),
+                                        type(self).__name__, rows="scores", error=DataError)
             current, outside = maps.apply(current, codes, rng, self.sigma_, self.t_[i])
             if i == 0:
                 self.out_of_range_ = outside

@@ -10,18 +10,41 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from fairdash.mitigation.postprocessing._hull import group_rocs, thin, upper_hull
-from fairdash.mitigation.postprocessing._inputs import (
-    check_binary_labels,
+from fairdash.exceptions import DataError
+from fairdash.mitigation._inputs import (
     check_scores,
-    check_strength,
+    check_unit,
     encode_fit_groups,
     encode_known_groups,
 )
+from fairdash.mitigation.postprocessing._hull import group_rocs, thin, upper_hull
 from fairdash.mitigation.postprocessing._lp import solve_lp
 
 CONSTRAINTS = ("equalized_odds", "equal_opportunity", "demographic_parity")
 MIN_PER_CLASS = 50
+
+
+def check_binary_labels(y, n: int) -> np.ndarray:
+    """Labels as an int8 array of 0/1 of length ``n``."""
+    arr = np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1 or len(arr) != n:
+        raise DataError(f"The labels must be one value per row ({n} rows); got shape "
+                        f"{arr.shape}.")
+    if arr.dtype == bool:
+        return arr.astype(np.int8)
+    try:
+        values = arr.astype(np.float64)
+    except (TypeError, ValueError):
+        raise DataError("The labels must be 0 and 1 (1 = the positive outcome); encode the "
+                        "target first.") from None
+    ok = (values == 0) | (values == 1)
+    if not ok.all():
+        odd = np.unique(arr[~ok])[:3]
+        raise DataError("The labels must be 0 and 1 (1 = the positive outcome); found "
+                        f"{', '.join(map(str, odd))}.")
+    return values.astype(np.int8)
 
 
 class GroupThresholdOptimizer(BaseEstimator):
@@ -128,7 +151,7 @@ class GroupThresholdOptimizer(BaseEstimator):
         if self.constraint not in CONSTRAINTS:
             raise ValueError(f"constraint must be one of {', '.join(CONSTRAINTS)}; got "
                              f"{self.constraint!r}.")
-        strength = check_strength(self.strength)
+        strength = check_unit(self.strength, "strength")
         if self.tolerance is not None and not float(self.tolerance) >= 0:
             raise ValueError(f"tolerance must be >= 0; got {self.tolerance}.")
         cost_fp, cost_fn = float(self.cost_fp), float(self.cost_fn)
@@ -138,7 +161,8 @@ class GroupThresholdOptimizer(BaseEstimator):
             raise ValueError("max_roc_points must be at least 2 (or None).")
         scores = check_scores(scores)
         y = check_binary_labels(y, len(scores))
-        codes, labels = encode_fit_groups(sensitive_features, len(scores))
+        codes, labels = encode_fit_groups(sensitive_features, len(scores), type(self).__name__,
+                                          rows="scores", error=DataError)
         k, n = len(labels), len(scores)
         rocs = group_rocs(scores, y, codes, k)
         n_pos = np.array([r.n_pos for r in rocs], dtype=np.float64)
@@ -194,7 +218,8 @@ class GroupThresholdOptimizer(BaseEstimator):
         """
         check_is_fitted(self, "rule_")
         scores = check_scores(scores)
-        g = encode_known_groups(sensitive_features, self.groups_, len(scores))
+        g = encode_known_groups(sensitive_features, self.groups_, len(scores), type(self).__name__,
+                                rows="scores", error=DataError)
         thr_hi, thr_lo, probs = self.rule_
         level = (scores >= thr_lo[g]).astype(np.int64) + (scores >= thr_hi[g])
         return probs[g * 3 + level]

@@ -13,12 +13,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from fairdash.exceptions import RoleError
-from fairdash.mitigation.preprocessing._reweighing import (
-    _check_unit,
-    _encode_fit,
-    _encode_transform,
-)
+from fairdash.mitigation._inputs import check_unit, encode_fit_groups, encode_known_groups
 
 __all__ = ["DisparateImpactRemover"]
 
@@ -106,13 +101,6 @@ def _repair_rows(X: np.ndarray, codes: np.ndarray, cols: np.ndarray, grids: np.n
     return out
 
 
-def _require_sensitive(sensitive_features, owner: str):
-    if sensitive_features is None:
-        raise RoleError(f"{owner} needs the group of every row: pass sensitive_features=... "
-                        "to fit and to transform.")
-    return sensitive_features
-
-
 class DisparateImpactRemover(TransformerMixin, BaseEstimator):
     """Move every numeric feature of each group towards the groups' median distribution.
 
@@ -168,8 +156,8 @@ class DisparateImpactRemover(TransformerMixin, BaseEstimator):
 
     def _native_level(self) -> float:
         if self.repair_level is not None:
-            return _check_unit(self.repair_level, "repair_level")
-        return _check_unit(self.strength, "strength")
+            return check_unit(self.repair_level, "repair_level")
+        return check_unit(self.strength, "strength")
 
     def fit(self, X, y=None, *, sensitive_features=None):
         """Store each group's quantile functions and the target of every repaired column.
@@ -190,7 +178,7 @@ class DisparateImpactRemover(TransformerMixin, BaseEstimator):
         level = self._native_level()
         G = _check_n_quantiles(self.n_quantiles)
         X = validate_data(self, X, dtype=np.float64)
-        codes, groups = _encode_fit(_require_sensitive(sensitive_features, owner), len(X), owner)
+        codes, groups = encode_fit_groups(sensitive_features, len(X), owner)
         cols = _check_columns(self.columns, X.shape[1])
         grids, counts = _quantile_grids(X[:, cols], codes, len(groups), G)
         self.groups_ = groups
@@ -217,8 +205,7 @@ class DisparateImpactRemover(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         owner = type(self).__name__
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        codes = _encode_transform(_require_sensitive(sensitive_features, owner), self.groups_,
-                                  len(X), owner)
+        codes = encode_known_groups(sensitive_features, self.groups_, len(X), owner)
         if self.repair_level_ == 0.0:
             return X.copy()
         return _repair_rows(X, codes, self.columns_, self.quantiles_, self.target_quantiles_,

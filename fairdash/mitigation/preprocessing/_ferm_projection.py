@@ -14,11 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from fairdash.exceptions import RoleError
-from fairdash.mitigation.preprocessing._reweighing import (
-    _check_unit,
-    _encode_fit,
-    _resolve_sensitive,
-)
+from fairdash.mitigation._inputs import check_unit, encode_fit_groups, resolve_sensitive
 
 __all__ = ["FERMProjection"]
 
@@ -192,7 +188,7 @@ class FERMProjection(TransformerMixin, BaseEstimator):
         -------
         self
         """
-        t = _check_unit(self.strength, "strength")
+        t = check_unit(self.strength, "strength")
         constraint = _check_constraint(self.constraint)
         owner = type(self).__name__
         X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
@@ -200,8 +196,8 @@ class FERMProjection(TransformerMixin, BaseEstimator):
             positive = np.ones(len(X), dtype=bool)
         else:
             positive = _positive_rows(y, len(X))
-        s = _resolve_sensitive(X, sensitive_features, self.sensitive_column, owner)
-        codes, groups = _encode_fit(s, len(X), owner)
+        s = resolve_sensitive(X, sensitive_features, self.sensitive_column, owner)
+        codes, groups = encode_fit_groups(s, len(X), owner)
         keep = self._kept_columns(X.shape[1])
         Xk = X[:, keep]
         M, names = _direction_weights(codes, groups, positive, constraint, owner)

@@ -8,17 +8,12 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from fairdash.mitigation._inputs import check_unit, encode_fit_groups, encode_known_groups
 from fairdash.mitigation.preprocessing._di_remover import (
     _check_columns,
     _check_n_quantiles,
     _quantile_grids,
     _repair_rows,
-    _require_sensitive,
-)
-from fairdash.mitigation.preprocessing._reweighing import (
-    _check_unit,
-    _encode_fit,
-    _encode_transform,
 )
 
 __all__ = ["OTRepair"]
@@ -156,8 +151,8 @@ class OTRepair(TransformerMixin, BaseEstimator):
         -------
         self
         """
-        lam = _check_unit(self.lam, "lam") if self.lam is not None else \
-            _check_unit(self.strength, "strength")
+        lam = check_unit(self.lam, "lam") if self.lam is not None else \
+            check_unit(self.strength, "strength")
         if self.mode not in _MODES:
             raise ValueError(f"mode must be 'geometric' or 'random'; got {self.mode!r}.")
         G = _check_n_quantiles(self.n_quantiles)
@@ -166,7 +161,7 @@ class OTRepair(TransformerMixin, BaseEstimator):
                              f"{self.max_rows_per_group!r}.")
         X = validate_data(self, X, dtype=np.float64)
         owner = type(self).__name__
-        codes, groups = _encode_fit(_require_sensitive(sensitive_features, owner), len(X), owner)
+        codes, groups = encode_fit_groups(sensitive_features, len(X), owner)
         cols = _check_columns(self.columns, X.shape[1])
         K = len(groups)
         counts = np.bincount(codes, minlength=K)
@@ -213,8 +208,7 @@ class OTRepair(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         owner = type(self).__name__
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        codes = _encode_transform(_require_sensitive(sensitive_features, owner), self.groups_,
-                                  len(X), owner)
+        codes = encode_known_groups(sensitive_features, self.groups_, len(X), owner)
         if self.lambda_ == 0.0 or len(self.columns_) == 0:
             return X.copy()
         if self.mode == "random":

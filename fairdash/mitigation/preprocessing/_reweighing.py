@@ -1,92 +1,25 @@
-"""Reweighing (Kamiran & Calders 2012; ALGORITHMS.md 6.1) and the group helpers of this package.
-
-The helpers at the top (strength check, sensitive-feature lookup, group encoding at fit and at
-transform time) are shared by every estimator of ``preprocessing`` and by the FERM estimators.
-"""
+"""Reweighing (Kamiran & Calders 2012; ALGORITHMS.md 6.1)."""
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _num_samples, check_array, check_is_fitted, has_fit_parameter
+from sklearn.utils.validation import _num_samples, check_is_fitted, has_fit_parameter
 
 from fairdash.exceptions import ModelError, RoleError
 from fairdash.metrics import encode_groups
+from fairdash.mitigation._inputs import check_unit, resolve_sensitive
 
 __all__ = ["ReweighedClassifier", "reweighing_weights"]
 
-
-# ---- shared helpers ------------------------------------------------------------------------
-
-def _check_unit(value, name: str) -> float:
-    """``value`` as a float in [0, 1], or a ValueError naming the parameter."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 <= value <= 1.0:
-        raise ValueError(f"The parameter {name} must be a number between 0 and 1; got {value!r}.")
-    return float(value)
-
-
-def _resolve_sensitive(X, sensitive_features, sensitive_column, owner: str):
-    """The groups passed explicitly, else the column ``sensitive_column`` of ``X``."""
-    if sensitive_features is not None:
-        return sensitive_features
-    if sensitive_column is None:
-        raise RoleError(
-            f"{owner} needs the group of every row: pass sensitive_features=... or name the "
-            "column of X that holds the groups with sensitive_column=...")
-    if isinstance(X, pd.DataFrame):
-        if sensitive_column in X.columns:
-            column = X[sensitive_column].to_numpy()
-        else:
-            column = X.iloc[:, sensitive_column].to_numpy()
-    else:
-        # the usual shape/emptiness errors of scikit-learn; values are checked by the model
-        X = check_array(X, accept_sparse="csc", dtype=None, ensure_all_finite=False)
-        if sensitive_column >= X.shape[1] or sensitive_column < -X.shape[1]:
-            raise RoleError(f"sensitive_column={sensitive_column} is out of range for X with "
-                            f"{X.shape[1]} columns.")
-        column = X[:, [sensitive_column]].toarray().ravel() if sp.issparse(X) else \
-            X[:, sensitive_column]
-    if column.dtype.kind == "f" and np.isnan(column).any():
-        raise RoleError(f"The sensitive column {sensitive_column!r} of X contains NaN; every "
-                        "row needs a group.")
-    return column
-
-
-def _encode_fit(sensitive_features, n_rows: int, owner: str) -> tuple[np.ndarray, pd.Index]:
-    """Group codes ``0..K-1`` and labels of the rows a model is fitted on."""
-    codes, labels = encode_groups(sensitive_features)
-    if len(codes) != n_rows:
-        raise RoleError(f"sensitive_features has {len(codes):,} values but X has {n_rows:,} "
-                        f"rows; {owner} needs one group per row.")
-    return codes, labels
-
-
-def _encode_transform(sensitive_features, labels: pd.Index, n_rows: int,
-                      owner: str) -> np.ndarray:
-    """Codes of new rows in the fitted group order; unseen groups raise a RoleError."""
-    codes, new_labels = encode_groups(sensitive_features)
-    if len(codes) != n_rows:
-        raise RoleError(f"sensitive_features has {len(codes):,} values but X has {n_rows:,} "
-                        f"rows; {owner} needs one group per row.")
-    where = labels.get_indexer(new_labels)
-    if (where < 0).any():
-        unseen = ", ".join(f"'{g}'" for g in new_labels[where < 0])
-        raise RoleError(f"The group(s) {unseen} did not occur in the data {owner} was fitted "
-                        "on, so it has no repair for them; refit with rows of every group.")
-    return where[codes]
-
-
-# ---- reweighing ----------------------------------------------------------------------------
 
 def _reweighing_table(y, sensitive_features, strength: float):
     """Row weights and the (group x label) table of ``W_lambda``; NaN marks empty cells."""
@@ -150,7 +83,7 @@ def reweighing_weights(y, sensitive_features, strength: float = 1.0) -> np.ndarr
     The weights sum to ``n`` for every ``lambda`` and, at ``lambda = 1``, the weighted
     ``P(Y = y | S = s)`` equals ``P(Y = y)`` in every group.
     """
-    lam = _check_unit(strength, "strength")
+    lam = check_unit(strength, "strength")
     weights, _ = _reweighing_table(y, sensitive_features, lam)
     return weights
 
@@ -214,12 +147,12 @@ class ReweighedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        lam = _check_unit(self.strength, "strength")
+        lam = check_unit(self.strength, "strength")
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
                              "is None.")
         check_classification_targets(y)
-        s = _resolve_sensitive(X, sensitive_features, self.sensitive_column, "Reweighing")
+        s = resolve_sensitive(X, sensitive_features, self.sensitive_column, "Reweighing")
         weights, table = _reweighing_table(y, s, lam)
         if _num_samples(X) != len(weights):
             raise RoleError(f"X has {_num_samples(X):,} rows but y has {len(weights):,}.")
