@@ -11,3 +11,20 @@ ROOT = Path(__file__).resolve().parents[1]
 def root() -> Path:
     """The project root."""
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def adult_small():
+    """6,000 real Adult rows grouped by sex (train 60 %, calibration 20 %, test 20 %)."""
+    from fairdash.data import build_dataset, load_sample, sample_roles
+
+    frame = load_sample("adult").sample(6000, random_state=0)
+    return build_dataset(frame, sample_roles("adult"))
+
+
+@pytest.fixture(scope="session")
+def adult_base_scores(adult_small):
+    """Built-in logistic regression scores for every row of ``adult_small``."""
+    from fairdash.models import fit_builtin, score_dataset
+
+    return score_dataset(fit_builtin(adult_small, "logreg"), adult_small)
