@@ -7,13 +7,13 @@ processes), so the module costs about as long as its slowest command.
 import json
 import pickle
 import subprocess
-import sys
 from pathlib import Path
 
 import fairlearn.metrics as flm
 import numpy as np
 import pandas as pd
 import pytest
+from cli_runner import run_commands
 
 from fairdash.data import ColumnRoles, build_dataset, load_sample, make_synthetic, sample_roles
 from fairdash.models import fit_builtin, score_dataset
@@ -69,21 +69,8 @@ def files(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def runs(files) -> dict[str, subprocess.CompletedProcess]:
-    procs = {name: (args, subprocess.Popen(
-        [sys.executable, "-m", "fairdash", "audit", *args, *FAST], cwd=ROOT, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE))
-        for name, args in _commands(files).items()}
-    done = {}
-    try:
-        for name, (args, proc) in procs.items():
-            out, err = proc.communicate(timeout=240)
-            done[name] = subprocess.CompletedProcess(args, proc.returncode, out, err)
-    finally:
-        for _, proc in procs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    return done
+    return run_commands({name: ["audit", *args, *FAST]
+                         for name, args in _commands(files).items()}, timeout=240)
 
 
 def ok_json(run: subprocess.CompletedProcess) -> dict:
@@ -236,20 +223,8 @@ def _regression_commands(folder: Path) -> dict[str, list[str]]:
 @pytest.fixture(scope="module")
 def regression_runs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
     folder = tmp_path_factory.mktemp("cli_regression")
-    procs = {name: (args, subprocess.Popen(
-        [sys.executable, "-m", "fairdash", "audit", *args, *FAST], cwd=ROOT, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE))
-        for name, args in _regression_commands(folder).items()}
-    done = {}
-    try:
-        for name, (args, proc) in procs.items():
-            out, err = proc.communicate(timeout=240)
-            done[name] = subprocess.CompletedProcess(args, proc.returncode, out, err)
-    finally:
-        for _, proc in procs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+    done = run_commands({name: ["audit", *args, *FAST]
+                         for name, args in _regression_commands(folder).items()}, timeout=240)
     done["folder"] = folder
     return done
 

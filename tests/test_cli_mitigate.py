@@ -1,17 +1,12 @@
 """``python -m fairdash methods`` and ``python -m fairdash mitigate`` as real subprocesses."""
 
 import json
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import numpy as np
 import pytest
+from cli_runner import run_commands
 
 from fairdash.mitigation import REGISTRY
 
-ROOT = Path(__file__).resolve().parents[1]
 FAST = ("--resamples", "200")
 
 COMMANDS = {
@@ -32,16 +27,9 @@ COMMANDS = {
 }
 
 
-def _run(args):
-    return subprocess.run([sys.executable, "-m", "fairdash", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
-
-
 @pytest.fixture(scope="module")
 def runs():
-    with ThreadPoolExecutor(max_workers=len(COMMANDS)) as pool:
-        done = dict(zip(COMMANDS, pool.map(_run, COMMANDS.values())))
-    return done
+    return run_commands(COMMANDS)
 
 
 def test_methods_json_is_the_registry(runs):
