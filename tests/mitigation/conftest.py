@@ -1,5 +1,6 @@
 """Fixtures of the mitigation tests (the Adult subsample and its scores: tests/conftest.py)."""
 
+import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
@@ -22,3 +23,18 @@ def adult_two_attributes():
     roles = sample_roles("adult")
     return build_dataset(frame, ColumnRoles(roles.target, roles.positive_label,
                                             ("sex", "race2"), roles.features))
+
+
+@pytest.fixture(scope="session")
+def adult_matrix(adult_small):
+    """The logreg encoding of the Adult rows (fitted on train): train and test parts."""
+    from fairdash.models import make_model
+
+    prep = make_model("logreg", adult_small.X).named_steps["prep"]
+    train, test = adult_small.rows("train"), adult_small.rows("test")
+    prep.fit(adult_small.X[train])
+    M = prep.transform(adult_small.X)
+    M = M.toarray() if hasattr(M, "toarray") else np.asarray(M, dtype=float)
+    s = np.asarray(adult_small.group_labels[adult_small.group_codes])
+    y = adult_small.y
+    return M[train], y[train], s[train], M[test], y[test], s[test]

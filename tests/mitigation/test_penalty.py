@@ -36,21 +36,6 @@ def data():
     return make_biased()
 
 
-@pytest.fixture(scope="module")
-def adult_matrix(adult_small):
-    """The logreg encoding of the Adult rows (fitted on train): train and test parts."""
-    from fairdash.models import make_model
-
-    prep = make_model("logreg", adult_small.X).named_steps["prep"]
-    train, test = adult_small.rows("train"), adult_small.rows("test")
-    prep.fit(adult_small.X[train])
-    M = prep.transform(adult_small.X)
-    M = M.toarray() if hasattr(M, "toarray") else np.asarray(M, dtype=float)
-    s = np.asarray(adult_small.group_labels[adult_small.group_codes])
-    y = adult_small.y
-    return M[train], y[train], s[train], M[test], y[test], s[test]
-
-
 @pytest.mark.parametrize("alpha", [None, 0.01])
 def test_lambda_zero_reproduces_sklearn_logistic_regression(data, alpha):
     """3.9.3: lambda = 0 gives LogisticRegression(C = 1 / (alpha n)) to 1e-4."""

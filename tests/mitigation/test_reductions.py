@@ -49,21 +49,6 @@ def data():
     return make_biased()
 
 
-@pytest.fixture(scope="module")
-def adult_matrix(adult_small):
-    """The logreg encoding of the Adult rows (fitted on train): train and test parts."""
-    from fairdash.models import make_model
-
-    prep = make_model("logreg", adult_small.X).named_steps["prep"]
-    train, test = adult_small.rows("train"), adult_small.rows("test")
-    prep.fit(adult_small.X[train])
-    M = prep.transform(adult_small.X)
-    M = M.toarray() if hasattr(M, "toarray") else np.asarray(M, dtype=float)
-    s = np.asarray(adult_small.group_labels[adult_small.group_codes])
-    y = adult_small.y
-    return M[train], y[train], s[train], M[test], y[test], s[test]
-
-
 @pytest.mark.parametrize("constraint", list(CONSTRAINTS))
 def test_decision_proba_matches_fairlearn_pmf_predict(data, constraint):
     """Our mixture of predictors_ / weights_ equals fairlearn's _pmf_predict on the same fit."""
