@@ -61,6 +61,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a method name from `python -m fairdash methods`")
     p.add_argument("--strength", type=float, required=True, help="in [0, 1]; 0 = no change")
     p.add_argument("--format", choices=["json"], default="json")
+    p = sub.add_parser("tradeoff", help="Sweep mitigation methods over their strength: "
+                                        "performance and a gap per point, with the Pareto front.")
+    _data_options(p, aggregation_flag="--gap-method")
+    p.add_argument("--methods", default="all",
+                   help="method names, comma-separated, or 'all' (default)")
+    p.add_argument("--points", type=int, default=None,
+                   help="strengths per method (default 50 for the single-fit post-processing "
+                        "fronts, 4 for methods refitted at each strength)")
+    p.add_argument("--performance", default="accuracy",
+                   choices=["accuracy", "balanced_accuracy"])
+    p.add_argument("--gap", default="demographic_parity_difference",
+                   help="any audit gap, e.g. equalized_odds_difference")
+    p.add_argument("--jobs", type=int, default=2,
+                   help="worker processes for the methods refitted at each strength")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
     return parser
 
 
@@ -185,6 +200,39 @@ def run_mitigate(args) -> dict:
             "warnings": list(result.warnings), "before": before, "after": after}
 
 
+def run_tradeoff(args):
+    """Sweep the chosen methods and measure every point on the test split."""
+    from fairdash.mitigation import EVALUATION_SPLIT
+    from fairdash.tradeoff import sweep
+
+    ds = load_dataset(args)
+    if ds.task == "regression":
+        raise FairDashError("The tradeoff sweep needs a classification target; "
+                            f"'{ds.roles.target}' is continuous.")
+    methods = "all" if args.methods == "all" else [m.strip() for m in args.methods.split(",")
+                                                   if m.strip()]
+    if ds.roles.score_column and methods != "all":
+        from fairdash.mitigation import get_method
+
+        trained = [m for m in methods if get_method(m).inputs == "features"]
+        if trained:
+            raise FairDashError(f"'{trained[0]}' trains a new model, so it cannot run on the "
+                                f"given scores in '{ds.roles.score_column}'; with --score-column "
+                                "only post-processing methods apply.")
+    scores, model, _ = base_scores(args, ds)
+    table = sweep(ds, methods, args.points, base_scores=scores, performance=args.performance,
+                  gap=args.gap, threshold=args.threshold, base_key=model,
+                  base_name=args.model or "logreg", random_state=args.seed, n_resamples=args.resamples,
+                  gap_method=args.method, reference=args.reference,
+                  min_group_size=args.min_group_size, n_jobs=max(1, args.jobs))
+    if args.format == "csv":
+        return table
+    header = _header(args, ds, model, EVALUATION_SPLIT, int(ds.rows(EVALUATION_SPLIT).sum()))
+    records = [{k: _finite(v) if isinstance(v, float) else v for k, v in r.items()}
+               for r in table.to_dict(orient="records")]
+    return header | {"performance": args.performance, "gap": args.gap, "points": records}
+
+
 def _finite(v):
     return None if v is None or math.isnan(v) else float(v)
 
@@ -247,13 +295,16 @@ def format_methods(methods: list) -> str:
 def main(argv=None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
-    run = {"audit": run_audit, "methods": run_methods, "mitigate": run_mitigate}[args.command]
+    run = {"audit": run_audit, "methods": run_methods, "mitigate": run_mitigate,
+           "tradeoff": run_tradeoff}[args.command]
     try:
         out = run(args)
     except (FairDashError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.format == "json":
+    if args.format == "csv":
+        print(out.to_csv(index=False), end="")
+    elif args.format == "json":
         print(json.dumps(out, indent=2))
     else:
         print(format_methods(out) if args.command == "methods" else format_table(out))

@@ -1,4 +1,4 @@
-"""Tradeoff explorer foundations: sweep mitigation strengths, measure, find the Pareto front.
+"""Tradeoff explorer: sweep mitigation strengths, measure, find the Pareto front.
 
 Plain functions returning tidy DataFrames; nothing here imports Streamlit or plotting code,
 so the app, the CLI and notebooks can share them.
@@ -9,16 +9,31 @@ sweep
     Apply mitigation methods at several strengths to a Dataset and measure a performance and
     a fairness gap (with intervals) on the held-out test rows: one row per (method, strength)
     plus a ``baseline`` row, with a ``pareto`` column.
+sweep_points, fast_points, fit_point, baseline_point
+    The measured points behind it (expected confusion counts per group), one method at a
+    time; :func:`fast_points` builds a whole post-processing front from one fit.
+measure
+    Points to the tidy table for any performance metric and gap, without refitting.
+point_detail
+    One point against the baseline: per-group rates and changes, levelling down or lifting.
+SweepJob
+    Background, cancellable, parallel sweep of the training methods.
 pareto_front
     Boolean mask of the points no other point beats on both the gap (lower is better) and
     the performance (higher is better).
-PERFORMANCE_METRICS
-    Performance names :func:`sweep` accepts.
-SWEEP_COLUMNS
-    Columns of the frame :func:`sweep` returns, in order.
+PERFORMANCE_METRICS, SWEEP_COLUMNS, FAST_METHODS, default_strengths
 """
 
+from fairdash.tradeoff._background import SweepJob
+from fairdash.tradeoff._detail import point_detail
+from fairdash.tradeoff._fast import FAST_METHODS, fast_points
+from fairdash.tradeoff._measure import BASELINE_LABEL, PERFORMANCE_METRICS, SWEEP_COLUMNS, measure
 from fairdash.tradeoff._pareto import pareto_front
-from fairdash.tradeoff._sweep import PERFORMANCE_METRICS, SWEEP_COLUMNS, sweep
+from fairdash.tradeoff._points import BASELINE, EvalRows, SweepPoint
+from fairdash.tradeoff._sweep import (baseline_point, default_strengths, fit_point,
+                                      resolve_methods, sweep, sweep_points)
 
-__all__ = ["PERFORMANCE_METRICS", "SWEEP_COLUMNS", "pareto_front", "sweep"]
+__all__ = ["BASELINE", "BASELINE_LABEL", "FAST_METHODS", "PERFORMANCE_METRICS", "SWEEP_COLUMNS",
+           "EvalRows", "SweepJob", "SweepPoint", "baseline_point", "default_strengths",
+           "fast_points", "fit_point", "measure", "pareto_front", "point_detail",
+           "resolve_methods", "sweep", "sweep_points"]

@@ -296,11 +296,8 @@ def mitigation(scored: Scored, name: str, strength: float):
     """The active model mitigated by registered method ``name`` at ``strength`` (cached per
     data, roles, base model, method and strength; raises FairDashError when it does not apply).
     """
-    choice = state.model()
-    fallback = "linear" if scored.dataset.task == "regression" else "logreg"
-    base_name = choice.name if choice.kind == "builtin" else fallback
     return _mitigation(scored.dataset.fingerprint, scored.model_key, name,
-                       round(float(strength), 4), base_name, scored.dataset,
+                       round(float(strength), 4), _base_name(scored), scored.dataset,
                        base_scores(scored))
 
 
@@ -342,3 +339,89 @@ def active_mitigation(scored: Scored):
     if choice is None:
         return None
     return mitigation(scored, choice.name, choice.strength)
+
+
+# ---- tradeoffs -----------------------------------------------------------------------------
+
+def _base_name(scored: Scored) -> str:
+    """Built-in learner that pre-processing methods retrain (as the Mitigate page does)."""
+    choice = state.model()
+    fallback = "linear" if scored.dataset.task == "regression" else "logreg"
+    return choice.name if choice.kind == "builtin" else fallback
+
+
+def tradeoff_methods(scored: Scored) -> list:
+    """Registered methods the active data and model allow, in registry order."""
+    from fairdash.mitigation import methods_for
+
+    ds = scored.dataset
+    return methods_for(ds.task, has_features=bool(ds.roles.features)
+                       and state.model().kind == "builtin",
+                       n_sensitive=len(ds.roles.sensitive))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _fronts(dataset_key, base_key, threshold, points, names, _dataset, _base_scores):
+    import warnings
+
+    from fairdash import tradeoff
+
+    rows = tradeoff.EvalRows.of(_dataset)
+    out = [tradeoff.baseline_point(_dataset, _base_scores, threshold=threshold, rows=rows)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name in names:
+            out += tradeoff.fast_points(_dataset, name, tradeoff.default_strengths(name, points),
+                                        _base_scores, threshold=threshold, rows=rows)
+    said = list(dict.fromkeys(str(w.message) for w in caught
+                              if issubclass(w.category, UserWarning)))
+    return out, said
+
+
+def tradeoff_fronts(scored: Scored, threshold: float, points: int):
+    """Baseline and the single-fit post-processing fronts (cached): (points, warnings)."""
+    from fairdash.tradeoff import FAST_METHODS
+
+    names = tuple(m.name for m in tradeoff_methods(scored) if m.name in FAST_METHODS)
+    return _fronts(scored.dataset.fingerprint, scored.model_key, float(threshold), int(points),
+                   names, scored.dataset, base_scores(scored))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _sweep_job(dataset_key, base_key, threshold, plan, base_name, _dataset, _base_scores):
+    from fairdash.tradeoff import SweepJob
+
+    return SweepJob(_dataset, dict(plan), _base_scores, threshold=threshold, base_key=base_key,
+                    base_name=base_name)
+
+
+def sweep_job(scored: Scored, threshold: float, points: int):
+    """The background sweep of the methods refitted per strength (not started), or None.
+
+    One job per data, roles, model, threshold and plan, shared by the reruns of a page (and
+    by sessions on the same data and model, whose results are the same).
+    """
+    from fairdash.tradeoff import FAST_METHODS, default_strengths
+
+    plan = tuple((m.name, tuple(default_strengths(m, points)))
+                 for m in tradeoff_methods(scored) if m.name not in FAST_METHODS)
+    if not plan:
+        return None
+    return _sweep_job(scored.dataset.fingerprint, scored.model_key, float(threshold), plan,
+                      _base_name(scored), scored.dataset, base_scores(scored))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _tradeoff_table(dataset_key, base_key, threshold, keys, performance, gap, _points,
+                    _labels):
+    from fairdash.tradeoff import measure
+
+    return measure(_points, _labels, performance=performance, gap_name=gap)
+
+
+def tradeoff_table(scored: Scored, threshold: float, points: list, performance: str,
+                   gap: str):
+    """The measured table of ``points`` (cached per set of points and metrics)."""
+    keys = tuple((p.method, p.strength) for p in points)
+    return _tradeoff_table(scored.dataset.fingerprint, scored.model_key, float(threshold), keys,
+                           performance, gap, points, [str(g) for g in scored.labels])

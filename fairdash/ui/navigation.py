@@ -14,6 +14,7 @@ PAGES = (
     ("pages/model.py", "Model", ":material/model_training:", False),
     ("pages/audit.py", "Audit", ":material/balance:", True),
     ("pages/mitigate.py", "Mitigate", ":material/tune:", False),
+    ("pages/tradeoffs.py", "Tradeoffs", ":material/scatter_plot:", False),
 )
 
 

@@ -30,11 +30,19 @@ def start_compas_demo() -> None:
     state.set_source(state.DataSource("sample", "compas"), roles)
     state.set_roles(roles, rescale=True)
     state.set_model(state.ModelChoice("scores", "decile_score"))
-    state.set_mitigation(state.MitigationChoice("barycenter", 1.0))
-    # set the widgets themselves: with keys, the browser would otherwise keep showing the
-    # previous method and strength while the page computes the demo's
-    st.session_state.update(w_criterion="demographic_parity_difference", w_stage="post",
-                            w_mitigation="barycenter", w_strength=1.0)
+    activate("barycenter", 1.0)
+
+
+def activate(name: str, strength: float) -> None:
+    """Make registered method ``name`` at ``strength`` the active mitigation, and show it in
+    the Mitigate page's widgets (set directly: with keys, the browser would otherwise keep
+    showing the previous method and strength)."""
+    from fairdash.mitigation import get_method
+
+    method = get_method(name)
+    state.set_mitigation(state.MitigationChoice(name, float(strength)))
+    st.session_state.update(w_criterion=method.criterion, w_stage=method.stage,
+                            w_mitigation=name, w_strength=float(strength))
 
 
 def fit_with_progress(scored, method, strength):

@@ -5,9 +5,9 @@ Chain (a change clears everything to its right)::
     source -> roles -> model -> mitigation -> (comparison, report)
                              -> (sweep, comparison) -> report
 
-``sweep``, ``comparison`` and ``report`` are reserved for the pages that later issues add;
-they are cleared already so that stale results can never survive a change of data, model or
-mitigation.
+``sweep`` is the point chosen on the Tradeoffs chart; ``comparison`` and ``report`` are
+reserved for the pages that later issues add. They are cleared already so that stale results
+can never survive a change of data, model or mitigation.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ KEYS = {
     "upload_model": "estimator loaded from this session's skops upload (never shared)",
     "threshold": "float: decision threshold on the Audit page",
     "mitigation": "MitigationChoice: the active mitigation (method and strength) on the Mitigate page",
-    "sweep": "reserved: tradeoff sweep results (tradeoff issue)",
+    "sweep": "(method, strength): the point chosen on the Tradeoffs chart",
     "comparison": "reserved: model comparison (model-update issue)",
     "report": "reserved: report contents (report issue)",
 }
@@ -180,3 +180,13 @@ def set_mitigation(choice: MitigationChoice) -> None:
     if choice != mitigation():
         _clear("mitigation")
     st.session_state["mitigation"] = choice
+
+
+def sweep_point() -> tuple[str, float] | None:
+    """The (method, strength) chosen on the Tradeoffs chart, or None."""
+    return st.session_state.get("sweep")
+
+
+def set_sweep_point(point: tuple[str, float] | None) -> None:
+    """Remember the point chosen on the Tradeoffs chart."""
+    st.session_state["sweep"] = point

@@ -246,7 +246,7 @@ def strength_slider(method) -> float:
     st.session_state.setdefault("w_strength", current.strength if current else 1.0)
     return st.slider(
         "Strength (0 = the model as it is, 1 = the method at full strength)", 0.0, 1.0,
-        step=0.05, key="w_strength",
+        step=0.01, key="w_strength",
         help=f"Native knob: {method.native_parameter}; {method.strength_mapping}.")
 
 

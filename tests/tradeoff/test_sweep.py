@@ -5,7 +5,7 @@ import pytest
 
 from fairdash.mitigation import evaluate, methods_for, mitigate
 from fairdash.tradeoff import SWEEP_COLUMNS, pareto_front, sweep
-from fairdash.tradeoff._sweep import _resolve_methods
+from fairdash.tradeoff._sweep import resolve_methods
 
 STRENGTHS = [0.0, 0.5, 1.0]
 RESAMPLES = 200
@@ -44,9 +44,11 @@ def test_shape_and_columns(table):
     assert set(table["stage"]) == {"none", "post"}
 
 
-def test_progress_called_once_per_row(table, calls):
-    assert [c[0] for c in calls] == list(range(1, len(table) + 1))
+def test_progress_after_baseline_and_each_method(table, calls):
+    per_method = len(STRENGTHS)
+    assert [c[0] for c in calls] == [1, 1 + per_method, 1 + 2 * per_method]
     assert {c[1] for c in calls} == {len(table)}
+    assert calls[-1][0] == len(table)
 
 
 def test_baseline_row_equals_evaluate(table, adult_small, adult_base_scores):
@@ -121,7 +123,7 @@ def test_ratio_gap_and_balanced_accuracy(adult_small, adult_base_scores):
 
 
 def test_all_methods(adult_small):
-    names = [m.name for m in _resolve_methods(adult_small, "all")]
+    names = [m.name for m in resolve_methods(adult_small, "all")]
     assert names == [m.name for m in methods_for("classification")]
 
 
@@ -129,7 +131,7 @@ def test_all_methods_without_features(adult_small):
     from dataclasses import replace
 
     bare = replace(adult_small, roles=replace(adult_small.roles, features=()))
-    chosen = _resolve_methods(bare, "all")
+    chosen = resolve_methods(bare, "all")
     assert chosen and {m.stage for m in chosen} == {"post"}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
@@ -163,6 +164,39 @@ class GroupThresholdOptimizer(BaseEstimator):
         y = check_binary_labels(y, len(scores))
         codes, labels = encode_fit_groups(sensitive_features, len(scores), type(self).__name__,
                                           rows="scores", error=DataError)
+        self._prepare(scores, y, codes, labels, cost_fp, cost_fn)
+        self._solve(float(self.tolerance) if self.tolerance is not None
+                    else (1.0 - strength) * self.e0_)
+        return self
+
+    def at_strengths(self, strengths):
+        """Copies of this fitted optimizer at other strengths, reusing its ROC hulls.
+
+        Building the hulls is the expensive part of :meth:`fit`; each copy only solves the
+        linear program once more, so a whole front of strengths costs one fit plus one small
+        LP per point (the tradeoff explorer relies on this).
+
+        Parameters
+        ----------
+        strengths : sequence of float in [0, 1]
+
+        Returns
+        -------
+        list of GroupThresholdOptimizer
+            Fitted, each exactly what ``fit`` with that ``strength`` (and ``tolerance=None``)
+            would give on the same rows.
+        """
+        check_is_fitted(self, "rule_")
+        out = []
+        for s in strengths:
+            twin = copy.copy(self)
+            twin.strength, twin.tolerance = float(check_unit(s, "strength")), None
+            twin._solve((1.0 - twin.strength) * self.e0_)
+            out.append(twin)
+        return out
+
+    def _prepare(self, scores, y, codes, labels, cost_fp, cost_fn):
+        """ROC curves, hulls and LP coefficients of the calibration rows (strength-free)."""
         k, n = len(labels), len(scores)
         rocs = group_rocs(scores, y, codes, k)
         n_pos = np.array([r.n_pos for r in rocs], dtype=np.float64)
@@ -170,8 +204,7 @@ class GroupThresholdOptimizer(BaseEstimator):
         self.groups_ = labels
         self.warnings_ = self._group_warnings(labels, n_pos, n_neg)
         for msg in self.warnings_:
-            warnings.warn(msg, UserWarning, stacklevel=2)
-
+            warnings.warn(msg, UserWarning, stacklevel=3)
         hulls = []
         for r in rocs:
             h = upper_hull(r.fpr, r.tpr)
@@ -185,24 +218,26 @@ class GroupThresholdOptimizer(BaseEstimator):
         # epsilon = infinity: each group's best hull vertex (first one on ties)
         free = np.array([self._best_vertex(h, a, b) for h, a, b in zip(hulls, c_f, c_t)])
         self.e0_ = self._violation(free[:, 0], free[:, 1], pi, n_pos, n_neg)
-        self.tolerance_ = (float(self.tolerance) if self.tolerance is not None
-                           else (1.0 - strength) * self.e0_)
-        if self.tolerance_ >= self.e0_ or k == 1:
+        self.unconstrained_ = self._rates_at(free, labels, n_pos, n_neg)
+        self._lp = (rocs, hulls, c_f, c_t, pi, n_pos, n_neg, free, n, cost_fp, cost_fn)
+
+    def _solve(self, tolerance):
+        """Targets and rules at ``tolerance`` from the prepared hulls (one LP)."""
+        rocs, hulls, c_f, c_t, pi, n_pos, n_neg, free, n, cost_fp, cost_fn = self._lp
+        self.tolerance_ = float(tolerance)
+        if self.tolerance_ >= self.e0_ or len(hulls) == 1:
             target = free
         else:
             target = solve_lp(hulls, c_f, c_t, pi, self._constrained(n_pos, n_neg),
                               self.tolerance_)
         self._set_rules(hulls, target)
         self.violation_ = self._violation(target[:, 0], target[:, 1], pi, n_pos, n_neg)
-        self.targets_ = self._expected(rocs, labels, n_pos, n_neg)
-        self.unconstrained_ = self._rates_at(free, labels, n_pos, n_neg)
-        acc = (n_pos * np.nan_to_num(self.targets_["tpr"].to_numpy())
-               + n_neg * (1 - np.nan_to_num(self.targets_["fpr"].to_numpy())))
-        self.expected_accuracy_ = float(acc.sum() / n)
-        self.expected_cost_ = float((cost_fp * n_neg * np.nan_to_num(self.targets_["fpr"])
-                                     + cost_fn * n_pos * (1 - np.nan_to_num(self.targets_["tpr"])))
-                                    .sum() / n)
-        return self
+        self.targets_ = self._expected(rocs, self.groups_, n_pos, n_neg)
+        tpr = np.nan_to_num(self.targets_["tpr"].to_numpy())
+        fpr = np.nan_to_num(self.targets_["fpr"].to_numpy())
+        self.expected_accuracy_ = float((n_pos * tpr + n_neg * (1 - fpr)).sum() / n)
+        self.expected_cost_ = float((cost_fp * n_neg * fpr + cost_fn * n_pos * (1 - tpr)).sum()
+                                    / n)
 
     def decision_proba(self, scores, *, sensitive_features):
         """Probability that the decision is 1 for each row (deterministic).

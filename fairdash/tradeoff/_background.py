@@ -1,0 +1,177 @@
+"""Sweeps of the training methods as background work: parallel, incremental, cancellable.
+
+A :class:`SweepJob` runs in a thread of the caller's process and hands (method, strength)
+fits to joblib worker processes; each finished point is stored at once, so a page polling
+:meth:`SweepJob.points` draws points as they arrive. Nothing here knows about Streamlit.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from joblib import Parallel, delayed
+
+from fairdash.mitigation import get_method
+from fairdash.tradeoff._points import EvalRows
+
+__all__ = ["SweepJob"]
+
+
+@dataclass(frozen=True)
+class MethodProgress:
+    """How far one method's sweep is: ``done`` of ``total`` strengths, and any error."""
+
+    method: str
+    label: str
+    done: int
+    total: int
+    error: str | None = None
+
+
+def _fit_task(dataset, method, strength, base_scores, threshold, base_key, base_name,
+              random_state):
+    """One (method, strength) fit in a worker: the point, or the error in one sentence."""
+    from fairdash.tradeoff._sweep import fit_point
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return method, strength, fit_point(dataset, method, strength, base_scores,
+                                               threshold=threshold, base_key=base_key,
+                                               base_name=base_name,
+                                               random_state=random_state), None
+    except Exception as exc:  # noqa: BLE001 - reported next to the method, the rest go on
+        return method, strength, None, f"{type(exc).__name__}: {exc}"
+
+
+class SweepJob:
+    """Fit methods at several strengths in the background, keeping every finished point.
+
+    Parameters
+    ----------
+    dataset : fairdash.data.Dataset
+    plan : dict
+        Method name -> sequence of strengths.
+    base_scores : ndarray, shape (n,)
+    threshold : float, default 0.5
+    base_key : str, optional
+    base_name : str, default "logreg"
+        Built-in learner that pre-processing methods retrain.
+    random_state : int, default 0
+    n_jobs : int, default 2
+        joblib worker processes; each fit runs with one BLAS thread.
+
+    Notes
+    -----
+    Tasks are ordered strength by strength across methods (every method's first point, then
+    every second point...), so every line starts early. :meth:`cancel` stops handing out
+    tasks and cancels the queued ones (a fit already running in a worker finishes and is
+    dropped); the points already in stay. :meth:`start` again resumes with the missing points.
+    """
+
+    def __init__(self, dataset, plan, base_scores, *, threshold: float = 0.5,
+                 base_key: str | None = None, base_name: str = "logreg", random_state: int = 0,
+                 n_jobs: int = 2):
+        self.dataset = dataset
+        self.plan = {name: [float(s) for s in strengths] for name, strengths in plan.items()}
+        self.base_scores = np.asarray(base_scores, dtype=np.float64)
+        self.threshold, self.base_key, self.base_name = threshold, base_key, base_name
+        self.random_state, self.n_jobs = random_state, n_jobs
+        self._points = {}
+        self._errors = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = None
+        self.rows = EvalRows.of(dataset)
+
+    # ------------------------------------------------------------------ control
+    def start(self) -> SweepJob:
+        """Start (or resume) fitting the missing points in a background thread."""
+        with self._lock:
+            if self.running:
+                return self
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="fairdash-sweep",
+                                            daemon=True)
+            self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        """Stop after the fits already running; finished points stay."""
+        self._stop.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job ends (for scripts and tests); True when it has ended."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return not self.running
+
+    @property
+    def running(self) -> bool:
+        """True while the background thread is fitting."""
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def cancelled(self) -> bool:
+        """True when :meth:`cancel` was called and the job has not been restarted."""
+        return self._stop.is_set()
+
+    @property
+    def finished(self) -> bool:
+        """True when every planned point is in (or failed)."""
+        return not self.missing()
+
+    # ------------------------------------------------------------------ results
+    def points(self) -> list:
+        """Finished points, in plan order (method, then strength)."""
+        with self._lock:
+            found = dict(self._points)
+        return [found[(m, s)] for m, strengths in self.plan.items() for s in strengths
+                if (m, s) in found]
+
+    def progress(self) -> list[MethodProgress]:
+        """One :class:`MethodProgress` per planned method."""
+        with self._lock:
+            done = {m: sum((m, s) in self._points for s in ss) for m, ss in self.plan.items()}
+            errors = dict(self._errors)
+        return [MethodProgress(m, get_method(m).label, done[m], len(ss), errors.get(m))
+                for m, ss in self.plan.items()]
+
+    def missing(self) -> list[tuple[str, float]]:
+        """Planned (method, strength) pairs without a point or an error yet."""
+        with self._lock:
+            return [(m, s) for m, s in self._tasks()
+                    if (m, s) not in self._points and m not in self._errors]
+
+    # ------------------------------------------------------------------ worker
+    def _tasks(self):
+        longest = max((len(s) for s in self.plan.values()), default=0)
+        return [(m, ss[i]) for i in range(longest) for m, ss in self.plan.items()
+                if i < len(ss)]
+
+    def _run(self) -> None:
+        todo = self.missing()
+        if not todo:
+            return
+        args = (self.base_scores, self.threshold, self.base_key, self.base_name,
+                self.random_state)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # joblib's note about cancelled tasks
+            results = Parallel(n_jobs=min(self.n_jobs, len(todo)),
+                               return_as="generator_unordered")(
+                delayed(_fit_task)(self.dataset, m, s, *args) for m, s in todo)
+            try:
+                for method, strength, point, error in results:
+                    with self._lock:
+                        if point is not None:
+                            self._points[(method, strength)] = point
+                        elif method not in self._errors:
+                            self._errors[method] = error
+                    if self._stop.is_set():
+                        break
+            finally:
+                results.close()

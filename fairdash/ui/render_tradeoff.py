@@ -1,0 +1,169 @@
+"""Pieces of the Tradeoffs page: metric pickers, sweep controls and progress, chart, detail."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from fairdash import viz
+from fairdash.metrics import GAPS, RATE_SHORT
+from fairdash.tradeoff import BASELINE, PERFORMANCE_METRICS
+from fairdash.ui import state
+
+CHART_KEY = "w_tradeoff_chart"
+
+
+def metric_pickers() -> tuple[str, str]:
+    """The performance metric (y) and the fairness gap (x) of the chart."""
+    left, right = st.columns(2)
+    chosen = state.mitigation()
+    if st.session_state.get("w_tradeoff_gap") not in GAPS:
+        st.session_state["w_tradeoff_gap"] = _criterion(chosen)
+    with left:
+        gap = st.selectbox("Fairness gap (x axis)", list(GAPS),
+                           format_func=lambda g: GAPS[g].label, key="w_tradeoff_gap",
+                           help="Any gap of the audit, measured on the held-out test rows.")
+    with right:
+        performance = st.selectbox("Performance (y axis)", list(PERFORMANCE_METRICS),
+                                   format_func=PERFORMANCE_METRICS.get,
+                                   key="w_tradeoff_performance",
+                                   help="Balanced accuracy is the mean of the true positive "
+                                        "and true negative rates: it does not reward "
+                                        "predicting the majority class.")
+    return performance, gap
+
+
+def _criterion(choice) -> str:
+    if choice is None:
+        return "demographic_parity_difference"
+    from fairdash.mitigation import get_method
+
+    return get_method(choice.name).criterion
+
+
+def sweep_settings() -> tuple[int, int]:
+    """Strengths per single-fit front and per refitted method."""
+    with st.expander("Sweep settings"):
+        front = st.slider("Strengths per post-processing front", 11, 101, 51, step=10,
+                          key="w_tradeoff_front_points",
+                          help="Group thresholds and the barycenter repair are fitted once; "
+                               "every strength is then a small linear program or a blend, so "
+                               "their fronts appear at once.")
+        refit = st.slider("Strengths per training method", 1, 8, 4,
+                          key="w_tradeoff_refit_points",
+                          help="Pre- and in-processing methods train a new model at every "
+                               "strength, in the background, two at a time.")
+    return front, refit
+
+
+def training_controls(job) -> None:
+    """Start, stop or resume the background sweep of the methods that train."""
+    if job is None:
+        st.caption("Only post-processing applies to this model (an uploaded model or given "
+                   "scores cannot be retrained), so every line is on the chart already.")
+        return
+    fits = sum(len(s) for s in job.plan.values())
+    done = len(job.points())
+    what = (f"{len(job.plan)} methods that train a new model ({fits} fits on "
+            f"{int(job.dataset.rows('train').sum()):,} training rows, two at a time)")
+    if job.running:
+        st.info(f"Sweeping {what} in the background: points appear as they finish; the "
+                "page stays usable.", icon=":material/hourglass_top:")
+        if st.button("Stop the training sweeps", key="w_tradeoff_stop",
+                     help="Fits already running finish; finished points stay."):
+            job.cancel()
+            st.rerun()
+    elif job.finished:
+        st.caption(f"All {what} are on the chart.")
+    else:
+        label = "Resume the training sweeps" if done else "Sweep the training methods"
+        st.caption(f"{what.capitalize()}: a few minutes on two cores. Until then the chart "
+                   "shows the post-processing fronts, which need no training.")
+        if st.button(label, key="w_tradeoff_start", type="primary"):
+            job.start()
+            st.rerun()
+
+
+def progress(job) -> None:
+    """One progress bar per method of the background sweep."""
+    if job is None or not (job.running or job.points()):
+        return
+    items = job.progress()
+    columns = st.columns(3)
+    for i, p in enumerate(items):
+        with columns[i % 3]:
+            if p.error:
+                st.warning(f"{p.label} failed: {p.error}")
+            else:
+                st.progress(p.done / p.total if p.total else 1.0,
+                            text=f"{p.label}: {p.done} of {p.total} strengths")
+
+
+def chart(table: pd.DataFrame, gap: str, performance: str):
+    """The tradeoff chart; returns the clicked point as (method, strength), or None."""
+    selected = state.sweep_point()
+    fig = viz.tradeoff_figure(table, GAPS[gap].label, PERFORMANCE_METRICS[performance],
+                              ratio=GAPS[gap].kind == "ratio", selected=selected)
+    event = st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points")
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    for p in points:
+        custom = p.get("customdata")
+        if custom:
+            return str(custom[0]), float(custom[1])
+    return None
+
+
+def detail(result, row: pd.Series, base: pd.Series, gap: str, performance: str) -> None:
+    """What the chosen point changes, group by group, against the base model."""
+    label = "the base model" if row["method"] == BASELINE else \
+        f"{row['label']} at strength {row['strength']:.2f}"
+    st.subheader(f"Chosen point: {label}")
+    a, b, c = st.columns(3)
+    a.metric(GAPS[gap].label, f"{row['gap']:.3f}", f"{row['gap'] - base['gap']:+.3f}",
+             delta_color="inverse" if GAPS[gap].kind == "difference" else "normal",
+             help=f"95 % interval {row['gap_low']:.3f} to {row['gap_high']:.3f}; base model "
+                  f"{base['gap']:.3f}.")
+    b.metric(PERFORMANCE_METRICS[performance], f"{row['performance']:.3f}",
+             f"{row['performance'] - base['performance']:+.3f}",
+             help=f"95 % interval {row['performance_low']:.3f} to "
+                  f"{row['performance_high']:.3f}; base model {base['performance']:.3f}.")
+    share = result.changed / result.rows if result.rows else math.nan
+    c.metric("Decisions changed", f"{result.changed:,.0f} of {result.rows:,}",
+             f"{share:.1%} of test rows", delta_color="off",
+             help="Test rows whose decision differs from the base model's (expected number "
+                  "for randomised decisions).")
+    if row["method"] != BASELINE:
+        for sentence in result.verdicts:
+            st.markdown(f"- {sentence}")
+        if row["randomised"]:
+            st.caption("This method randomises some decisions; the rates are expected values.")
+    st.table(_detail_frame(result.table))
+    st.caption("Each cell: the rate under the base model → under this point (change in "
+               "percentage points), on the test rows of each group.")
+
+
+def _detail_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Per-group rates as "before → after (change)" in percent, with group sizes."""
+    out = pd.DataFrame({"n (test rows)": [f"{n:,}" for n in table["n"]]}, index=table.index)
+    for rate in ("selection_rate", "tpr", "fpr"):
+        out[f"{RATE_SHORT[rate]} (%)"] = [
+            _move(b, a) for b, a in zip(table[f"{rate}_before"], table[f"{rate}_after"])]
+    out["decisions changed"] = [f"{c:,.0f}" for c in table["changed"]]
+    return out
+
+
+def _move(before: float, after: float) -> str:
+    if math.isnan(before) or math.isnan(after):
+        return "n/a"
+    return f"{100 * before:.1f} → {100 * after:.1f} ({100 * (after - before):+.1f})"
+
+
+def download(table: pd.DataFrame) -> None:
+    """Every point of the chart as CSV."""
+    st.download_button("Download every point (CSV)", table.to_csv(index=False),
+                       file_name="fairdash_tradeoff.csv", mime="text/csv",
+                       key="w_tradeoff_download",
+                       help="One row per method and strength: both metrics with their 95 % "
+                            "intervals, decisions changed, randomised and Pareto flags.")
