@@ -69,10 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--points", type=int, default=None,
                    help="strengths per method (default 50 for the single-fit post-processing "
                         "fronts, 4 for methods refitted at each strength)")
-    p.add_argument("--performance", default="accuracy",
-                   choices=["accuracy", "balanced_accuracy"])
-    p.add_argument("--gap", default="demographic_parity_difference",
-                   help="any audit gap, e.g. equalized_odds_difference")
+    p.add_argument("--performance", default=None,
+                   choices=["accuracy", "balanced_accuracy", "rmse", "mae"],
+                   help="default accuracy (rmse for a continuous target)")
+    p.add_argument("--gap", default=None,
+                   help="any audit gap, e.g. equalized_odds_difference (default "
+                        "demographic_parity_difference; mean_prediction_gap for a continuous "
+                        "target)")
     p.add_argument("--jobs", type=int, default=2,
                    help="worker processes for the methods refitted at each strength")
     p.add_argument("--format", choices=["json", "csv"], default="json")
@@ -206,12 +209,17 @@ def run_tradeoff(args):
     from fairdash.tradeoff import sweep
 
     ds = load_dataset(args)
-    if ds.task == "regression":
-        raise FairDashError("The tradeoff sweep needs a classification target; "
-                            f"'{ds.roles.target}' is continuous.")
+    regression = ds.task == "regression"
+    performance = args.performance or ("rmse" if regression else "accuracy")
+    gap = args.gap or ("mean_prediction_gap" if regression else "demographic_parity_difference")
     methods = "all" if args.methods == "all" else [m.strip() for m in args.methods.split(",")
                                                    if m.strip()]
-    if ds.roles.score_column and methods != "all":
+    if ds.roles.score_column and methods == "all":  # given scores: nothing to retrain
+        from fairdash.mitigation import methods_for
+
+        methods = [m.name for m in methods_for(ds.task, has_features=False,
+                                               n_sensitive=len(ds.roles.sensitive))]
+    elif ds.roles.score_column:
         from fairdash.mitigation import get_method
 
         trained = [m for m in methods if get_method(m).inputs == "features"]
@@ -220,9 +228,10 @@ def run_tradeoff(args):
                                 f"given scores in '{ds.roles.score_column}'; with --score-column "
                                 "only post-processing methods apply.")
     scores, model, _ = base_scores(args, ds)
-    table = sweep(ds, methods, args.points, base_scores=scores, performance=args.performance,
-                  gap=args.gap, threshold=args.threshold, base_key=model,
-                  base_name=args.model or "logreg", random_state=args.seed, n_resamples=args.resamples,
+    table = sweep(ds, methods, args.points, base_scores=scores, performance=performance,
+                  gap=gap, threshold=args.threshold, base_key=model,
+                  base_name=args.model or ("linear" if regression else "logreg"),
+                  random_state=args.seed, n_resamples=args.resamples,
                   gap_method=args.method, reference=args.reference,
                   min_group_size=args.min_group_size, n_jobs=max(1, args.jobs))
     if args.format == "csv":
@@ -230,7 +239,7 @@ def run_tradeoff(args):
     header = _header(args, ds, model, EVALUATION_SPLIT, int(ds.rows(EVALUATION_SPLIT).sum()))
     records = [{k: _finite(v) if isinstance(v, float) else v for k, v in r.items()}
                for r in table.to_dict(orient="records")]
-    return header | {"performance": args.performance, "gap": args.gap, "points": records}
+    return header | {"performance": performance, "gap": gap, "points": records}
 
 
 def _finite(v):

@@ -14,26 +14,29 @@ sweep_points, fast_points, fit_point, baseline_point
     time; :func:`fast_points` builds a whole post-processing front from one fit.
 measure
     Points to the tidy table for any performance metric and gap, without refitting.
-point_detail
-    One point against the baseline: per-group rates and changes, levelling down or lifting.
+point_detail, regression_detail
+    One point against the baseline: per-group rates (or mean predictions and errors) and
+    their changes, levelling down or lifting.
 SweepJob
     Background, cancellable, parallel sweep of the training methods.
 pareto_front
     Boolean mask of the points no other point beats on both the gap (lower is better) and
     the performance (higher is better).
-PERFORMANCE_METRICS, SWEEP_COLUMNS, FAST_METHODS, default_strengths
+PERFORMANCE_METRICS, REGRESSION_PERFORMANCE, SWEEP_COLUMNS, FAST_METHODS, default_strengths
 """
 
 from fairdash.tradeoff._background import SweepJob
-from fairdash.tradeoff._detail import point_detail
+from fairdash.tradeoff._detail import point_detail, regression_detail
 from fairdash.tradeoff._fast import FAST_METHODS, fast_points
-from fairdash.tradeoff._measure import BASELINE_LABEL, PERFORMANCE_METRICS, SWEEP_COLUMNS, measure
+from fairdash.tradeoff._measure import (BASELINE_LABEL, PERFORMANCE_METRICS,
+                                       REGRESSION_PERFORMANCE, SWEEP_COLUMNS, measure)
 from fairdash.tradeoff._pareto import pareto_front
 from fairdash.tradeoff._points import BASELINE, EvalRows, SweepPoint
 from fairdash.tradeoff._sweep import (baseline_point, default_strengths, fit_point,
                                       resolve_methods, sweep, sweep_points)
 
-__all__ = ["BASELINE", "BASELINE_LABEL", "FAST_METHODS", "PERFORMANCE_METRICS", "SWEEP_COLUMNS",
+__all__ = ["BASELINE", "BASELINE_LABEL", "FAST_METHODS", "PERFORMANCE_METRICS",
+           "REGRESSION_PERFORMANCE", "SWEEP_COLUMNS",
            "EvalRows", "SweepJob", "SweepPoint", "baseline_point", "default_strengths",
            "fast_points", "fit_point", "measure", "pareto_front", "point_detail",
-           "resolve_methods", "sweep", "sweep_points"]
+           "regression_detail", "resolve_methods", "sweep", "sweep_points"]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, GAPS, RATE_SHORT, all_rates
 
-__all__ = ["DETAIL_RATES", "PointDetail", "point_detail"]
+__all__ = ["DETAIL_RATES", "PointDetail", "point_detail", "regression_detail"]
 
 #: rates compared per group, in table order
 DETAIL_RATES = ("selection_rate", "tpr", "fpr")
@@ -87,27 +87,40 @@ def point_detail(point, baseline, labels, *, gap_name: str = "demographic_parity
     return PointDetail(table, verdicts, float(np.sum(point.changed)), round(n.sum()))
 
 
-def _verdict(rate: str, before: np.ndarray, after: np.ndarray, groups, big) -> str:
-    """One sentence on how the gap of ``rate`` moved between the extreme groups."""
-    name = RATE_SHORT.get(rate, rate).lower()
+def _verdict(rate: str, before: np.ndarray, after: np.ndarray, groups, big, *,
+             name: str | None = None, show=None, gap_words=None, steady: float = STEADY,
+             higher_is_better: bool = True, neutral: bool = False) -> str:
+    """One sentence on how the gap of ``rate`` moved between the extreme groups.
+
+    The worse-off group is the one with the lowest value (the highest when
+    ``higher_is_better`` is False); ``neutral`` reports the moves without calling either
+    group worse off.
+    """
+    name = name or RATE_SHORT.get(rate, rate).lower()
+    show = show or (lambda v: f"{v:.1%}")
+    gap_words = gap_words or _points
     ok = big & ~np.isnan(before) & ~np.isnan(after)
     if ok.sum() < 2:
         return f"Fewer than two groups have a defined {name}, so its gap cannot be followed."
+    sign = 1.0 if higher_is_better else -1.0
     idx = np.flatnonzero(ok)
-    low, high = idx[np.argmin(before[idx])], idx[np.argmax(before[idx])]
+    low, high = idx[np.argmin(sign * before[idx])], idx[np.argmax(sign * before[idx])]
     lo_g, hi_g = groups[low], groups[high]
     b_lo, b_hi, a_lo, a_hi = before[low], before[high], after[low], after[high]
-    gap_before, gap_after = b_hi - b_lo, abs(a_hi - a_lo)
-    moves = (f"'{lo_g}' {b_lo:.1%} → {a_lo:.1%}, '{hi_g}' {b_hi:.1%} → {a_hi:.1%}")
-    if gap_after > gap_before - STEADY:
+    gap_before, gap_after = abs(b_hi - b_lo), abs(a_hi - a_lo)
+    moves = f"'{lo_g}' {show(b_lo)} → {show(a_lo)}, '{hi_g}' {show(b_hi)} → {show(a_hi)}"
+    if gap_after > gap_before - steady:
         return (f"The {name} gap between '{lo_g}' and '{hi_g}' did not close "
-                f"({_points(gap_before)} → {_points(gap_after)}; {moves}).")
-    lifted, lowered = a_lo - b_lo > STEADY, b_hi - a_hi > STEADY
-    lead = f"The {name} gap closed from {_points(gap_before)} to {_points(gap_after)}"
-    if rate == "fpr":
-        return (f"{lead}: {moves}. A lower false positive rate means fewer people wrongly "
-                "flagged positive; whether that is a benefit depends on what a positive "
-                "decision means here.")
+                f"({gap_words(gap_before)} → {gap_words(gap_after)}; {moves}).")
+    lifted = sign * (a_lo - b_lo) > steady
+    lowered = sign * (b_hi - a_hi) > steady
+    lead = f"The {name} gap closed from {gap_words(gap_before)} to {gap_words(gap_after)}"
+    if neutral or rate == "fpr":
+        tail = (" A lower false positive rate means fewer people wrongly flagged positive; "
+                "whether that is a benefit depends on what a positive decision means here."
+                if rate == "fpr" else " Whether a higher value is a benefit depends on what "
+                "the target measures.")
+        return f"{lead}: {moves}.{tail}"
     if lifted and not lowered:
         return f"{lead} by lifting the worse-off group: {moves}."
     if lowered and not lifted:
@@ -115,6 +128,58 @@ def _verdict(rate: str, before: np.ndarray, after: np.ndarray, groups, big) -> s
                 f"did not gain ({moves}).")
     return (f"{lead} partly by lifting the worse-off group and partly by levelling down the "
             f"better-off one ({moves}).")
+
+
+def regression_detail(point, baseline, rows, *, gap_name: str = "mean_prediction_gap",
+                      min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> PointDetail:
+    """:func:`point_detail` for regression points: mean prediction and MAE per group.
+
+    Parameters
+    ----------
+    point, baseline : SweepPoint
+        Points with ``predictions`` on the test rows.
+    rows : EvalRows
+        The test rows (targets and groups).
+    gap_name : str
+        A name in :data:`fairdash.metrics.REGRESSION_GAPS`.
+    min_group_size : int, default 30
+
+    Returns
+    -------
+    PointDetail
+        ``table`` has ``n``, ``mean_prediction_*`` and ``mae_*`` (``_before``, ``_after``,
+        ``_change``) and ``changed``. An MAE or RMSE gap gets a lifting / levelling-down
+        sentence on the MAE (lower is better: the worse-off group is the worst served); the
+        other gaps get a sentence on the groups' mean predictions, without judging which way
+        is better.
+    """
+    k = rows.k
+    n = np.bincount(rows.codes, minlength=k).astype(np.float64)
+
+    def per_group(values):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.bincount(rows.codes, weights=values, minlength=k) / n
+
+    columns = {"n": n.astype(np.int64)}
+    stats = {}
+    for stat, f in (("mean_prediction", lambda p: p), ("mae", lambda p: np.abs(p - rows.y))):
+        b, a = per_group(f(baseline.predictions)), per_group(f(point.predictions))
+        columns[f"{stat}_before"], columns[f"{stat}_after"] = b, a
+        columns[f"{stat}_change"] = a - b
+        stats[stat] = (b, a)
+    columns["changed"] = np.asarray(point.changed, dtype=np.float64)
+    table = pd.DataFrame(columns, index=pd.Index(rows.labels, name="group"))
+    big = n >= min_group_size
+    spread = float(np.ptp(rows.y)) if len(rows.y) else 1.0
+    show = (lambda v: f"{v:.3g}")
+    kw = {"show": show, "gap_words": show, "steady": 0.001 * spread}
+    if gap_name in ("mae_difference", "rmse_difference"):
+        verdict = _verdict("mae", *stats["mae"], table.index, big, name="mean absolute error",
+                           higher_is_better=False, **kw)
+    else:
+        verdict = _verdict("mean_prediction", *stats["mean_prediction"], table.index, big,
+                           name="mean prediction", neutral=True, **kw)
+    return PointDetail(table, [verdict], float(np.sum(point.changed)), int(n.sum()))
 
 
 def _points(difference: float) -> str:

@@ -21,7 +21,8 @@ import pandas as pd
 from fairdash.exceptions import DataError
 from fairdash.mitigation import get_method
 from fairdash.mitigation._apply import _group_values, _with_random_state
-from fairdash.tradeoff._points import EvalRows, SweepPoint, point_from_decisions
+from fairdash.tradeoff._points import (EvalRows, SweepPoint, point_from_decisions,
+                                      point_from_predictions)
 
 __all__ = ["FAST_METHODS", "fast_points"]
 
@@ -70,6 +71,9 @@ def fast_points(dataset, method: str, strengths, base_scores, *, threshold: floa
     for s in strengths:
         t = 1.0 - float(s)
         blended = fair if t == 0 else t * raw + (1 - t) * fair
+        if rows.task == "regression":
+            out.append(point_from_predictions(rows, m.name, s, blended, raw))
+            continue
         decisions = (np.clip(blended, 0.0, 1.0) >= threshold).astype(np.float64)
         out.append(point_from_decisions(rows, m.name, s, decisions, base_test))
     return out

@@ -5,17 +5,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fairdash.metrics import (DEFAULT_MIN_GROUP_SIZE, GAPS, all_rates, bootstrap_counts, gap,
-                              percentile_interval, wilson_interval)
+from statistics import NormalDist
+
+from fairdash.metrics import (DEFAULT_MIN_GROUP_SIZE, GAPS, REGRESSION_GAPS, all_rates,
+                              bootstrap_counts, gap, percentile_interval, regression_audit,
+                              wilson_interval)
 from fairdash.metrics._audit import reference_code
 from fairdash.mitigation import get_method
 from fairdash.tradeoff._pareto import pareto_front
-from fairdash.tradeoff._points import BASELINE
+from fairdash.tradeoff._points import BASELINE, EvalRows
 
 __all__ = ["BASELINE_LABEL", "PERFORMANCE_METRICS", "SWEEP_COLUMNS", "measure"]
 
-#: performance name -> label
+#: performance name -> label (classification: higher is better)
 PERFORMANCE_METRICS = {"accuracy": "Accuracy", "balanced_accuracy": "Balanced accuracy"}
+
+#: performance name -> label for regression (errors: lower is better)
+REGRESSION_PERFORMANCE = {"rmse": "Root mean squared error (RMSE)",
+                          "mae": "Mean absolute error (MAE)"}
 
 #: columns of the frame :func:`measure` returns, in order
 SWEEP_COLUMNS = ("method", "label", "stage", "strength", "performance", "performance_low",
@@ -25,16 +32,19 @@ SWEEP_COLUMNS = ("method", "label", "stage", "strength", "performance", "perform
 BASELINE_LABEL = "Base model (no mitigation)"
 
 
-def check_metrics(performance: str, gap_name: str) -> None:
-    """Raise a ValueError naming an unknown performance or gap."""
-    if performance not in PERFORMANCE_METRICS:
-        raise ValueError(f"Unknown performance '{performance}'; choose one of "
-                         f"{', '.join(PERFORMANCE_METRICS)}.")
-    if gap_name not in GAPS:
-        raise ValueError(f"Unknown gap '{gap_name}'; choose one of {', '.join(GAPS)}.")
+def check_metrics(performance: str, gap_name: str, task: str = "classification") -> None:
+    """Raise a ValueError naming an unknown performance or gap for ``task``."""
+    perf, gaps = (REGRESSION_PERFORMANCE, REGRESSION_GAPS) if task == "regression" else \
+        (PERFORMANCE_METRICS, GAPS)
+    if performance not in perf:
+        raise ValueError(f"Unknown performance '{performance}' for a {task} target; choose one "
+                         f"of {', '.join(perf)}.")
+    if gap_name not in gaps:
+        raise ValueError(f"Unknown gap '{gap_name}' for a {task} target; choose one of "
+                         f"{', '.join(gaps)}.")
 
 
-def measure(points, labels, *, performance: str = "accuracy",
+def measure(points, rows, *, performance: str = "accuracy",
             gap_name: str = "demographic_parity_difference", method: str = "between_groups",
             reference=None, min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
             n_resamples: int = 1000, random_state: int = 0) -> pd.DataFrame:
@@ -43,11 +53,14 @@ def measure(points, labels, *, performance: str = "accuracy",
     Parameters
     ----------
     points : sequence of SweepPoint
-    labels : sequence of str
-        Group labels (the rows of each point's counts).
-    performance : {"accuracy", "balanced_accuracy"}
+    rows : EvalRows, or sequence of str
+        The test rows the points were measured on (needed for regression points), or just
+        the group labels (the rows of each classification point's counts).
+    performance : {"accuracy", "balanced_accuracy"} or {"rmse", "mae"}
+        The last two for regression points (lower is better).
     gap_name : str
-        Any name in :data:`fairdash.metrics.GAPS`.
+        Any name in :data:`fairdash.metrics.GAPS`, or in
+        :data:`fairdash.metrics.REGRESSION_GAPS` for regression points.
     method, reference, min_group_size, n_resamples, random_state
         As in :func:`fairdash.metrics.audit`; the gap and its interval are exactly the
         audit's for the same decisions.
@@ -65,10 +78,19 @@ def measure(points, labels, *, performance: str = "accuracy",
     *Gap* interval: the audit's multinomial bootstrap of the per-group counts.
     *Pareto*: :func:`pareto_front` with higher performance and lower gap better; ratio gaps
     (1 = parity) enter as ``1 - ratio``.
+
+    *Regression*: the gap and its interval come from
+    :func:`fairdash.metrics.regression_audit` of the test predictions (stratified bootstrap);
+    MAE and RMSE have normal-approximation intervals, ``MAE +- z sd(|e|) / sqrt(m)`` and
+    ``sqrt(MSE +- z sd(e^2) / sqrt(m))``. The front takes lower errors as better.
     """
+    if isinstance(rows, EvalRows) and rows.task == "regression":
+        check_metrics(performance, gap_name, "regression")
+        return _measure_regression(points, rows, performance, gap_name, min_group_size,
+                                   n_resamples, random_state)
     check_metrics(performance, gap_name)
     spec = GAPS[gap_name]
-    labels = pd.Index([str(x) for x in labels])
+    labels = pd.Index([str(x) for x in (rows.labels if isinstance(rows, EvalRows) else rows)])
     ref = reference_code(labels, reference, method)
     records = []
     for p in points:
@@ -80,20 +102,53 @@ def measure(points, labels, *, performance: str = "accuracy",
         boot = bootstrap_counts(counts, n_resamples, np.random.default_rng(random_state))
         low, high = percentile_interval(gap(spec, all_rates(boot), all_rates(boot.sum(1)), **kw))
         perf, perf_low, perf_high = _performance(total, performance)
-        if p.method == BASELINE:
-            label, stage, randomised = BASELINE_LABEL, "none", False
-        else:
-            m = get_method(p.method)
-            label, stage, randomised = m.label, m.stage, m.randomised and m.stage != "pre"
-        records.append((p.method, label, stage, float(p.strength), perf, perf_low, perf_high,
-                        value, float(low), float(high), float(np.sum(p.changed)), randomised))
+        records.append(_record(p, perf, perf_low, perf_high, value, low, high))
+    badness = np.array([r[7] for r in records], dtype=np.float64)
+    return _frame(records, 1.0 - badness if spec.kind == "ratio" else badness, 1.0)
+
+
+def _record(p, perf, perf_low, perf_high, value, low, high) -> tuple:
+    if p.method == BASELINE:
+        label, stage, randomised = BASELINE_LABEL, "none", False
+    else:
+        m = get_method(p.method)
+        label, stage, randomised = m.label, m.stage, m.randomised and m.stage != "pre"
+    return (p.method, label, stage, float(p.strength), float(perf), float(perf_low),
+            float(perf_high), float(value), float(low), float(high), float(np.sum(p.changed)),
+            randomised)
+
+
+def _frame(records, badness, sign) -> pd.DataFrame:
+    """The table of records, with the Pareto flag (``sign`` -1 when lower performance wins)."""
     frame = pd.DataFrame.from_records(records, columns=SWEEP_COLUMNS[:-1])
-    badness = frame["gap"].to_numpy(dtype=np.float64)
-    if spec.kind == "ratio":
-        badness = 1.0 - badness
-    frame["pareto"] = pareto_front(badness, frame["performance"].to_numpy(dtype=np.float64))
+    frame["pareto"] = pareto_front(badness, sign * frame["performance"].to_numpy(np.float64))
     frame["randomised"] = frame["randomised"].astype(bool)
     return frame
+
+
+def _measure_regression(points, rows, performance, gap_name, min_group_size, n_resamples,
+                        random_state) -> pd.DataFrame:
+    """Regression points: an error (lower is better) and a distribution or error gap."""
+    groups = np.asarray(rows.labels, dtype=object)[rows.codes]
+    z = NormalDist().inv_cdf(0.975)
+    records = []
+    for p in points:
+        audit = regression_audit(rows.y, p.predictions, sensitive_features=groups,
+                                 min_group_size=min_group_size, n_resamples=n_resamples,
+                                 random_state=random_state)
+        g = audit.gaps.loc[gap_name]
+        e = p.predictions - rows.y
+        m = len(e)
+        if performance == "mae":
+            a = np.abs(e)
+            value, half = a.mean(), z * a.std(ddof=1) / np.sqrt(m)
+            low, high = max(value - half, 0.0), value + half
+        else:
+            sq = e ** 2
+            mse, half = sq.mean(), z * sq.std(ddof=1) / np.sqrt(m)
+            value, low, high = np.sqrt(mse), np.sqrt(max(mse - half, 0.0)), np.sqrt(mse + half)
+        records.append(_record(p, value, low, high, g["value"], g["ci_low"], g["ci_high"]))
+    return _frame(records, np.array([r[7] for r in records], dtype=np.float64), -1.0)
 
 
 def _performance(total, performance):

@@ -1,7 +1,8 @@
 """One measured point of a sweep: expected confusion counts per group on the test rows.
 
-A point keeps counts, not scores: every gap, every performance metric and every per-group
-rate of the explorer derives from them, so changing the metric on the page never refits.
+A classification point keeps counts, not scores: every gap, every performance metric and every
+per-group rate of the explorer derives from them, so changing the metric on the page never
+refits. A regression point keeps its test predictions (errors and distribution gaps need them).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import numpy as np
 from fairdash.metrics import confusion_counts
 from fairdash.mitigation import EVALUATION_SPLIT
 
-__all__ = ["BASELINE", "EvalRows", "SweepPoint", "point_from_decisions"]
+__all__ = ["BASELINE", "EvalRows", "SweepPoint", "point_from_decisions",
+           "point_from_predictions"]
 
 #: method name of the base model's point
 BASELINE = "baseline"
@@ -29,20 +31,24 @@ class SweepPoint:
     method : str
         Registry name, or ``"baseline"`` for the base model.
     strength : float
-    counts : ndarray of float, shape (K, 4)
+    counts : ndarray of float, shape (K, 4), or None
         Expected confusion counts ``tn, fp, fn, tp`` per group (whole numbers for
-        deterministic decisions).
+        deterministic decisions); None for a regression point.
     changed : ndarray of float, shape (K,)
-        Expected number of test decisions per group that differ from the base model's.
+        Expected number of test decisions per group that differ from the base model's (for
+        regression: test rows whose prediction changed).
     seconds : float
         Time to fit and measure the point (NaN when it came from a shared front).
+    predictions : ndarray of float, shape (m,), optional
+        A regression point's predictions on the test rows.
     """
 
     method: str
     strength: float
-    counts: np.ndarray
+    counts: np.ndarray | None
     changed: np.ndarray
     seconds: float = math.nan
+    predictions: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,14 +69,17 @@ class EvalRows:
     y: np.ndarray
     codes: np.ndarray
     labels: list
+    task: str = "classification"
 
     @classmethod
     def of(cls, dataset) -> EvalRows:
-        """The test rows of a :class:`fairdash.data.Dataset`."""
+        """The test rows of a :class:`fairdash.data.Dataset` (``y`` is float for regression)."""
         mask = dataset.rows(EVALUATION_SPLIT)
-        return cls(mask, np.asarray(dataset.y)[mask].astype(np.int64),
+        task = getattr(dataset, "task", "classification")
+        y = np.asarray(dataset.y)[mask]
+        return cls(mask, y.astype(np.float64 if task == "regression" else np.int64),
                    np.asarray(dataset.group_codes)[mask].astype(np.int64),
-                   [str(g) for g in dataset.group_labels])
+                   [str(g) for g in dataset.group_labels], task)
 
     @property
     def k(self) -> int:
@@ -107,3 +116,18 @@ def point_from_decisions(rows: EvalRows, method: str, strength: float, decisions
     counts = confusion_counts(rows.y, p, rows.codes, rows.k)
     changed = np.bincount(rows.codes, weights=np.abs(p - base_decisions), minlength=rows.k)
     return SweepPoint(method, float(strength), counts, changed, float(seconds))
+
+
+def point_from_predictions(rows: EvalRows, method: str, strength: float, predictions,
+                           base_predictions, seconds: float = math.nan) -> SweepPoint:
+    """A regression point from predictions on the test rows.
+
+    ``changed`` counts, per group, the test rows whose prediction differs from the base
+    model's by more than 1e-9 (relative to the spread of the base predictions).
+    """
+    p = np.asarray(predictions, dtype=np.float64)
+    base = np.asarray(base_predictions, dtype=np.float64)
+    scale = max(float(np.ptp(base)) if len(base) else 0.0, 1.0)
+    moved = (np.abs(p - base) > 1e-9 * scale).astype(np.float64)
+    changed = np.bincount(rows.codes, weights=moved, minlength=rows.k)
+    return SweepPoint(method, float(strength), None, changed, float(seconds), p)

@@ -13,7 +13,8 @@ from fairdash.mitigation import get_method, methods_for, mitigate
 from fairdash.tradeoff._background import SweepJob
 from fairdash.tradeoff._fast import FAST_METHODS, fast_points
 from fairdash.tradeoff._measure import BASELINE_LABEL, check_metrics, measure
-from fairdash.tradeoff._points import BASELINE, EvalRows, SweepPoint, point_from_decisions
+from fairdash.tradeoff._points import (BASELINE, EvalRows, SweepPoint, point_from_decisions,
+                                      point_from_predictions)
 
 __all__ = ["DEFAULT_POINTS", "baseline_point", "default_strengths", "fit_point",
            "resolve_methods", "sweep", "sweep_points"]
@@ -53,7 +54,10 @@ def baseline_point(dataset, base_scores, *, threshold: float = 0.5,
                    rows: EvalRows | None = None) -> SweepPoint:
     """The base model's point: its decisions ``score >= threshold`` on the test rows."""
     rows = rows or EvalRows.of(dataset)
-    base = (np.asarray(base_scores, dtype=np.float64)[rows.mask] >= threshold).astype(float)
+    scores = np.asarray(base_scores, dtype=np.float64)[rows.mask]
+    if rows.task == "regression":
+        return point_from_predictions(rows, BASELINE, 0.0, scores, scores)
+    base = (scores >= threshold).astype(float)
     return point_from_decisions(rows, BASELINE, 0.0, base, base)
 
 
@@ -104,10 +108,13 @@ def fit_point(dataset, method: str, strength: float, base_scores, *, threshold: 
     result = mitigate(dataset, method, strength, base_scores=base_scores, base_key=base_key,
                       base_name=base_name, random_state=random_state)
     out = result.scores[rows.mask]
+    base = np.asarray(base_scores, dtype=np.float64)[rows.mask]
+    if rows.task == "regression":
+        return point_from_predictions(rows, method, strength, out, base,
+                                      time.perf_counter() - start)
     decisions = out if result.decisions_only else (out >= threshold).astype(np.float64)
-    base = (np.asarray(base_scores, dtype=np.float64)[rows.mask] >= threshold).astype(float)
-    return point_from_decisions(rows, method, strength, decisions, base,
-                                time.perf_counter() - start)
+    return point_from_decisions(rows, method, strength, decisions,
+                                (base >= threshold).astype(float), time.perf_counter() - start)
 
 
 def sweep(dataset, methods, strengths=None, *, base_scores, performance: str = "accuracy",
@@ -132,9 +139,11 @@ def sweep(dataset, methods, strengths=None, *, base_scores, performance: str = "
     base_scores : ndarray, shape (n,)
         The base model's scores on every row: the baseline row, and the input of the
         post-processing methods.
-    performance : {"accuracy", "balanced_accuracy"}, default "accuracy"
+    performance : {"accuracy", "balanced_accuracy"} or {"rmse", "mae"}, default "accuracy"
+        For a regression dataset the default becomes ``"rmse"`` (lower is better).
     gap : str, default "demographic_parity_difference"
-        Any name in :data:`fairdash.metrics.GAPS`.
+        Any name in :data:`fairdash.metrics.GAPS`; for regression any name in
+        :data:`fairdash.metrics.REGRESSION_GAPS` (default there ``"mean_prediction_gap"``).
     threshold : float, default 0.5
         Applied to scores (not to the decision probabilities of randomised methods).
     base_key : str, optional
@@ -168,8 +177,7 @@ def sweep(dataset, methods, strengths=None, *, base_scores, performance: str = "
     Raises
     ------
     ValueError
-        For a regression dataset, an unknown performance, gap or method, or a strength
-        outside [0, 1].
+        For an unknown performance, gap or method, or a strength outside [0, 1].
 
     Notes
     -----
@@ -194,10 +202,12 @@ def sweep(dataset, methods, strengths=None, *, base_scores, performance: str = "
     better and a lower gap better. Ratio gaps (1 = parity) are better when higher, so the
     front is computed on ``1 - ratio``; the ``gap`` column keeps the ratio itself.
     """
-    if getattr(dataset, "task", "classification") == "regression":
-        raise ValueError("Tradeoff sweeps need a classification target; sweeps for regression "
-                         "targets come later.")
-    check_metrics(performance, gap)
+    task = getattr(dataset, "task", "classification")
+    if task == "regression" and performance == "accuracy":
+        performance = "rmse"
+    if task == "regression" and gap == "demographic_parity_difference":
+        gap = "mean_prediction_gap"
+    check_metrics(performance, gap, task)
     chosen = resolve_methods(dataset, methods)
     plan = {m.name: _strengths_for(m, strengths) for m in chosen}
     rows = EvalRows.of(dataset)
@@ -223,7 +233,7 @@ def sweep(dataset, methods, strengths=None, *, base_scores, performance: str = "
                                                    **fit_kw)
         if progress is not None:
             progress(len(points), total, m.label)
-    return measure(points, rows.labels, performance=performance, gap_name=gap,
+    return measure(points, rows, performance=performance, gap_name=gap,
                    method=gap_method, reference=reference, min_group_size=min_group_size,
                    n_resamples=n_resamples, random_state=random_state)
 
@@ -245,6 +255,7 @@ def resolve_methods(dataset, methods):
         if methods != "all":
             raise ValueError(f"methods must be a list of method names or 'all'; got "
                              f"'{methods}'.")
-        return methods_for("classification", has_features=bool(dataset.roles.features),
+        return methods_for(getattr(dataset, "task", "classification"),
+                           has_features=bool(dataset.roles.features),
                            n_sensitive=len(dataset.roles.sensitive))
     return [get_method(name) if isinstance(name, str) else name for name in methods]

@@ -413,10 +413,12 @@ def sweep_job(scored: Scored, threshold: float, points: int):
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _tradeoff_table(dataset_key, base_key, threshold, keys, performance, gap, _points,
-                    _labels):
-    from fairdash.tradeoff import measure
+                    _dataset):
+    from fairdash.tradeoff import EvalRows, measure
 
-    return measure(_points, _labels, performance=performance, gap_name=gap)
+    resamples = 200 if _dataset.task == "regression" else 1000  # regression: ~0.1 s a point
+    return measure(_points, EvalRows.of(_dataset), performance=performance, gap_name=gap,
+                   n_resamples=resamples)
 
 
 def tradeoff_table(scored: Scored, threshold: float, points: list, performance: str,
@@ -424,4 +426,4 @@ def tradeoff_table(scored: Scored, threshold: float, points: list, performance: 
     """The measured table of ``points`` (cached per set of points and metrics)."""
     keys = tuple((p.method, p.strength) for p in points)
     return _tradeoff_table(scored.dataset.fingerprint, scored.model_key, float(threshold), keys,
-                           performance, gap, points, [str(g) for g in scored.labels])
+                           performance, gap, points, scored.dataset)

@@ -17,7 +17,7 @@ FRONT_COLOUR = "#555555"
 
 def tradeoff_figure(table: pd.DataFrame, gap_label: str, performance_label: str, *,
                     ratio: bool = False, height: int = 600, selected=None,
-                    whiskers: int = 8) -> object:
+                    whiskers: int = 8, lower_is_better: bool = False) -> object:
     """Gap (x) against performance (y), one coloured line per method through its strengths.
 
     Parameters
@@ -33,6 +33,8 @@ def tradeoff_figure(table: pd.DataFrame, gap_label: str, performance_label: str,
     height : int, default 560
     selected : tuple (method, strength), optional
         A point to ring.
+    lower_is_better : bool, default False
+        The performance is an error (RMSE, MAE): the axis says so.
     whiskers : int, default 8
         At most this many points of each line show their whiskers (evenly spaced, both ends
         included), so 51-point fronts stay readable; hovering any point gives its intervals.
@@ -73,7 +75,9 @@ def tradeoff_figure(table: pd.DataFrame, gap_label: str, performance_label: str,
     return _figure(data, "Fairness gap against performance, every method across its strength",
                    height,
                    xaxis=_axis(f"{gap_label} ({direction})", zeroline=True),
-                   yaxis=_axis(f"{performance_label} (share of test rows, higher is better)"),
+                   yaxis=_axis(f"{performance_label} (test rows, lower is better)"
+                               if lower_is_better else
+                               f"{performance_label} (share of test rows, higher is better)"),
                    legend=dict(orientation="v", x=1.02, y=1, font=dict(size=11)),
                    margin=dict(l=10, r=10, t=50, b=10), clickmode="event+select",
                    hovermode="closest")

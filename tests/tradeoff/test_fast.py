@@ -48,7 +48,7 @@ def test_points_match_the_audit_of_mitigate(name, adult_small, adult_base_scores
     result = quiet(mitigate, adult_small, name, 0.7, base_scores=adult_base_scores)
     audit = evaluate(adult_small, result.scores, decisions_only=result.decisions_only,
                      n_resamples=300)
-    table = measure([point], rows.labels, gap_name="equalized_odds_difference",
+    table = measure([point], rows, gap_name="equalized_odds_difference",
                     n_resamples=300)
     row = table.iloc[0]
     expected = audit.gaps.loc["equalized_odds_difference"]

@@ -135,10 +135,57 @@ def test_all_methods_without_features(adult_small):
     assert chosen and {m.stage for m in chosen} == {"post"}
 
 
-def test_regression_dataset_raises(adult_regression):
-    assert adult_regression.task == "regression"
+@pytest.fixture(scope="module")
+def hours():
+    """6,000 Adult rows, target hours_per_week, grouped by sex, which the model also uses."""
+    from fairdash.data import ColumnRoles, build_dataset, load_sample
+
+    frame = load_sample("adult").sample(6000, random_state=1)
+    return build_dataset(frame, ColumnRoles("hours_per_week", None, ("sex",),
+                                            ("age", "education_num", "sex")))
+
+
+@pytest.fixture(scope="module")
+def regression_table(hours):
+    from fairdash.models import fit_builtin, score_dataset
+
+    preds = score_dataset(fit_builtin(hours, "linear"), hours)
+    table = sweep(hours, ["barycenter", "di_remover"], [0.0, 0.5, 1.0],
+                  base_scores=preds, base_name="linear", n_resamples=RESAMPLES)
+    return table, preds
+
+
+def test_regression_sweep_measures_errors_and_distribution_gaps(regression_table, hours):
+    from fairdash.metrics import regression_audit
+
+    adult_regression = hours
+    table, preds = regression_table
+    assert list(table.columns) == list(SWEEP_COLUMNS)
+    assert len(table) == 1 + 2 * 3
+    mask = adult_regression.rows("test")
+    y, p = adult_regression.y[mask], preds[mask]
+    base = table.iloc[0]
+    assert base["performance"] == pytest.approx(np.sqrt(np.mean((p - y) ** 2)))
+    assert base["performance_low"] < base["performance"] < base["performance_high"]
+    audit = regression_audit(y, p, sensitive_features=adult_regression.group_labels[
+        adult_regression.group_codes[mask]], n_resamples=RESAMPLES)
+    assert base["gap"] == pytest.approx(audit.gaps.loc["mean_prediction_gap", "value"])
+    # the full barycenter repair equalises the groups' prediction distributions
+    full = row(table, "barycenter", 1.0)
+    assert full["gap"] < base["gap"] / 3
+    assert row(table, "barycenter", 0.0)["changed"] == 0
+    assert full["changed"] > 0
+    # lower error is better: the front is computed on -RMSE
+    expected = pareto_front(table["gap"].to_numpy(), -table["performance"].to_numpy())
+    assert table["pareto"].tolist() == expected.tolist()
+
+
+def test_regression_metrics_are_checked(adult_regression):
     with pytest.raises(ValueError, match="regression"):
-        sweep(adult_regression, ["barycenter"], [1.0],
+        sweep(adult_regression, ["barycenter"], [1.0], performance="accuracy_of_sorts",
+              base_scores=np.zeros(len(adult_regression.y)))
+    with pytest.raises(ValueError, match="mean_prediction_gap"):
+        sweep(adult_regression, ["barycenter"], [1.0], gap="equal_opportunity_difference",
               base_scores=np.zeros(len(adult_regression.y)))
 
 
