@@ -96,7 +96,7 @@ def test_the_ui_package_is_where_streamlit_lives():
                for p in python_files(PACKAGE / "ui"))
 
 
-@pytest.mark.parametrize("path", python_files(PACKAGE, ROOT / "pages", ROOT / "app.py"),
+@pytest.mark.parametrize("path", python_files(PACKAGE, ROOT / "app_pages", ROOT / "app.py"),
                          ids=lambda p: str(p.relative_to(ROOT)))
 def test_nothing_unpickles(path):
     lines = unpickling_calls(path.read_text(encoding="utf-8"))

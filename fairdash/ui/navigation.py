@@ -10,11 +10,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: (script relative to the project root, title, icon, default page?)
 PAGES = (
-    ("pages/data.py", "Data", ":material/table_view:", False),
-    ("pages/model.py", "Model", ":material/model_training:", False),
-    ("pages/audit.py", "Audit", ":material/balance:", True),
-    ("pages/mitigate.py", "Mitigate", ":material/tune:", False),
-    ("pages/tradeoffs.py", "Tradeoffs", ":material/scatter_plot:", False),
+    ("app_pages/data.py", "Data", ":material/table_view:", False),
+    ("app_pages/model.py", "Model", ":material/model_training:", False),
+    ("app_pages/audit.py", "Audit", ":material/balance:", True),
+    ("app_pages/mitigate.py", "Mitigate", ":material/tune:", False),
+    ("app_pages/tradeoffs.py", "Tradeoffs", ":material/scatter_plot:", False),
 )
 
 

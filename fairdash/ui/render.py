@@ -14,8 +14,8 @@ from fairdash.exceptions import FairDashError
 from fairdash.metrics import RATE_LABELS, explain_gap
 from fairdash.ui import cache, render_regression, state
 
-DATA_PAGE = "pages/data.py"
-MODEL_PAGE = "pages/model.py"
+DATA_PAGE = "app_pages/data.py"
+MODEL_PAGE = "app_pages/model.py"
 
 
 def stop_with(message: str, page: str, label: str) -> None:

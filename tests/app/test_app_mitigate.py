@@ -7,7 +7,7 @@ from fairdash.mitigation import before_after, mitigate
 from fairdash.models import fit_builtin, score_dataset
 from fairdash.ui.state import ModelChoice
 
-PAGE = "pages/mitigate.py"
+PAGE = "app_pages/mitigate.py"
 
 
 def _shown(at, criterion: str, column: str) -> float:
@@ -68,7 +68,7 @@ def test_pre_processing_trains_and_becomes_the_active_mitigation(app):
 def test_changing_the_model_clears_the_mitigation(app):
     at = _open(app)
     assert at.session_state["mitigation"].name == "thresholds_dp"
-    at.switch_page("pages/model.py").run()
+    at.switch_page("app_pages/model.py").run()
     assert "mitigation" in at.session_state  # opening a page with the same model keeps it
     at.selectbox(key="w_builtin").set_value("hgb").run()
     assert not at.exception

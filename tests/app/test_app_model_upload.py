@@ -21,9 +21,9 @@ def _upload_model(app, name: str, data: bytes, sample: str | None = None) -> Non
     """Open the Model page (after choosing ``sample`` on the Data page) and upload a file."""
     app.run()
     if sample:
-        app.switch_page("pages/data.py").run()
+        app.switch_page("app_pages/data.py").run()
         app.selectbox(key="w_sample").select(sample).run()
-    app.switch_page("pages/model.py").run()
+    app.switch_page("app_pages/model.py").run()
     app.radio(key="w_model_kind").set_value(UPLOAD).run()
     app.file_uploader(key="w_model_upload").set_value(
         (name, data, "application/octet-stream")).run()
@@ -34,7 +34,7 @@ def test_uploaded_skops_model_is_audited_on_all_rows(app, gap_value, adult_model
     _upload_model(app, "adult-logreg.skops", save_model_bytes(model))
     assert not app.exception and not app.error, [e.value for e in app.error]
     assert "Uploaded model 'adult-logreg.skops'" in app.success[0].value
-    app.switch_page("pages/audit.py").run()
+    app.switch_page("app_pages/audit.py").run()
     expected = audit(ds.y, y_score=score_dataset(model, ds), sensitive_features=ds.frame["sex"])
     assert gap_value(app, "equalized_odds_difference") == pytest.approx(
         expected.gaps.loc["equalized_odds_difference", "value"], abs=5e-4)
@@ -46,7 +46,7 @@ def test_pickled_model_is_refused_and_the_app_keeps_working(app, gap_value, adul
     assert not app.exception
     messages = " ".join(e.value for e in app.error)
     assert "pickle" in messages.lower() and "skops" in messages
-    app.switch_page("pages/audit.py").run()  # still the built-in model
+    app.switch_page("app_pages/audit.py").run()  # still the built-in model
     assert not app.error
     assert gap_value(app, "demographic_parity_difference") > 0
 

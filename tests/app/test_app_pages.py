@@ -62,14 +62,14 @@ def test_threshold_slider_moves_the_numbers(app, gap_value):
 
 def test_flow_sample_roles_model_audit(app, gap_value):
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     app.selectbox(key="w_sample").select("german").run()
     assert not app.exception
-    app.switch_page("pages/model.py").run()
+    app.switch_page("app_pages/model.py").run()
     app.selectbox(key="w_builtin").select("hgb").run()
     assert not app.exception
     assert "Histogram gradient boosting" in app.success[0].value
-    app.switch_page("pages/audit.py").run()
+    app.switch_page("app_pages/audit.py").run()
     # German's test split has 29 applicants under 25: below the default minimum of 30
     assert np.isnan(gap_value(app, "equalized_odds_difference"))
     assert any("lower the minimum group size" in w.value for w in app.warning)
@@ -84,17 +84,17 @@ def test_predictions_only_audit_of_compas_decile_score(app, gap_value):
     app.session_state["source"] = DataSource("sample", "compas")
     app.session_state["roles"] = sample_roles("compas")
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     key = [w.key for w in app.selectbox if w.key and w.key.startswith("w_score_")][0]
     app.selectbox(key=key).select("decile_score").run()
     app.checkbox(key=key.replace("w_score_", "w_rescale_")).check().run()
     app.button(key=key.replace("w_score_", "w_apply_")).click().run()
     assert not _errors(app), _errors(app)
-    app.switch_page("pages/model.py").run()
+    app.switch_page("app_pages/model.py").run()
     app.radio(key="w_model_kind").set_value(
         "Predictions only (a score or decision column)").run()
     assert not app.exception and not _errors(app)
-    app.switch_page("pages/audit.py").run()
+    app.switch_page("app_pages/audit.py").run()
     frame = load_sample("compas")
     score = (frame["decile_score"] - 1) / 9
     expected = audit(frame["two_year_recid"], y_score=score, threshold=0.5,
@@ -112,13 +112,13 @@ def test_csv_upload_with_string_labels(app, gap_value):
     data = pd.DataFrame({"gender": gender, "x": x, "hours": rng.integers(10, 60, n),
                          "hired": outcome}).to_csv(sep=";", index=False).encode()
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     app.radio(key="w_source_kind").set_value("Upload a file").run()
     app.file_uploader(key="w_upload").set_value(("hires.csv", data, "text/csv")).run()
     assert not app.exception and not _errors(app), _errors(app)
     assert app.session_state["source"].name == "hires.csv"
     assert app.session_state["roles"].positive_label == "yes"
-    app.switch_page("pages/audit.py").run()
+    app.switch_page("app_pages/audit.py").run()
     assert not app.exception and not _errors(app)
     shown = gap_value(app, "demographic_parity_difference")
     assert 0 <= shown <= 1
@@ -126,24 +126,24 @@ def test_csv_upload_with_string_labels(app, gap_value):
 
 def test_bad_upload_shows_a_sentence_and_keeps_the_app(app, gap_value):
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     app.radio(key="w_source_kind").set_value("Upload a file").run()
     # a pickle renamed to .csv gets past the browser's file-type filter, not past ours
     app.file_uploader(key="w_upload").set_value(("data.csv", b"\x80\x04junk", "text/csv")).run()
     assert not app.exception
     assert any("pickle" in e.lower() for e in _errors(app))
-    app.switch_page("pages/audit.py").run()  # the previous data (Adult) still audits
+    app.switch_page("app_pages/audit.py").run()  # the previous data (Adult) still audits
     assert not app.exception and not _errors(app)
     assert gap_value(app, "demographic_parity_difference") > 0
 
 
 def test_invalid_roles_are_refused_with_the_column_named(app):
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     key = [w.key for w in app.multiselect if w.key and w.key.startswith("w_sensitive_")][0]
     app.multiselect(key=key).set_value(["age"]).run()  # 73 distinct ages
     app.button(key=key.replace("w_sensitive_", "w_apply_")).click().run()
     assert not app.exception
     assert any("age" in e and "groups" in e for e in _errors(app)), _errors(app)
-    app.switch_page("pages/audit.py").run()  # previous roles still in force
+    app.switch_page("app_pages/audit.py").run()  # previous roles still in force
     assert not _errors(app)

@@ -54,7 +54,7 @@ def _assert_gaps_equal(shown: dict, expected) -> None:
 
 def test_continuous_target_on_the_data_page_then_linear_model_then_audit(app):
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     key = table_fingerprint(load_sample("adult"))
     app.selectbox(key=f"w_target_{key}").select(TARGET).run()
     assert not app.exception
@@ -69,7 +69,7 @@ def test_continuous_target_on_the_data_page_then_linear_model_then_audit(app):
     assert app.session_state["model"] == ModelChoice("builtin", "linear")
     assert "mean_target" in app.dataframe[-1].value.columns
 
-    app.switch_page("pages/model.py").run()
+    app.switch_page("app_pages/model.py").run()
     assert not app.exception and not _errors(app), _errors(app)
     picker = app.selectbox(key="w_builtin_regression")
     assert picker.options == ["Ridge regression", "Histogram gradient boosting",
@@ -79,7 +79,7 @@ def test_continuous_target_on_the_data_page_then_linear_model_then_audit(app):
     assert any(label.startswith("MAE (hours_per_week)") for label in labels), labels
     assert "R²" in labels
 
-    app.switch_page("pages/audit.py").run()
+    app.switch_page("app_pages/audit.py").run()
     assert not app.exception and not _errors(app), _errors(app)
     assert not [s for s in app.slider if s.key == "w_threshold"]  # nothing to threshold
     expected = _expected(roles)
@@ -117,13 +117,13 @@ def test_uploaded_skops_regressor_is_audited_on_all_rows(app):
     app.session_state["source"] = DataSource("sample", "adult")
     app.session_state["roles"] = roles
     app.run()
-    app.switch_page("pages/model.py").run()
+    app.switch_page("app_pages/model.py").run()
     app.radio(key="w_model_kind").set_value("Upload a model (skops file)").run()
     app.file_uploader(key="w_model_upload").set_value(
         ("ridge.skops", save_model_bytes(model), "application/octet-stream")).run()
     assert not app.exception and not _errors(app), _errors(app)
     assert "Uploaded model 'ridge.skops'" in app.success[0].value
-    app.switch_page("pages/audit.py").run()
+    app.switch_page("app_pages/audit.py").run()
     assert not app.exception and not _errors(app), _errors(app)
     expected = regression_audit(ds.y, score_dataset(model, ds), sensitive_features=ds.frame["sex"])
     _assert_gaps_equal(_regression_gaps(app), expected)

@@ -6,7 +6,7 @@ from fairdash.data import build_dataset, load_sample, sample_roles
 from fairdash.models import fit_builtin, score_dataset
 from fairdash.tradeoff import EvalRows, baseline_point, fast_points, measure, point_detail
 
-PAGE = "pages/tradeoffs.py"
+PAGE = "app_pages/tradeoffs.py"
 
 
 @pytest.fixture(scope="module")

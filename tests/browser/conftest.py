@@ -7,6 +7,7 @@ See BROWSER_TESTING.md. Never run ``playwright install``: the tests launch
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -67,18 +68,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def streamlit_server():
+@contextlib.contextmanager
+def _server(log_path: Path):
     """Run ``streamlit run app.py`` from the project root on a free port; yield its URL.
 
-    The server runs in its own process group, which is terminated at the end of the session.
-    Its output goes to ``test-results/streamlit-server.log``.
+    The server runs in its own process group, which is terminated on exit. Its output goes
+    to ``log_path``.
     """
-    _require_chromium()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
-    log = open(SERVER_LOG, "w")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -96,7 +96,7 @@ def streamlit_server():
             if proc.poll() is not None or time.monotonic() > deadline:
                 log.flush()
                 pytest.fail(f"The Streamlit server did not become healthy (exit code "
-                            f"{proc.poll()}); its log ends:\n{SERVER_LOG.read_text()[-3000:]}",
+                            f"{proc.poll()}); its log ends:\n{log_path.read_text()[-3000:]}",
                             pytrace=False)
             time.sleep(0.2)
         yield url
@@ -110,6 +110,22 @@ def streamlit_server():
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=15)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def streamlit_server():
+    """The app's server for the whole session (log: ``test-results/streamlit-server.log``)."""
+    _require_chromium()
+    with _server(SERVER_LOG) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server():
+    """A server of its own that no browser has visited yet (for first-visit behaviour)."""
+    _require_chromium()
+    with _server(SERVER_LOG.with_name("streamlit-fresh-server.log")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -68,3 +68,15 @@ def test_click_a_point_then_sweep_in_the_background(app: AppPage):
         "Group thresholds (demographic parity)")
     expect(page.get_by_role("slider", name=re.compile("^Strength"))).to_have_value("0.6")
     assert_healthy(app)
+
+
+def test_a_deep_link_opens_its_page_on_a_fresh_server(app: AppPage, fresh_server):
+    """The first visitor of a new server may arrive through a shared link to a page: the
+    router (app.py) must still run first, so the page has its state and the navigation."""
+    page = app.page
+    open_app(app, f"{fresh_server}/tradeoffs")
+    expect(page.get_by_role("heading", name="Tradeoffs")).to_be_visible()
+    wait_for_chart(page)
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_role("link", name="Tradeoffs", exact=True)).to_be_visible()
+    assert_healthy(app)

@@ -47,4 +47,4 @@ else:
                "a 95 % Wilson interval. The split is stratified by group × label (60/20/20, "
                "seeded), so every group keeps its base rate in each part.")
     st.dataframe(group_overview(ds), width="stretch", column_config=render.overview_columns())
-st.page_link("pages/model.py", label="Next: choose a model", icon=":material/arrow_forward:")
+st.page_link("app_pages/model.py", label="Next: choose a model", icon=":material/arrow_forward:")
