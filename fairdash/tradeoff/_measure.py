@@ -7,7 +7,7 @@ import pandas as pd
 
 from statistics import NormalDist
 
-from fairdash.metrics import (DEFAULT_MIN_GROUP_SIZE, GAPS, REGRESSION_GAPS, all_rates,
+from fairdash.metrics import (DEFAULT_MIN_GROUP_SIZE, GAPS, REGRESSION_GAPS, rate,
                               bootstrap_counts, gap, percentile_interval, regression_audit,
                               wilson_interval)
 from fairdash.metrics._audit import reference_code
@@ -98,13 +98,19 @@ def measure(points, rows, *, performance: str = "accuracy",
         include = counts.sum(1) >= min_group_size
         kw = {"method": method, "reference": ref, "include": include}
         total = counts.sum(0)
-        value = float(gap(spec, all_rates(counts), all_rates(total), **kw))
+        value = float(gap(spec, _rates(counts, spec), _rates(total, spec), **kw))
         boot = bootstrap_counts(counts, n_resamples, np.random.default_rng(random_state))
-        low, high = percentile_interval(gap(spec, all_rates(boot), all_rates(boot.sum(1)), **kw))
+        low, high = percentile_interval(gap(spec, _rates(boot, spec), _rates(boot.sum(1), spec),
+                                            **kw))
         perf, perf_low, perf_high = _performance(total, performance)
         records.append(_record(p, perf, perf_low, perf_high, value, low, high))
     badness = np.array([r[7] for r in records], dtype=np.float64)
     return _frame(records, 1.0 - badness if spec.kind == "ratio" else badness, 1.0)
+
+
+def _rates(counts, spec) -> dict:
+    """Only the rates a gap is built from (the audit computes all nine)."""
+    return {r: rate(counts, r) for r in spec.rates}
 
 
 def _record(p, perf, perf_low, perf_high, value, low, high) -> tuple:

@@ -319,35 +319,28 @@ class GroupThresholdOptimizer(BaseEstimator):
         self.rule_ = (thr_hi, thr_lo, probs)
 
     def _expected(self, rocs, labels, n_pos, n_neg):
-        """Expected rates of the fitted rules on the calibration rows, from the ROC points."""
-        out = []
-        for a, (r, (i, w, q, F)) in enumerate(zip(rocs, self._mix)):
-            hull = self.hulls_[labels[a]]
-            f_hi, f_lo = hull["fpr"].iloc[i], hull["fpr"].iloc[i + 1]
-            t_hi, t_lo = hull["tpr"].iloc[i], hull["tpr"].iloc[i + 1]
-            fpr = q * (w * f_hi + (1 - w) * f_lo) + (1 - q) * F
-            tpr = q * (w * t_hi + (1 - w) * t_lo) + (1 - q) * F
-            out.append((fpr, tpr))
-        table = self._rates_at(np.array(out), labels, n_pos, n_neg)
+        """Expected rates of the fitted rules on the calibration rows, from the hull points."""
+        hulls = self._lp[1]
+        out = np.empty((len(hulls), 2))
+        for a, ((f, t, _), (i, w, q, F)) in enumerate(zip(hulls, self._mix)):
+            out[a, 0] = q * (w * f[i] + (1 - w) * f[i + 1]) + (1 - q) * F
+            out[a, 1] = q * (w * t[i] + (1 - w) * t[i + 1]) + (1 - q) * F
         thr_hi, thr_lo, probs = self.rule_
-        table["thr_hi"], table["thr_lo"] = thr_hi, thr_lo
-        table["prob_hi"], table["prob_mid"], table["prob_lo"] = probs[2::3], probs[1::3], \
-            probs[0::3]
-        return table
+        return self._rates_at(out, labels, n_pos, n_neg, thr_hi=thr_hi, thr_lo=thr_lo,
+                              prob_hi=probs[2::3], prob_mid=probs[1::3], prob_lo=probs[0::3])
 
     @staticmethod
-    def _rates_at(points, labels, n_pos, n_neg):
+    def _rates_at(points, labels, n_pos, n_neg, **extra):
         f, t = points[:, 0].astype(float), points[:, 1].astype(float)
         n = n_pos + n_neg
         sel = (n_pos * t + n_neg * f) / n
         acc = (n_pos * t + n_neg * (1 - f)) / n
-        table = pd.DataFrame({"n": n.astype(np.int64), "n_pos": n_pos.astype(np.int64),
-                              "n_neg": n_neg.astype(np.int64),
-                              "fpr": np.where(n_neg > 0, f, np.nan),
-                              "tpr": np.where(n_pos > 0, t, np.nan),
-                              "selection_rate": sel, "accuracy": acc},
-                             index=pd.Index(labels, name="group"))
-        return table
+        return pd.DataFrame({"n": n.astype(np.int64), "n_pos": n_pos.astype(np.int64),
+                             "n_neg": n_neg.astype(np.int64),
+                             "fpr": np.where(n_neg > 0, f, np.nan),
+                             "tpr": np.where(n_pos > 0, t, np.nan),
+                             "selection_rate": sel, "accuracy": acc, **extra},
+                            index=pd.Index(labels, name="group"))
 
     def _group_warnings(self, labels, n_pos, n_neg):
         out = []
