@@ -390,7 +390,8 @@ def sec(x):
 
 
 def ratio(a, b):
-    return "—" if a is None or b is None else f"{a / b:,.1f}x"
+    return "—" if a is None or b is None else f"{a / b:,.0f}x" if a / b >= 100 \
+        else f"{a / b:,.1f}x"
 
 
 def main(argv=None):

@@ -82,7 +82,7 @@ import warnings  # noqa: E402
 import fairlearn  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from bench_postprocessing import PassThrough, synthetic_scores  # noqa: E402
+from bench_postprocessing import PassThrough, _load, ratio, sec, synthetic_scores  # noqa: E402
 from fairlearn.postprocessing import ThresholdOptimizer  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
@@ -521,22 +521,6 @@ def sweep_section(n_jobs=2):
 # --------------------------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------------------------
-
-def _load():
-    try:
-        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
-
-
-def sec(x):
-    return "skipped" if x is None else f"{x * 1e3:,.1f} ms" if x < 1 else f"{x:,.2f} s"
-
-
-def ratio(a, b):
-    return "—" if a is None or b is None else f"{a / b:,.0f}x" if a / b >= 100 \
-        else f"{a / b:,.1f}x"
-
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

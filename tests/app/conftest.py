@@ -31,3 +31,18 @@ def _gap_value(at, name: str) -> float:
 def gap_value():
     """``gap_value(at, name)``: the value the audit page's gap table shows for ``name``."""
     return _gap_value
+
+
+def _open_page(app, page: str):
+    """Run the app, switch to ``page`` and check it opened without an error."""
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    assert not [e.value for e in app.error]
+    return app
+
+
+@pytest.fixture
+def open_page():
+    """``open_page(app, "app_pages/x.py")``: the AppTest, run and switched to that page."""
+    return _open_page

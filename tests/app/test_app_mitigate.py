@@ -25,16 +25,9 @@ def _library(method, strength, threshold=0.5):
     return before_after(ds, scores, res, threshold=threshold)
 
 
-def _open(app):
-    app.run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    assert not [e.value for e in app.error]
-    return app
 
-
-def test_default_is_live_group_thresholds_with_the_library_numbers(app):
-    at = _open(app)
+def test_default_is_live_group_thresholds_with_the_library_numbers(app, open_page):
+    at = open_page(app, PAGE)
     assert at.session_state["mitigation"].name == "thresholds_dp"
     ba = _library("thresholds_dp", 1.0)
     gaps = ba.before.gaps, ba.after.gaps
@@ -53,8 +46,8 @@ def test_default_is_live_group_thresholds_with_the_library_numbers(app):
     assert at.session_state["mitigation"].strength == 0.5
 
 
-def test_pre_processing_trains_and_becomes_the_active_mitigation(app):
-    at = _open(app)
+def test_pre_processing_trains_and_becomes_the_active_mitigation(app, open_page):
+    at = open_page(app, PAGE)
     at.radio(key="w_stage").set_value("pre").run()
     at.selectbox(key="w_mitigation").set_value("reweighing").run()
     assert not at.exception
@@ -65,8 +58,8 @@ def test_pre_processing_trains_and_becomes_the_active_mitigation(app):
         "demographic_parity_difference", "value"], abs=5e-4)
 
 
-def test_changing_the_model_clears_the_mitigation(app):
-    at = _open(app)
+def test_changing_the_model_clears_the_mitigation(app, open_page):
+    at = open_page(app, PAGE)
     assert at.session_state["mitigation"].name == "thresholds_dp"
     at.switch_page("app_pages/model.py").run()
     assert "mitigation" in at.session_state  # opening a page with the same model keeps it
@@ -75,8 +68,8 @@ def test_changing_the_model_clears_the_mitigation(app):
     assert "mitigation" not in at.session_state
 
 
-def test_compas_demo_repairs_the_decile_score(app):
-    at = _open(app)
+def test_compas_demo_repairs_the_decile_score(app, open_page):
+    at = open_page(app, PAGE)
     at.button(key="w_compas_demo").click().run()
     assert not at.exception, at.exception
     assert not [e.value for e in at.error]
@@ -91,7 +84,7 @@ def test_compas_demo_repairs_the_decile_score(app):
     assert _shown(at, dp, "after") < _shown(at, dp, "before") / 3
 
 
-def test_regression_target_offers_the_barycenter_and_shows_prediction_gaps(app):
+def test_regression_target_offers_the_barycenter_and_shows_prediction_gaps(app, open_page):
     """Adult with the continuous target hours_per_week: the linear regressor's predictions
     repaired so their distribution no longer depends on sex."""
     from fairdash.data import ColumnRoles
@@ -100,7 +93,7 @@ def test_regression_target_offers_the_barycenter_and_shows_prediction_gaps(app):
     features = tuple(c for c in roles.features if c != "hours_per_week")
     app.session_state["roles"] = ColumnRoles("hours_per_week", None, ("sex",), features)
     app.session_state["model"] = ModelChoice("builtin", "linear")
-    at = _open(app)
+    at = open_page(app, PAGE)
     assert at.session_state["mitigation"].name in {"barycenter", "di_remover", "ot_repair",
                                                    "ot_repair_random"}
     at.radio(key="w_stage").set_value("post").run()

@@ -15,13 +15,6 @@ def adult():
     return ds, score_dataset(fit_builtin(ds, "logreg"), ds)
 
 
-def _open(app):
-    app.run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    assert not [e.value for e in app.error]
-    return app
-
 
 def _metric(at, label):
     for m in at.metric:
@@ -41,8 +34,8 @@ def _library(adult, name, strength, gap):
     return table, point_detail(point, base, rows.labels, gap_name=gap)
 
 
-def test_opens_with_the_post_processing_fronts_and_a_training_button(app):
-    at = _open(app)
+def test_opens_with_the_post_processing_fronts_and_a_training_button(app, open_page):
+    at = open_page(app, PAGE)
     assert len(at.get("plotly_chart")) == 1
     assert [b.label for b in at.button] == ["Sweep the training methods"]
     assert any("13 methods that train a new model" in c.value for c in at.caption)
@@ -50,8 +43,8 @@ def test_opens_with_the_post_processing_fronts_and_a_training_button(app):
     assert at.selectbox(key="w_tradeoff_gap").value == "demographic_parity_difference"
 
 
-def test_chosen_point_detail_equals_the_library(app, adult):
-    at = _open(app)
+def test_chosen_point_detail_equals_the_library(app, open_page, adult):
+    at = open_page(app, PAGE)
     at.session_state["sweep"] = ("thresholds_dp", 0.6)
     at.run()
     assert not at.exception
@@ -70,8 +63,8 @@ def test_chosen_point_detail_equals_the_library(app, adult):
     assert set(frame.index) == {"Female", "Male"}
 
 
-def test_another_gap_remeasures_without_refitting(app, adult):
-    at = _open(app)
+def test_another_gap_remeasures_without_refitting(app, open_page, adult):
+    at = open_page(app, PAGE)
     at.session_state["sweep"] = ("thresholds_eo", 1.0)
     at.selectbox(key="w_tradeoff_gap").set_value("equalized_odds_difference").run()
     assert not at.exception
@@ -83,8 +76,8 @@ def test_another_gap_remeasures_without_refitting(app, adult):
     assert "true positive rate gap" in text and "false positive rate" in text
 
 
-def test_balanced_accuracy_axis(app, adult):
-    at = _open(app)
+def test_balanced_accuracy_axis(app, open_page, adult):
+    at = open_page(app, PAGE)
     at.session_state["sweep"] = ("barycenter", 1.0)
     at.selectbox(key="w_tradeoff_performance").set_value("balanced_accuracy").run()
     ds, scores = adult
@@ -95,7 +88,7 @@ def test_balanced_accuracy_axis(app, adult):
         expected["performance"], abs=5e-4)
 
 
-def test_regression_target_sweeps_the_barycenter_on_rmse(app):
+def test_regression_target_sweeps_the_barycenter_on_rmse(app, open_page):
     """Adult's hours_per_week: the barycenter front on RMSE against the mean prediction gap,
     and a chosen point's per-group mean predictions."""
     from fairdash.data import ColumnRoles
@@ -105,7 +98,7 @@ def test_regression_target_sweeps_the_barycenter_on_rmse(app):
     features = tuple(c for c in roles.features if c != "hours_per_week")
     app.session_state["roles"] = ColumnRoles("hours_per_week", None, ("sex",), features)
     app.session_state["model"] = ModelChoice("builtin", "linear")
-    at = _open(app)
+    at = open_page(app, PAGE)
     assert at.selectbox(key="w_tradeoff_performance").value == "rmse"
     assert at.selectbox(key="w_tradeoff_gap").value == "mean_prediction_gap"
     assert any("3 methods that train a new model" in c.value for c in at.caption)
