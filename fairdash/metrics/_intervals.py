@@ -29,7 +29,7 @@ def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[np.nda
     k = np.asarray(successes, dtype=np.float64)
     m = np.asarray(trials, dtype=np.float64)
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         p = k / m
         denom = 1 + z**2 / m
         centre = (p + z**2 / (2 * m)) / denom
