@@ -4,12 +4,15 @@
 (Donini et al. 2018, ALGORITHMS.md 1); ``ReductionsClassifier`` is fairlearn's
 exponentiated-gradient reduction, a randomised mix of models (Agarwal et al. 2018, ALGORITHMS.md 5);
 ``FairPenaltyLogistic`` penalises a divergence between the groups' scores (Oneto et al. 2020,
-ALGORITHMS.md 3). Every estimator takes ``strength`` in [0, 1] (0 = the unmitigated model) and
+ALGORITHMS.md 3); ``PositiveCongruentClassifier`` trains an update that keeps what the old model
+got right (focal distillation, ALGORITHMS.md 7), alone or with reweighing. Every estimator takes ``strength`` in [0, 1] (0 = the unmitigated model) and
 ``sensitive_features`` as a keyword of ``fit`` only.
 """
 
+from ._congruent import PositiveCongruentClassifier
 from ._ferm import FERMClassifier, ProjectedKernelSVC
 from ._penalty import FairPenaltyLogistic
 from ._reductions import ReductionsClassifier
 
-__all__ = ["FERMClassifier", "FairPenaltyLogistic", "ProjectedKernelSVC", "ReductionsClassifier"]
+__all__ = ["FERMClassifier", "FairPenaltyLogistic", "PositiveCongruentClassifier",
+           "ProjectedKernelSVC", "ReductionsClassifier"]
