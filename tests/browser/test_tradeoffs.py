@@ -19,6 +19,14 @@ def traces(page: Page):
     return page.locator(f"{CHART} .scatterlayer .trace")
 
 
+def wait_for_more_traces(page: Page, than: int, timeout: float = FITS_TIMEOUT_MS) -> None:
+    """Wait until the chart draws more than ``than`` traces (a rerun briefly shows none)."""
+    page.wait_for_function(
+        "n => document.querySelectorAll("
+        "'[data-testid=\"stPlotlyChart\"] .js-plotly-plot .scatterlayer .trace').length > n",
+        arg=than, timeout=timeout)
+
+
 def wait_for_chart(page: Page) -> None:
     expect(page.locator(CHART)).to_have_count(1)
     expect(traces(page).first.locator(".points path").first).to_be_attached()
@@ -54,12 +62,12 @@ def test_click_a_point_then_sweep_in_the_background(app: AppPage):
     expect(page.get_by_role("button", name="Stop the training sweeps")).to_be_visible()
     expect(main).to_contain_text(re.compile(r"Reweighing: [1-4] of 4 strengths"),
                                  timeout=FITS_TIMEOUT_MS)
-    expect(traces(page)).not_to_have_count(before_traces)   # a new method's line
+    wait_for_more_traces(page, before_traces)   # a new method's line
     page.get_by_role("button", name="Stop the training sweeps").click()
     expect(page.get_by_role("button", name="Resume the training sweeps")).to_be_visible(
         timeout=FITS_TIMEOUT_MS)
-    assert traces(page).count() > before_traces
     wait_idle(page)
+    wait_for_more_traces(page, before_traces)
     screenshot(page, "tradeoffs-adult-sweep-stopped.png")
 
     # the chosen point is the Mitigate page's starting point
