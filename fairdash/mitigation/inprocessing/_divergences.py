@@ -33,6 +33,114 @@ def _cloud(x, w):
     return x.shape, pts, w
 
 
+def _sqdist(xp, yp):
+    """C_ij = ||x_i - y_j||^2 (``ot.dist``); for points on a line, (x_i - y_j)^2 directly."""
+    if xp.shape[1] == 1 and yp.shape[1] == 1:
+        return np.square(xp[:, 0, None] - yp[None, :, 0])
+    return ot.dist(xp, yp)
+
+
+#: largest over-relaxation factor of the Sinkhorn iteration (it converges for 0 < omega < 2)
+_MAX_RELAXATION = 1.9
+
+
+def _optimal_relaxation(plain_rate):
+    """2 / (1 + sqrt(1 - rho)): the optimal over-relaxation for a plain rate rho (SOR theory)."""
+    return min(_MAX_RELAXATION, 2.0 / (1.0 + np.sqrt(max(1.0 - plain_rate, 0.0))))
+
+
+def _sinkhorn_scaling(a, b, kernel, stop_thr, max_iter, warmstart, relaxation=1.0):
+    """Sinkhorn-Knopp scalings (u, v) with pi = diag(u) K diag(v), over-relaxed when slow.
+
+    The iteration of ``ot.sinkhorn`` (same updates, same start, a test every 10 iterations),
+    over-relaxed: each update becomes u <- u^(1 - omega) (a / K v)^omega (Thibault et al.,
+    "Overrelaxed Sinkhorn-Knopp algorithm for regularized optimal transport", Algorithms 2021),
+    the same fixed point in far fewer iterations, the test then covering both marginals.
+    omega is ``relaxation`` from the start when that is above 1 (the estimate from a nearby
+    problem); otherwise the first 10 iterations are plain and, if they have not converged,
+    omega = 2 / (1 + sqrt(1 - rho)) for their error reduction rho per iteration (the optimal
+    factor of the linearised iteration). An error that grows (or overflows) under omega > 1
+    restores the last checked scalings and finishes with plain iterations.
+
+    Returns ``(u, v, omega)``, omega being the estimate to pass to the next, nearby problem
+    (1: none): from the rate lambda observed under omega, the plain rate is
+    rho = (lambda + omega - 1)^2 / (lambda omega^2) (Young's relation) while lambda exceeds
+    omega - 1; at lambda ~ omega - 1 omega is at or past the optimum and is lowered by 10 %.
+    """
+    n, m = len(a), len(b)
+    if warmstart is None:
+        u, v = np.full(n, 1.0 / n), np.full(m, 1.0 / m)
+    else:
+        u, v = np.exp(warmstart[0]), np.exp(warmstart[1])
+    kernel_t = kernel.T
+    # a factor known from a nearby problem applies from the start, else after 10 plain steps
+    omega, good, plain_rate = max(float(relaxation), 1.0), (u, v), None
+    prev = prev_omega = None
+    switched, fell_back, above = omega > 1.0, False, False
+    if switched:  # the error of the start, to catch a first relaxed step that overshoots
+        with np.errstate(all="ignore"):
+            prev = max(np.linalg.norm(v * (kernel_t @ u) - b),
+                       np.linalg.norm(u * (kernel @ v) - a))
+        prev = prev if np.isfinite(prev) else None
+    for it in range(max_iter):
+        ktu = kernel_t @ u
+        if omega == 1.0:
+            v = b / ktu
+            u = a / (kernel @ v)
+        else:
+            v = v * (b / (ktu * v)) ** omega
+            u = u * (a / ((kernel @ v) * u)) ** omega
+        if it % 10:
+            continue
+        with np.errstate(all="ignore"):
+            err = np.linalg.norm(v * (kernel_t @ u) - b)
+            if omega != 1.0:
+                err = max(err, np.linalg.norm(u * (kernel @ v) - a))
+        if not np.isfinite(err) or (omega > 1.0 and prev is not None and err > prev):
+            u, v = good
+            if omega == 1.0:  # machine precision reached: keep the last sound scalings
+                break
+            omega, fell_back, prev = 1.0, True, None
+            continue
+        good = (u, v)
+        if err < stop_thr:
+            break
+        if prev is not None and prev_omega == omega:  # a whole window at this omega
+            rate = (err / prev) ** 0.1
+            if omega == 1.0:
+                plain_rate = rate
+            elif rate > 1.05 * (omega - 1.0):  # real eigenvalues: omega below the optimum
+                plain_rate = (rate + omega - 1.0) ** 2 / (rate * omega ** 2)
+            else:  # rate ~ omega - 1: at or past the optimum, where it cannot be read off
+                plain_rate = None
+                above = True
+        if not switched and prev is not None:
+            switched = True
+            if plain_rate is not None and plain_rate < 1.0:
+                omega = _optimal_relaxation(plain_rate)
+        prev, prev_omega = err, omega
+    if fell_back:
+        return u, v, 1.0
+    if omega > 1.0 and above:  # probe downwards: past the optimum the rate is omega - 1
+        return u, v, 1.0 + 0.9 * (omega - 1.0)
+    if plain_rate is not None and plain_rate < 1.0 and (omega > 1.0 or it >= 30):
+        return u, v, _optimal_relaxation(plain_rate)
+    return u, v, float(relaxation)
+
+
+def _entropic_value(plan, log_ratio_rows, log_ratio_cols, eps):
+    """<pi, C> + eps KL(pi | a b') for pi_ij = u_i K_ij v_j, K = exp(-C / eps).
+
+    Since log(pi_ij / (a_i b_j)) = log(u_i / a_i) + log(v_j / b_j) - C_ij / eps, the cost terms
+    cancel and the value is eps * (sum_i r_i log(u_i / a_i) + sum_j c_j log(v_j / b_j)), r and c
+    being the plan's row and column sums: no logarithm of the n x m plan is needed.
+    """
+    rows, cols = plan.sum(1), plan.sum(0)
+    rows_on, cols_on = rows > 0, cols > 0  # an empty row or column adds 0 log 0 = 0
+    return float(eps * (rows[rows_on] @ log_ratio_rows[rows_on]
+                        + cols[cols_on] @ log_ratio_cols[cols_on]))
+
+
 def entropic_ot(x, y, a=None, b=None, *, eps=0.01, stop_thr=1e-9, max_iter=10_000,
                 warmstart=None):
     """Entropic optimal transport OT_eps between two clouds, KL form, and its plan.
@@ -60,40 +168,61 @@ def entropic_ot(x, y, a=None, b=None, *, eps=0.01, stop_thr=1e-9, max_iter=10_00
     Notes
     -----
     OT_eps(x, y) = min over couplings pi of <pi, C> + eps * sum_ij pi_ij log(pi_ij / (a_i b_j)),
-    C_ij = ||x_i - y_j||^2. The value is computed from the plan with the entropy term; the value
-    of ``ot.sinkhorn2`` omits it (ALGORITHMS.md 3.3, pitfall). The scaling solver is used while
-    max(C) / eps < 500, the log-domain solver otherwise (3.5).
+    C_ij = ||x_i - y_j||^2. The value is that of the plan, entropy term included; the value
+    of ``ot.sinkhorn2`` omits it (ALGORITHMS.md 3.3, pitfall). While max(C) / eps < 500 the
+    plan is pi = diag(u) K diag(v), K = exp(-C / eps), from the Sinkhorn-Knopp iteration of
+    ``ot.sinkhorn`` (same updates and stopping test), switched to its over-relaxed form when
+    the plain iteration converges slowly (same fixed point, fewer iterations; the test then
+    covers both marginals); otherwise the log-domain solver ``ot.sinkhorn(method=
+    "sinkhorn_log")`` (3.5).
     """
+    value, plan, scalings, _ = _entropic_ot(x, y, a, b, eps=eps, stop_thr=stop_thr,
+                                            max_iter=max_iter, warmstart=warmstart)
+    return value, plan, scalings
+
+
+def _entropic_ot(x, y, a=None, b=None, *, eps=0.01, stop_thr=1e-9, max_iter=10_000,
+                 warmstart=None, relaxation=1.0):
+    """:func:`entropic_ot`, also taking and returning the over-relaxation factor."""
     _, xp, a = _cloud(x, a)
     _, yp, b = _cloud(y, b)
-    cost = ot.dist(xp, yp)
+    cost = _sqdist(xp, yp)
     if len(a) == 1 or len(b) == 1:
         # a one-point marginal admits a single coupling, a (x) b: nothing to solve
         plan = np.outer(a, b)
-        return float((plan * cost).sum()), plan, (np.zeros(len(a)), np.zeros(len(b)))
+        return (float((plan * cost).sum()), plan, (np.zeros(len(a)), np.zeros(len(b))),
+                relaxation)
     big = cost.max() / eps >= _MAX_COST_OVER_EPS
-    method = "sinkhorn_log" if big else "sinkhorn"
     if warmstart is not None and (len(warmstart[0]) != len(a) or len(warmstart[1]) != len(b)):
         warmstart = None
-    with warnings.catch_warnings():
-        # convergence is checked below on both marginals, with a clearer message
-        warnings.simplefilter("ignore", UserWarning)
-        plan, log = ot.sinkhorn(a, b, cost, reg=eps, method=method, numItermax=max_iter,
-                                stopThr=stop_thr, log=True, warmstart=warmstart)
     if big:
+        with warnings.catch_warnings():
+            # convergence is checked below on both marginals, with a clearer message
+            warnings.simplefilter("ignore", UserWarning)
+            plan, log = ot.sinkhorn(a, b, cost, reg=eps, method="sinkhorn_log",
+                                    numItermax=max_iter, stopThr=stop_thr, log=True,
+                                    warmstart=warmstart)
         scalings = (log["log_u"], log["log_v"])
     else:
+        kernel = np.exp(cost / -eps)
+        u, v, relaxation = _sinkhorn_scaling(a, b, kernel, stop_thr, max_iter, warmstart,
+                                             relaxation)
+        plan = u[:, None] * kernel * v[None, :]
         with np.errstate(divide="ignore"):
-            scalings = (np.log(log["u"]), np.log(log["v"]))
+            scalings = (np.log(u), np.log(v))
     marginal_error = max(np.abs(plan.sum(1) - a).max(), np.abs(plan.sum(0) - b).max())
     if not np.isfinite(marginal_error) or marginal_error > max(_MARGINAL_TOL, 10 * stop_thr):
         warnings.warn(f"Sinkhorn stopped with a marginal error of {marginal_error:.2g} after "
                       f"{max_iter} iterations; the divergence and its gradient are inexact. "
-                      "Increase eps or the iteration limit.", RuntimeWarning, stacklevel=3)
-    pos = plan > 0
-    ab = np.outer(a, b)
-    value = float((plan * cost).sum() + eps * (plan[pos] * np.log(plan[pos] / ab[pos])).sum())
-    return value, plan, scalings
+                      "Increase eps or the iteration limit.", RuntimeWarning, stacklevel=4)
+    if big:
+        pos = plan > 0
+        ab = np.outer(a, b)
+        value = float((plan * cost).sum()
+                      + eps * (plan[pos] * np.log(plan[pos] / ab[pos])).sum())
+    else:
+        value = _entropic_value(plan, scalings[0] - np.log(a), scalings[1] - np.log(b), eps)
+    return value, plan, scalings, relaxation
 
 
 def self_entropic_ot(x, a=None, *, eps=0.01, stop_thr=1e-9, max_iter=10_000, warmstart=None):
@@ -126,7 +255,7 @@ def self_entropic_ot(x, a=None, *, eps=0.01, stop_thr=1e-9, max_iter=10_000, war
     over [0, 1], eps = 0.01, marginal error above 1e-9 after 10,000 iterations).
     """
     _, xp, a = _cloud(x, a)
-    cost = ot.dist(xp, xp)
+    cost = _sqdist(xp, xp)
     h = np.zeros(len(a)) if warmstart is None or len(warmstart) != len(a) else warmstart
     if cost.max() / eps < _MAX_COST_OVER_EPS:  # scaling form, e^h <- sqrt(e^h / K(a e^h))
         kernel, u = np.exp(-cost / eps), np.exp(h)
@@ -150,9 +279,8 @@ def self_entropic_ot(x, a=None, *, eps=0.01, stop_thr=1e-9, max_iter=10_000, war
         warnings.warn(f"The symmetric Sinkhorn iteration stopped with a marginal error of "
                       f"{error:.2g}; the divergence and its gradient are inexact.",
                       RuntimeWarning, stacklevel=3)
-    pos = plan > 0
-    aa = np.outer(a, a)
-    value = float((plan * cost).sum() + eps * (plan[pos] * np.log(plan[pos] / aa[pos])).sum())
+    # log(pi_ij / (a_i a_j)) = h_i + h_j - C_ij / eps (see _entropic_value)
+    value = _entropic_value(plan, h, h, eps)
     return value, plan, h
 
 
@@ -163,11 +291,13 @@ def _transport_grad(plan, src, dst):
 
 def _ot_term(xp, yp, a, b, *, eps=0.01, stop_thr=1e-9, max_iter=10_000, state=None, key=None):
     """OT_eps(x, y) and its envelope-theorem gradients in both clouds."""
+    # state[key] = (log u, log v, over-relaxation factor) of the last solve
     warm = None if state is None else state.get(key)
-    value, plan, scalings = entropic_ot(xp, yp, a, b, eps=eps, stop_thr=stop_thr,
-                                        max_iter=max_iter, warmstart=warm)
+    value, plan, scalings, relaxation = _entropic_ot(
+        xp, yp, a, b, eps=eps, stop_thr=stop_thr, max_iter=max_iter,
+        warmstart=None if warm is None else warm[:2], relaxation=1.0 if warm is None else warm[2])
     if state is not None:
-        state[key] = scalings
+        state[key] = (*scalings, relaxation)
     return value, _transport_grad(plan, xp, yp), _transport_grad(plan.T, yp, xp)
 
 
@@ -181,25 +311,75 @@ def _ot_self(xp, a, *, eps=0.01, stop_thr=1e-9, max_iter=10_000, state=None, key
     return value, 2.0 * _transport_grad(plan, xp, xp)
 
 
+def _gaussian_kernels(dist, sigmas):
+    """exp(-dist / (2 sigma^2)) for every sigma, as a dict sigma -> kernel.
+
+    A bandwidth 2^k times smaller than the previous (larger) one gives that kernel to the
+    power 4^k, taken by 2k squarings: the exponential is the costly step.
+    """
+    kernels, last = {}, None
+    for sigma in sorted({float(sg) for sg in np.atleast_1d(sigmas)}, reverse=True):
+        halvings = float(np.log2(last / sigma)) if last is not None else 0.0
+        if last is not None and halvings == round(halvings) and 1 <= halvings <= 3:
+            kernel = kernels[last]
+            for _ in range(2 * round(halvings)):
+                kernel = kernel * kernel
+        else:
+            kernel = np.exp(dist / (-2.0 * sigma ** 2))
+        kernels[sigma], last = kernel, sigma
+    return kernels
+
+
 def _mmd_term(xp, yp, a, b, *, sigmas=(0.1,), **_):
-    """-2 a' K_xy b summed over bandwidths (MMD^2 = T(x,y) - T(x,x)/2 - T(y,y)/2)."""
-    dist = ot.dist(xp, yp)
-    value, gx, gy = 0.0, np.zeros_like(xp), np.zeros_like(yp)
+    """-2 a' K_xy b summed over bandwidths (MMD^2 = T(x,y) - T(x,x)/2 - T(y,y)/2).
+
+    The gradient in x_i is sum over sigma of 2 a_i sum_j b_j K_ij (x_i - y_j) / sigma^2 (the
+    transport gradient of the plan a_i K_ij b_j), with the bandwidths summed in one matrix
+    W = sum_sigma K / sigma^2 first.
+    """
+    kernels = _gaussian_kernels(_sqdist(xp, yp), sigmas)
+    value, weights = 0.0, None
     for sigma in np.atleast_1d(sigmas):
-        s2 = float(sigma) ** 2
-        weighted = a[:, None] * np.exp(-dist / (2 * s2)) * b
-        value -= 2.0 * weighted.sum()
-        gx += _transport_grad(weighted, xp, yp) / s2
-        gy += _transport_grad(weighted.T, yp, xp) / s2
+        kernel = kernels[float(sigma)]
+        value -= 2.0 * float(a @ (kernel @ b))
+        term = kernel / float(sigma) ** 2
+        weights = term if weights is None else weights + term
+    wb = weights @ np.column_stack([b, b[:, None] * yp])
+    wa = weights.T @ np.column_stack([a, a[:, None] * xp])
+    gx = 2.0 * a[:, None] * (xp * wb[:, :1] - wb[:, 1:])
+    gy = 2.0 * b[:, None] * (yp * wa[:, :1] - wa[:, 1:])
     return float(value), gx, gy
 
 
+def _monotone_plan(x, y, a, b):
+    """The optimal 1-D plan (``ot.emd_1d``) as its non-zero entries ``(rows, cols, mass)``.
+
+    North-west corner rule on the sorted points: with cumulative weights A and B of the sorted
+    clouds, the segment between two consecutive values of A union B couples the x and the y
+    whose cumulative intervals contain it.
+    """
+    ix, iy = np.argsort(x, kind="stable"), np.argsort(y, kind="stable")
+    ca, cb = np.cumsum(a[ix]), np.cumsum(b[iy])
+    cuts = np.union1d(ca, cb)
+    mass = np.diff(cuts, prepend=0.0)
+    mid = cuts - 0.5 * mass
+    i = np.minimum(np.searchsorted(ca, mid), len(x) - 1)
+    j = np.minimum(np.searchsorted(cb, mid), len(y) - 1)
+    keep = mass > 0
+    return ix[i[keep]], iy[j[keep]], mass[keep]
+
+
 def _w2_term(xp, yp, a, b, **_):
+    """W_2^2 from the monotone plan (at most n + m - 1 entries) and its gradients."""
     if xp.shape[1] != 1 or yp.shape[1] != 1:
         raise ValueError("The exact Wasserstein-2 divergence is implemented for 1-D points only.")
-    plan = ot.emd_1d(xp[:, 0], yp[:, 0], a, b, metric="sqeuclidean", dense=True)
-    value = float((plan * ot.dist(xp, yp)).sum())
-    return value, _transport_grad(plan, xp, yp), _transport_grad(plan.T, yp, xp)
+    rows, cols, mass = _monotone_plan(xp[:, 0], yp[:, 0], a, b)
+    diff = xp[rows, 0] - yp[cols, 0]
+    value = float(mass @ np.square(diff))
+    # 2 sum_j pi_ij (x_i - y_j) and 2 sum_i pi_ij (y_j - x_i)
+    gx = 2.0 * np.bincount(rows, mass * diff, len(xp))
+    gy = -2.0 * np.bincount(cols, mass * diff, len(yp))
+    return value, gx[:, None], gy[:, None]
 
 
 def _mmd_self(xp, a, **kw):
@@ -259,8 +439,10 @@ def sinkhorn_divergence(x, y, a=None, b=None, *, eps=0.01, stop_thr=1e-9, max_it
         grad_x_i S = 2 sum_j pi^xy_ij (x_i - y_j) - 2 sum_l pi^xx_il (x_i - x_l)
 
     and symmetrically for y (ALGORITHMS.md 3.3; Oneto et al., NeurIPS 2020). The cross term is
-    solved by ``ot.sinkhorn`` (:func:`entropic_ot`), the self terms by the symmetric iteration of
-    :func:`self_entropic_ot` (same optimum, no stalling on small clouds).
+    solved by the (over-relaxed) Sinkhorn iteration of :func:`entropic_ot`, the self terms by the
+    symmetric iteration of :func:`self_entropic_ot` (same optimum, no stalling on small clouds).
+    With ``state``, each solve starts from the previous call's scalings (and over-relaxation
+    factor).
     """
     kw = {"eps": eps, "stop_thr": stop_thr, "max_iter": max_iter,
           "state": {} if state is None else state}
@@ -314,9 +496,9 @@ def w2_1d(x, y, a=None, b=None):
 
     Notes
     -----
-    The monotone plan pi of ``ot.emd_1d`` gives W_2^2 = sum_ij pi_ij (x_i - y_j)^2 and
-    grad_x_i = 2 sum_j pi_ij (x_i - y_j) (ALGORITHMS.md 3.3); no regularisation to tune,
-    O((n + m) log(n + m)).
+    The monotone plan pi (the plan of ``ot.emd_1d``, kept as its at most n + m - 1 non-zero
+    entries) gives W_2^2 = sum_ij pi_ij (x_i - y_j)^2 and grad_x_i = 2 sum_j pi_ij (x_i - y_j)
+    (ALGORITHMS.md 3.3); no regularisation to tune, O((n + m) log(n + m)).
     """
     return _divergence("w2", x, y, a, b, {})
 

@@ -22,6 +22,7 @@ from fairdash.mitigation._inputs import (
 )
 
 from ._divergences import divergence_to_pool, mmd2, sinkhorn_divergence, w2_1d
+from ._linalg import design_matrix, inverse_sqrt, logistic_curvature
 
 __all__ = ["FairPenaltyLogistic"]
 
@@ -37,8 +38,8 @@ _MIN_DIVERGENCE = 1e-6
 def penalised_objective(theta, X, y01, alpha, lam, penalty):
     """J(w, b) of model M1 and its gradient (ALGORITHMS.md 3.2, 3.4).
 
-    Returns ``(J, grad, data_loss, D)``; ``theta = [w, b]``; ``penalty(p)`` returns D and dD/dp;
-    D is NaN (not evaluated) when ``lam == 0``.
+    Returns ``(J, grad, data_loss, D)``; ``theta = [w, b]``; ``X`` is an array or a scipy sparse
+    matrix; ``penalty(p)`` returns D and dD/dp; D is NaN (not evaluated) when ``lam == 0``.
     """
     n = X.shape[0]
     w, z = theta[:-1], X @ theta[:-1] + theta[-1]
@@ -159,7 +160,10 @@ class FairPenaltyLogistic(ClassifierMixin, BaseEstimator):
     each group (and "all rows") represented by a fixed random subsample of ``n_penalty`` rows.
     The penalty sees only eligible rows: all rows for demographic parity, the rows with y = 1
     for equal opportunity (3.2). J is minimised full-batch by L-BFGS-B with the analytic gradient
-    dJ/dz_i = (p_i - y_i) / n + lambda * g_i * p_i (1 - p_i), g = dD/dp (3.4).
+    dJ/dz_i = (p_i - y_i) / n + lambda * g_i * p_i (1 - p_i), g = dD/dp (3.4). A mostly-zero
+    (one-hot) X is multiplied in sparse form, and the unpenalised fit runs over whitened
+    coordinates theta = T theta' (T' H T = I, H = [X 1]'[X 1] / (4n) + the L2 term, the
+    curvature at the origin): the same minimiser in a fraction of the iterations.
 
     Strength (3.6, registry): first the unpenalised model w0 is fitted (lambda = 0); then
     lambda0 = CE(w0) / max(D(w0), 1e-6), with CE the mean cross-entropy (without the L2 term) and
@@ -246,15 +250,20 @@ class FairPenaltyLogistic(ClassifierMixin, BaseEstimator):
 
         # BLAS threads on these small products only add contention on a shared CPU (measured)
         with threadpool_limits(1):
-            theta = self._fit_stages(X, y01, penalty)
+            theta = self._fit_stages(design_matrix(X), y01, penalty)
         self.coef_ = theta[None, :-1].copy()
         self.intercept_ = theta[-1:].copy()
         return self
 
     def _fit_stages(self, X, y01, penalty):
         records = []
+        # the unpenalised problem is solved in whitened coordinates (T' H T = I, H the curvature
+        # of the loss at the origin plus the L2 term): same minimiser, a fraction of the
+        # iterations on badly scaled (one-hot) features
+        curvature = logistic_curvature(X)
+        curvature[:-1, :-1] += self.alpha_ * np.eye(X.shape[1])
         theta0 = self._minimise(X, y01, np.zeros(X.shape[1] + 1), 0.0, penalty, records,
-                                "unpenalised")
+                                "unpenalised", transform=inverse_sqrt(curvature))
         z0 = X @ theta0[:-1] + theta0[-1]
         self.penalty0_ = float(penalty(expit(z0))[0])
         loss0 = float(np.mean(np.logaddexp(0.0, z0) - y01 * z0))
@@ -273,15 +282,18 @@ class FairPenaltyLogistic(ClassifierMixin, BaseEstimator):
             records, columns=["stage", "iteration", "objective", "data_loss", "penalty"])
         return theta
 
-    def _minimise(self, X, y01, theta0, lam, penalty, records, stage):
+    def _minimise(self, X, y01, theta0, lam, penalty, records, stage, transform=None):
+        """L-BFGS-B from theta0; over theta' with theta = transform @ theta' when given."""
         alpha = self.alpha_
         seen, count = {}, [0]
+        T = np.eye(len(theta0)) if transform is None else transform
 
-        def objective(theta):
+        def objective(point):
+            theta = point if transform is None else T @ point
             value, grad, data, pen = penalised_objective(theta, X, y01, alpha, lam, penalty)
             seen.clear()
-            seen[theta.tobytes()] = (value, data, pen)
-            return value, grad
+            seen[point.tobytes()] = (value, data, pen)
+            return value, (grad if transform is None else T.T @ grad)
 
         def record(intermediate_result):
             vals = seen.get(intermediate_result.x.tobytes())
@@ -291,9 +303,10 @@ class FairPenaltyLogistic(ClassifierMixin, BaseEstimator):
             count[0] += 1
             records.append((stage, count[0], *vals))
 
-        objective(theta0)
-        records.append((stage, 0, *seen[theta0.tobytes()]))
-        res = minimize(objective, theta0, jac=True, method="L-BFGS-B", callback=record,
+        start = theta0 if transform is None else np.linalg.solve(T, theta0)
+        objective(start)
+        records.append((stage, 0, *seen[start.tobytes()]))
+        res = minimize(objective, start, jac=True, method="L-BFGS-B", callback=record,
                        options={"maxiter": int(self.max_iter), "gtol": float(self.tol),
                                 "ftol": 64 * np.finfo(float).eps, "maxls": 50})
         self.n_iter_ = int(res.nit)
@@ -301,7 +314,7 @@ class FairPenaltyLogistic(ClassifierMixin, BaseEstimator):
             warnings.warn(f"{type(self).__name__} ({stage} fit) stopped at max_iter="
                           f"{self.max_iter} before converging; increase max_iter.",
                           ConvergenceWarning, stacklevel=3)
-        return res.x
+        return res.x if transform is None else T @ res.x
 
     def decision_function(self, X):
         """Logit z = X w + b of the positive class, shape (n_samples,)."""

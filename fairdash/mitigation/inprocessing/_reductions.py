@@ -24,6 +24,8 @@ from fairdash.mitigation._inputs import (
     resolve_sensitive,
 )
 
+from ._linalg import design_matrix
+
 __all__ = ["ReductionsClassifier"]
 
 _MOMENTS = {
@@ -57,13 +59,91 @@ def _largest_deviation(constraint, decisions, y01, codes):
     return worst
 
 
+class _BestResponses:
+    """The training matrix (sparse when mostly zeros) and the best responses fitted on it so far.
+
+    Shared by the clones of :class:`_WarmStartLogisticRegression` during one fit.
+    """
+
+    #: earlier best responses kept as starting points
+    capacity = 32
+
+    def __init__(self, X):
+        self.X = X
+        self.design = design_matrix(X)
+        self.fits = []  # (coef, intercept, z, log(1 + e^z)) on the training rows
+
+    def matches(self, X) -> bool:
+        if self.X is None:
+            return False
+        if X is self.X:
+            return True
+        X = np.asarray(X)
+        return X.shape == self.X.shape and np.array_equal(X, self.X)
+
+    def release(self):
+        """Drop the matrices and the stored fits (the end of the reduction)."""
+        self.X = self.design = None
+        self.fits = []
+
+    def start(self, y01, weights, C):
+        """The stored fit with the smallest weighted objective on (y01, weights), or None when
+        the origin (all-zero coefficients) is better."""
+        best, best_value = None, float(weights.sum() * np.log(2.0))  # the origin's objective
+        wy = weights * y01
+        for coef, intercept, z, softplus in self.fits:
+            value = weights @ softplus - wy @ z + 0.5 / C * (coef @ coef)
+            if value < best_value:
+                best, best_value = (coef, intercept), value
+        return best
+
+    def add(self, coef, intercept):
+        z = self.design @ coef + intercept
+        self.fits.append((coef, intercept, z, np.logaddexp(0.0, z)))
+        del self.fits[:-self.capacity]
+
+
+class _WarmStartLogisticRegression(LogisticRegression):
+    """``LogisticRegression`` for the reduction's best responses, warm-started.
+
+    The same model, objective, solver and tolerance as ``LogisticRegression(max_iter=1000)``;
+    each fit starts from the earlier best response (or the origin) with the smallest objective
+    on the new relabelled, reweighted data, and multiplies a mostly-zero X in sparse form.
+    The reduction clones its estimator for every best response; the clones share the store of
+    earlier fits, which ``ReductionsClassifier`` drops once the reduction is done.
+    """
+
+    _store = None
+
+    def __sklearn_clone__(self):
+        twin = super().__sklearn_clone__()
+        twin._store = self._store
+        return twin
+
+    def fit(self, X, y, sample_weight=None):
+        store = self._store
+        if store is None or not store.matches(X):
+            return super().fit(X, y, sample_weight=sample_weight)
+        y_arr = np.asarray(y)
+        y01 = (y_arr == y_arr.max()).astype(float)
+        weights = (np.ones(len(y01)) if sample_weight is None
+                   else np.asarray(sample_weight, dtype=float))
+        start = store.start(y01, weights, float(self.C))
+        if start is not None:
+            self.coef_, self.intercept_ = start[0][None, :].copy(), np.array([start[1]])
+        super().fit(store.design, y, sample_weight=sample_weight)
+        store.add(self.coef_[0].copy(), float(self.intercept_[0]))
+        return self
+
+
 class ReductionsClassifier(ClassifierMixin, BaseEstimator):
     """Randomised classifier from the exponentiated-gradient reduction (fairlearn).
 
     Parameters
     ----------
     estimator : classifier, optional
-        Base learner honouring ``sample_weight``; default ``LogisticRegression(max_iter=1000)``.
+        Base learner honouring ``sample_weight``; default ``LogisticRegression(max_iter=1000)``
+        (fitted warm-started, see Notes).
     constraint : {"demographic_parity", "equal_opportunity", "equalized_odds"}
         fairlearn ``DemographicParity``, ``TruePositiveRateParity`` or ``EqualizedOdds``.
     strength : float in [0, 1], default 1.0
@@ -115,6 +195,13 @@ class ReductionsClassifier(ClassifierMixin, BaseEstimator):
     sum_t weights_t * h_t(X), ``predict`` draws each decision with that probability (0.3).
     At strength 0 the mixture is the base estimator alone, so ``decision_proba`` is its 0/1
     decisions, not its scores (those are ``base_estimator_.predict_proba``).
+
+    The default base learner is ``LogisticRegression(max_iter=1000)`` (a subclass of it): each
+    best response solves the same weighted logistic problem with the same solver and tolerance,
+    but starts from the earlier best response with the smallest objective on the new weights
+    instead of from zero, and multiplies a mostly-zero (one-hot) X in sparse form. Its
+    coefficients agree with a cold start to the solver's tolerance; the reduction calls it
+    dozens of times, so this is most of its cost.
     """
 
     def __init__(self, estimator=None, constraint="demographic_parity", strength=1.0,
@@ -168,7 +255,23 @@ class ReductionsClassifier(ClassifierMixin, BaseEstimator):
         y01 = y01.astype(int)
         s = resolve_sensitive(X, sensitive_features, self.sensitive_column, name)
         codes, self.groups_ = encode_fit_groups(s, X.shape[0], name, need_two_groups=True)
-        base = LogisticRegression(max_iter=1000) if self.estimator is None else self.estimator
+        store = None
+        if self.estimator is None:
+            base = _WarmStartLogisticRegression(max_iter=1000, warm_start=True)
+            base._store = store = _BestResponses(X)
+        else:
+            base = self.estimator
+        try:
+            return self._fit_reduction(X, y01, codes, base)
+        finally:
+            if store is not None:  # the fit's scratch space, not part of the model
+                store.release()
+                for fitted in (getattr(self, "base_estimator_", None),
+                               *getattr(self, "predictors_", ())):
+                    if isinstance(fitted, _WarmStartLogisticRegression):
+                        fitted._store = None
+
+    def _fit_reduction(self, X, y01, codes, base):
         # the base learners are small: BLAS threads cost more than they save (measured)
         with threadpool_limits(1):
             self.base_estimator_ = clone(base).fit(X, y01)
