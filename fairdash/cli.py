@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="strengths per method (default 50 for the single-fit post-processing "
                         "fronts, 4 for methods refitted at each strength)")
     p.add_argument("--performance", default=None,
-                   choices=["accuracy", "balanced_accuracy", "rmse", "mae"],
+                   choices=["accuracy", "balanced_accuracy", "negative_flip_rate", "rmse",
+                            "mae"],
                    help="default accuracy (rmse for a continuous target)")
     p.add_argument("--gap", default=None,
                    help="any audit gap, e.g. equalized_odds_difference (default "

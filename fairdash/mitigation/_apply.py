@@ -156,7 +156,8 @@ def _fit(dataset, m, strength, base_scores, base_name, random_state):
             raise RoleError(f"{m.label} trains a new model and needs feature columns; an "
                             "uploaded model or a score column can only be post-processed.")
         with threadpool_limits(limits=1):
-            est, scores = _fit_on_features(dataset, m, strength, base_name, random_state)
+            est, scores = _fit_on_features(dataset, m, strength, base_name, random_state,
+                                           base_scores)
         split = "train"
     else:
         if base_scores is None:
@@ -245,11 +246,20 @@ def _predict(est, M, task):
     return positive_scores(est, M)
 
 
-def _fit_on_features(dataset, m, strength, base_name, random_state):
+def _fit_on_features(dataset, m, strength, base_name, random_state, base_scores=None):
     train = dataset.rows("train")
     task = _task(dataset)
     y_train = dataset.y[train]
     s_train, s_all = _group_values(dataset, train), _group_values(dataset)
+    if m.name == "pc_reweighing":
+        if base_scores is None:
+            raise ModelError(f"{m.label} distils the base model; train or choose a model "
+                             "first.")
+        _, M, _ = _design(dataset)
+        old = np.clip(np.asarray(base_scores, dtype=np.float64)[train], 0.0, 1.0)
+        est = m.make(strength, estimator=_learner(base_name, task, dataset.X, random_state))
+        est.fit(M[train], y_train, old_scores=old, sensitive_features=s_train)
+        return est, _predict(est, M, task)
     if m.name == "reweighing":
         from fairdash.models import make_model, positive_scores
 

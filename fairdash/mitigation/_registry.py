@@ -207,6 +207,17 @@ _methods = [
         paper="Oneto et al. 2020 (ALGORITHMS.md 3)")
       for div, word in (("sinkhorn", "Sinkhorn divergence"), ("mmd", "MMD"),
                         ("w2", "Wasserstein-2 distance"))],
+    Method(
+        "pc_reweighing", "Reweighing, positive-congruent", "in", _DP,
+        "reweighing lambda, with focal distillation weight 0.1 (alpha 1, beta 5)",
+        "reweighing lambda = strength; distillation fixed", ("classification",), "features",
+        False, False, f"{_IN}:CongruentReweighedClassifier",
+        what="Retrains the model with reweighing while distilling the base model where it was "
+             "right, so fewer people the old model served correctly are newly failed.",
+        assumes="Trades part of reweighing's parity gain for fewer negative flips; it needs the "
+                "base model's scores on the training rows.",
+        paper="Yan et al. 2021 focal distillation with Kamiran & Calders 2012 reweighing "
+              "(ALGORITHMS.md 7.2-7.3, 6.1)"),
     # ---- post-processing --------------------------------------------------------------------
     *[Method(
         f"thresholds_{short}", f"Group thresholds ({_CRITERION_WORDS[crit]})", "post", crit,

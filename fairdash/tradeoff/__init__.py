@@ -28,14 +28,14 @@ PERFORMANCE_METRICS, REGRESSION_PERFORMANCE, SWEEP_COLUMNS, FAST_METHODS, defaul
 from fairdash.tradeoff._background import SweepJob
 from fairdash.tradeoff._detail import point_detail, regression_detail
 from fairdash.tradeoff._fast import FAST_METHODS, fast_points
-from fairdash.tradeoff._measure import (BASELINE_LABEL, PERFORMANCE_METRICS,
+from fairdash.tradeoff._measure import (BASELINE_LABEL, LOWER_IS_BETTER, PERFORMANCE_METRICS,
                                        REGRESSION_PERFORMANCE, SWEEP_COLUMNS, measure)
 from fairdash.tradeoff._pareto import pareto_front
 from fairdash.tradeoff._points import BASELINE, EvalRows, SweepPoint
 from fairdash.tradeoff._sweep import (baseline_point, default_strengths, fit_point,
                                       resolve_methods, sweep, sweep_points)
 
-__all__ = ["BASELINE", "BASELINE_LABEL", "FAST_METHODS", "PERFORMANCE_METRICS",
+__all__ = ["BASELINE", "BASELINE_LABEL", "FAST_METHODS", "LOWER_IS_BETTER", "PERFORMANCE_METRICS",
            "REGRESSION_PERFORMANCE", "SWEEP_COLUMNS",
            "EvalRows", "SweepJob", "SweepPoint", "baseline_point", "default_strengths",
            "fast_points", "fit_point", "measure", "pareto_front", "point_detail",

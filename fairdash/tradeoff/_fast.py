@@ -92,11 +92,16 @@ def _threshold_points(est, strengths, scores, base_test, rows, name):
                  for g in range(rows.k)]
     base_pos = [[np.sort(scores[(rows.codes == g) & (base_test == b)]) for b in (0, 1)]
                 for g in range(rows.k)]
+    # rows the base model got right, by label: a negative flip is a rejected positive of
+    # (label 1, base 1) or an accepted negative of (label 0, base 0)
+    right = [[np.sort(scores[(rows.codes == g) & (rows.y == lab) & (base_test == lab)])
+              for lab in (0, 1)] for g in range(rows.k)]
     out = []
     for twin, s in zip(est.at_strengths(strengths), strengths):
         thr_hi, thr_lo, probs = twin.rule_
         counts = np.zeros((rows.k, 4))
         changed = np.zeros(rows.k)
+        negative = np.zeros(rows.k)
         for g in range(rows.k):
             a = where[g]
             if a < 0:
@@ -110,7 +115,10 @@ def _threshold_points(est, strengths, scores, base_test, rows, name):
             _, sel0 = _expected_selected(base_pos[g][0], levels, p)
             n1, sel1 = _expected_selected(base_pos[g][1], levels, p)
             changed[g] = sel0 + (n1 - sel1)
-        out.append(SweepPoint(name, float(s), counts, changed))
+            _, neg0 = _expected_selected(right[g][0], levels, p)
+            n_pos_right, sel_pos_right = _expected_selected(right[g][1], levels, p)
+            negative[g] = neg0 + (n_pos_right - sel_pos_right)
+        out.append(SweepPoint(name, float(s), counts, changed, negative=negative))
     return out
 
 

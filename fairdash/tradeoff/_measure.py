@@ -15,10 +15,15 @@ from fairdash.mitigation import get_method
 from fairdash.tradeoff._pareto import pareto_front
 from fairdash.tradeoff._points import BASELINE, EvalRows
 
-__all__ = ["BASELINE_LABEL", "PERFORMANCE_METRICS", "SWEEP_COLUMNS", "measure"]
+__all__ = ["BASELINE_LABEL", "LOWER_IS_BETTER", "PERFORMANCE_METRICS", "SWEEP_COLUMNS",
+           "measure"]
 
-#: performance name -> label (classification: higher is better)
-PERFORMANCE_METRICS = {"accuracy": "Accuracy", "balanced_accuracy": "Balanced accuracy"}
+#: performance name -> label (classification; higher is better except the flip rate)
+PERFORMANCE_METRICS = {"accuracy": "Accuracy", "balanced_accuracy": "Balanced accuracy",
+                       "negative_flip_rate": "Negative flip rate against the base model"}
+
+#: performance names where lower is better
+LOWER_IS_BETTER = ("negative_flip_rate", "rmse", "mae")
 
 #: performance name -> label for regression (errors: lower is better)
 REGRESSION_PERFORMANCE = {"rmse": "Root mean squared error (RMSE)",
@@ -76,8 +81,10 @@ def measure(points, rows, *, performance: str = "accuracy",
     *Balanced accuracy* ``(TPR + TNR) / 2``: the mean of the Wilson bounds of TPR and TNR,
     which is conservative (both bounds at once are less likely than 95 %).
     *Gap* interval: the audit's multinomial bootstrap of the per-group counts.
-    *Pareto*: :func:`pareto_front` with higher performance and lower gap better; ratio gaps
-    (1 = parity) enter as ``1 - ratio``.
+    *Negative flip rate*: expected share of test rows the base model decided right and the
+    point decides wrong (ALGORITHMS.md 7.1), with a Wilson interval; lower is better.
+    *Pareto*: :func:`pareto_front` with higher performance (lower flip rate or error) and
+    lower gap better; ratio gaps (1 = parity) enter as ``1 - ratio``.
 
     *Regression*: the gap and its interval come from
     :func:`fairdash.metrics.regression_audit` of the test predictions (stratified bootstrap);
@@ -102,10 +109,11 @@ def measure(points, rows, *, performance: str = "accuracy",
         boot = bootstrap_counts(counts, n_resamples, np.random.default_rng(random_state))
         low, high = percentile_interval(gap(spec, _rates(boot, spec), _rates(boot.sum(1), spec),
                                             **kw))
-        perf, perf_low, perf_high = _performance(total, performance)
+        perf, perf_low, perf_high = _performance(total, performance, p.negative)
         records.append(_record(p, perf, perf_low, perf_high, value, low, high))
     badness = np.array([r[7] for r in records], dtype=np.float64)
-    return _frame(records, 1.0 - badness if spec.kind == "ratio" else badness, 1.0)
+    return _frame(records, 1.0 - badness if spec.kind == "ratio" else badness,
+                  -1.0 if performance in LOWER_IS_BETTER else 1.0)
 
 
 def _rates(counts, spec) -> dict:
@@ -157,10 +165,15 @@ def _measure_regression(points, rows, performance, gap_name, min_group_size, n_r
     return _frame(records, np.array([r[7] for r in records], dtype=np.float64), -1.0)
 
 
-def _performance(total, performance):
-    """Value and Wilson-based 95 % bounds from pooled counts ``tn, fp, fn, tp``."""
+def _performance(total, performance, negative=None):
+    """Value and Wilson-based 95 % bounds from pooled counts ``tn, fp, fn, tp`` (and the
+    expected negative flips per group for the flip rate)."""
     tn, fp, fn, tp = (float(v) for v in total)
     n = tn + fp + fn + tp
+    if performance == "negative_flip_rate":
+        flips = float(np.sum(negative)) if negative is not None else np.nan
+        low, high = wilson_interval(flips, n)
+        return flips / n if n else np.nan, float(low), float(high)
     if performance == "accuracy":
         low, high = wilson_interval(tn + tp, n)
         return (tn + tp) / n if n else np.nan, float(low), float(high)

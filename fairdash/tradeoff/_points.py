@@ -41,6 +41,9 @@ class SweepPoint:
         Time to fit and measure the point (NaN when it came from a shared front).
     predictions : ndarray of float, shape (m,), optional
         A regression point's predictions on the test rows.
+    negative : ndarray of float, shape (K,), optional
+        Expected negative flips per group: test rows the base model decided right and this
+        point decides wrong (classification only; ALGORITHMS.md 7.1).
     """
 
     method: str
@@ -49,6 +52,7 @@ class SweepPoint:
     changed: np.ndarray
     seconds: float = math.nan
     predictions: np.ndarray | None = None
+    negative: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,12 +114,18 @@ def point_from_decisions(rows: EvalRows, method: str, strength: float, decisions
     -----
     The expected number of changed decisions is ``sum |p - b|``: with a 0/1 base decision
     ``b`` and a decision drawn with probability ``p``, the row changes with probability
-    ``1 - p`` when ``b = 1`` and ``p`` when ``b = 0``.
+    ``1 - p`` when ``b = 1`` and ``p`` when ``b = 0``. A negative flip (base right, new
+    wrong) has probability ``[b = y] (1 - P(new right))``.
     """
     p = np.asarray(decisions, dtype=np.float64)
+    b = np.asarray(base_decisions, dtype=np.float64)
     counts = confusion_counts(rows.y, p, rows.codes, rows.k)
-    changed = np.bincount(rows.codes, weights=np.abs(p - base_decisions), minlength=rows.k)
-    return SweepPoint(method, float(strength), counts, changed, float(seconds))
+    changed = np.bincount(rows.codes, weights=np.abs(p - b), minlength=rows.k)
+    new_right = np.where(rows.y == 1, p, 1.0 - p)
+    negative = np.bincount(rows.codes, weights=(b == rows.y) * (1.0 - new_right),
+                           minlength=rows.k)
+    return SweepPoint(method, float(strength), counts, changed, float(seconds),
+                      negative=negative)
 
 
 def point_from_predictions(rows: EvalRows, method: str, strength: float, predictions,

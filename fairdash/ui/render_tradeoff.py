@@ -9,8 +9,9 @@ import streamlit as st
 
 from fairdash import viz
 from fairdash.metrics import GAPS, RATE_SHORT, REGRESSION_GAPS
-from fairdash.tradeoff import (BASELINE, PERFORMANCE_METRICS, REGRESSION_PERFORMANCE, EvalRows,
-                               point_detail, regression_detail)
+from fairdash.tradeoff import (BASELINE, LOWER_IS_BETTER, PERFORMANCE_METRICS,
+                               REGRESSION_PERFORMANCE, EvalRows, point_detail,
+                               regression_detail)
 from fairdash.ui import render_mitigation, state
 
 
@@ -46,7 +47,9 @@ def metric_pickers(task: str) -> tuple[str, str]:
             key="w_tradeoff_performance",
             help="Errors in the target's units; lower is better." if task == "regression"
             else "Balanced accuracy is the mean of the true positive and true negative rates: "
-                 "it does not reward predicting the majority class.")
+                 "it does not reward predicting the majority class. The negative flip rate is "
+                 "the share of test rows the base model decided right and this point decides "
+                 "wrong: what an update breaks.")
     return performance, gap
 
 
@@ -129,7 +132,8 @@ def chart(table: pd.DataFrame, gap: str, performance: str, task: str):
     selected = state.sweep_point()
     fig = viz.tradeoff_figure(table, gap_labels(task)[gap], performance_labels(task)[performance],
                               ratio=gap in GAPS and GAPS[gap].kind == "ratio",
-                              selected=selected, lower_is_better=task == "regression")
+                              selected=selected,
+                              lower_is_better=performance in LOWER_IS_BETTER)
     event = st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points")
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     for p in points:
@@ -187,7 +191,7 @@ def detail(result, row: pd.Series, base: pd.Series, gap: str, performance: str,
                   f"{base['gap']:.3f}.")
     b.metric(performance_labels(task)[performance], f"{row['performance']:.3f}",
              f"{row['performance'] - base['performance']:+.3f}",
-             delta_color="inverse" if task == "regression" else "normal",
+             delta_color="inverse" if performance in LOWER_IS_BETTER else "normal",
              help=f"95 % interval {row['performance_low']:.3f} to "
                   f"{row['performance_high']:.3f}; base model {base['performance']:.3f}.")
     share = result.changed / result.rows if result.rows else math.nan

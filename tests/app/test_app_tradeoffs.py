@@ -38,7 +38,7 @@ def test_opens_with_the_post_processing_fronts_and_a_training_button(app, open_p
     at = open_page(app, PAGE)
     assert len(at.get("plotly_chart")) == 1
     assert [b.label for b in at.button] == ["Sweep the training methods"]
-    assert any("13 methods that train a new model" in c.value for c in at.caption)
+    assert any("14 methods that train a new model" in c.value for c in at.caption)
     assert any("Click a point" in c.value for c in at.caption)
     assert at.selectbox(key="w_tradeoff_gap").value == "demographic_parity_difference"
 

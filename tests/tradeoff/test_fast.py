@@ -121,3 +121,29 @@ def test_counts_cover_every_test_row(adult_small, adult_base_scores, rows):
         # tn + fp = negatives, fn + tp = positives, per group
         np.testing.assert_allclose(p.counts[:, :2].sum(1), expected[:, :2].sum(1))
         np.testing.assert_allclose(p.counts[:, 2:].sum(1), expected[:, 2:].sum(1))
+
+
+@pytest.mark.parametrize("name", FAST_METHODS)
+def test_fast_negative_flips_equal_refitting(name, adult_small, adult_base_scores, rows):
+    points = quiet(fast_points, adult_small, name, [0.3, 1.0], adult_base_scores, rows=rows)
+    for p in points:
+        refit = quiet(fit_point, adult_small, name, p.strength, adult_base_scores, rows=rows)
+        np.testing.assert_allclose(p.negative, refit.negative, atol=1e-6)
+
+
+def test_negative_flip_rate_is_the_flip_reports(adult_small, adult_base_scores, rows):
+    from fairdash.compare import flip_report
+
+    [point] = quiet(fast_points, adult_small, "thresholds_dp", [1.0], adult_base_scores,
+                    rows=rows)
+    result = quiet(mitigate, adult_small, "thresholds_dp", 1.0, base_scores=adult_base_scores)
+    base = (adult_base_scores[rows.mask] >= 0.5).astype(float)
+    report = flip_report(rows.y, base, result.scores[rows.mask])
+    table = measure([baseline_point(adult_small, adult_base_scores, rows=rows), point], rows,
+                    performance="negative_flip_rate", n_resamples=50)
+    assert table.iloc[0]["performance"] == 0
+    assert table.iloc[1]["performance"] == pytest.approx(report.overall["nfr"], abs=1e-9)
+    assert table.iloc[1]["performance_low"] == pytest.approx(report.overall["nfr_low"],
+                                                             abs=1e-9)
+    # lower is better: the base model (no flips) is on the front
+    assert bool(table.iloc[0]["pareto"])

@@ -9,10 +9,10 @@ got right (focal distillation, ALGORITHMS.md 7), alone or with reweighing. Every
 ``sensitive_features`` as a keyword of ``fit`` only.
 """
 
-from ._congruent import PositiveCongruentClassifier
+from ._congruent import CongruentReweighedClassifier, PositiveCongruentClassifier
 from ._ferm import FERMClassifier, ProjectedKernelSVC
 from ._penalty import FairPenaltyLogistic
 from ._reductions import ReductionsClassifier
 
-__all__ = ["FERMClassifier", "FairPenaltyLogistic", "PositiveCongruentClassifier",
+__all__ = ["CongruentReweighedClassifier", "FERMClassifier", "FairPenaltyLogistic", "PositiveCongruentClassifier",
            "ProjectedKernelSVC", "ReductionsClassifier"]

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from fairdash.mitigation._inputs import check_unit
 
-__all__ = ["PositiveCongruentClassifier"]
+__all__ = ["CongruentReweighedClassifier", "PositiveCongruentClassifier"]
 
 #: lambda at strength 1 (ALGORITHMS.md 7.2: lambda in {0, 0.3, 1, 3})
 MAX_LAMBDA = 3.0
@@ -92,11 +92,16 @@ class PositiveCongruentClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
+        strength = check_unit(self.strength, "strength")
+        return self._fit(X, y, old_scores, sensitive_features, old_threshold,
+                         MAX_LAMBDA * strength, self.fairness, self.fairness_strength)
+
+    def _fit(self, X, y, old_scores, sensitive_features, old_threshold, lam, fairness,
+             fairness_strength):
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}; got {self.mode!r}.")
-        if self.fairness not in (None, "reweighing"):
-            raise ValueError(f"fairness must be None or 'reweighing'; got {self.fairness!r}.")
-        strength = check_unit(self.strength, "strength")
+        if fairness not in (None, "reweighing"):
+            raise ValueError(f"fairness must be None or 'reweighing'; got {fairness!r}.")
         y = np.asarray(y).ravel()
         if not np.isin(y, (0, 1)).all():
             raise ValueError("Positive-congruent training needs labels 0 and 1.")
@@ -105,16 +110,16 @@ class PositiveCongruentClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("old_scores must hold one probability in [0, 1] per row.")
         old_right = ((r >= old_threshold).astype(int) == y).astype(np.float64)
         self.old_accuracy_ = float(old_right.mean())
-        self.lam_ = MAX_LAMBDA * strength
+        self.lam_ = float(lam)
         c = self.lam_ * (float(self.alpha) + float(self.beta) * old_right)
         base = np.ones(len(y))
-        if self.fairness == "reweighing":
+        if fairness == "reweighing":
             if sensitive_features is None:
                 raise ValueError("fairness='reweighing' needs sensitive_features.")
             from fairdash.mitigation.preprocessing import reweighing_weights
 
             base = reweighing_weights(y, sensitive_features,
-                                      check_unit(self.fairness_strength, "fairness_strength"))
+                                      check_unit(fairness_strength, "fairness_strength"))
         est = clone(self.estimator) if self.estimator is not None else \
             LogisticRegression(max_iter=1000)
         if self.mode == "reweight":
@@ -138,3 +143,53 @@ class PositiveCongruentClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         """0/1 decisions at probability 0.5."""
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+
+class CongruentReweighedClassifier(PositiveCongruentClassifier):
+    """Reweighing trained positive-congruently: fairer, while keeping the old model's right calls.
+
+    Parameters
+    ----------
+    estimator : classifier, optional
+        As in :class:`PositiveCongruentClassifier`.
+    strength : float in [0, 1], default 1.0
+        The reweighing strength ``lambda`` (0 = plain distillation of the old model, which
+        gives back the old model for the same learner).
+    lam : float, default 0.1
+        Fixed focal-distillation weight; on Adult 0.1 lowers the NFR of reweighing by about
+        a third for part of its parity gain (see the tradeoff explorer).
+    alpha, beta, mode
+        As in :class:`PositiveCongruentClassifier`.
+
+    Attributes
+    ----------
+    estimator_, classes_, lam_, old_accuracy_
+    """
+
+    def __init__(self, estimator=None, strength=1.0, lam=0.1, alpha=1.0, beta=5.0,
+                 mode="distill"):
+        self.estimator = estimator
+        self.strength = strength
+        self.lam = lam
+        self.alpha = alpha
+        self.beta = beta
+        self.mode = mode
+
+    def fit(self, X, y, *, old_scores, sensitive_features, old_threshold=0.5):
+        """Fit with reweighing at ``strength`` and distillation weight ``lam``.
+
+        Parameters
+        ----------
+        X, y, old_scores, old_threshold
+            As in :meth:`PositiveCongruentClassifier.fit`.
+        sensitive_features : array-like of shape (n,)
+
+        Returns
+        -------
+        self
+        """
+        strength = check_unit(self.strength, "strength")
+        if not float(self.lam) >= 0:
+            raise ValueError(f"lam must be >= 0; got {self.lam}.")
+        return self._fit(X, y, old_scores, sensitive_features, old_threshold, float(self.lam),
+                         "reweighing", strength)
