@@ -80,6 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=2,
                    help="worker processes for the methods refitted at each strength")
     p.add_argument("--format", choices=["json", "csv"], default="json")
+    p = sub.add_parser("compare", help="Negative and positive flips between two models on the "
+                                       "held-out test split, overall and per group.")
+    _data_options(p)
+    for side, default in (("old", "base"), ("new", None)):
+        p.add_argument(f"--{side}", default=default, required=default is None,
+                       help="base | METHOD[@STRENGTH] | model:NAME | column:NAME"
+                            + (" (default base)" if default else ""))
+    p.add_argument("--flipped-rows", type=int, default=20,
+                   help="how many flipped rows to list (negative flips first)")
+    p.add_argument("--format", choices=["json"], default="json")
     return parser
 
 
@@ -243,6 +253,33 @@ def run_tradeoff(args):
     return header | {"performance": performance, "gap": gap, "points": records}
 
 
+def run_compare(args) -> dict:
+    """Flip report of ``--old`` against ``--new`` on the test split."""
+    from fairdash.compare import compare_models, parse_spec
+    from fairdash.mitigation import EVALUATION_SPLIT
+
+    old, new = parse_spec(args.old), parse_spec(args.new)
+    ds = load_dataset(args)
+    if ds.roles.score_column and "method" in (old.kind, new.kind):
+        from fairdash.mitigation import get_method
+
+        spec = old if old.kind == "method" else new
+        if get_method(spec.name).inputs == "features":
+            raise FairDashError(f"{get_method(spec.name).label} trains a new model, so it "
+                                "cannot build on the given scores in "
+                                f"'{ds.roles.score_column}'.")
+    scores, model, _ = base_scores(args, ds)
+    report = compare_models(ds, old, new, scores, threshold=args.threshold,
+                            base_name=args.model or "logreg",
+                            min_group_size=args.min_group_size, random_state=args.seed)
+    out = _header(args, ds, model, EVALUATION_SPLIT, int(ds.rows(EVALUATION_SPLIT).sum()))
+    flips = report.flips.sort_values("kind").head(max(args.flipped_rows, 0))
+    rows = [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+            for r in flips.to_dict(orient="records")]
+    return out | {"old": old.text(), "new": new.text(), "old_label": old.label(),
+                  "new_label": new.label()} | report.to_dict() | {"flipped": rows}
+
+
 def _finite(v):
     return None if v is None or math.isnan(v) else float(v)
 
@@ -306,7 +343,7 @@ def main(argv=None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
     run = {"audit": run_audit, "methods": run_methods, "mitigate": run_mitigate,
-           "tradeoff": run_tradeoff}[args.command]
+           "tradeoff": run_tradeoff, "compare": run_compare}[args.command]
     try:
         out = run(args)
     except (FairDashError, ValueError) as exc:

@@ -6,9 +6,14 @@ flip_report
     Negative flip rate (old right, new wrong), positive flip rate, churn by direction,
     conditional and relative NFR and both accuracies, overall and per group with Wilson
     intervals, and the table of flipped rows (ALGORITHMS.md 7.1, 7.4).
+compare_models, ModelSpec, parse_spec, decisions_for
+    The two sides of a comparison on a Dataset: the base model, the base model mitigated by a
+    registered method at a strength, another built-in model, or a column of decisions.
 FlipReport, FLIP_RATES
 """
 
 from fairdash.compare._flips import FLIP_RATES, FlipReport, flip_report
+from fairdash.compare._models import ModelSpec, compare_models, decisions_for, parse_spec
 
-__all__ = ["FLIP_RATES", "FlipReport", "flip_report"]
+__all__ = ["FLIP_RATES", "FlipReport", "ModelSpec", "compare_models", "decisions_for",
+           "flip_report", "parse_spec"]
