@@ -27,3 +27,11 @@ def run_commands(commands: dict, timeout: float = 600) -> dict:
                 proc.kill()
                 proc.wait()
     return done
+
+
+def assert_refused(run: subprocess.CompletedProcess, words: str) -> None:
+    """The command failed the way bad input should: exit status 2 and one sentence on
+    stderr containing ``words``, no traceback."""
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    assert words in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
