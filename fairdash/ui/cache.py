@@ -427,3 +427,42 @@ def tradeoff_table(scored: Scored, threshold: float, points: list, performance: 
     keys = tuple((p.method, p.strength) for p in points)
     return _tradeoff_table(scored.dataset.fingerprint, scored.model_key, float(threshold), keys,
                            performance, gap, points, scored.dataset)
+
+
+# ---- comparison ----------------------------------------------------------------------------
+
+def _side_decisions(scored: Scored, spec, threshold: float):
+    """Decisions of one side of a comparison on every row, from the page caches."""
+    from fairdash.compare import decisions_for
+
+    if spec.kind == "method":
+        result = mitigation(scored, spec.name, spec.strength)
+        return result.scores if result.decisions_only else \
+            (result.scores >= threshold).astype(float)
+    if spec.kind == "model":
+        ds = scored.dataset
+        model = _builtin_model(ds.fingerprint, spec.name, ds)
+        return (_scores(ds.fingerprint, f"builtin:{spec.name}", ds, model) >= threshold) \
+            .astype(float)
+    return decisions_for(scored.dataset, spec, base_scores(scored), threshold=threshold)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _comparison(dataset_key, base_key, old_text, new_text, threshold, _dataset, _old, _new):
+    from fairdash.compare import flip_report
+    from fairdash.mitigation import EVALUATION_SPLIT, evaluate
+
+    mask = _dataset.rows(EVALUATION_SPLIT)
+    groups = _dataset.group_labels[_dataset.group_codes[mask]]
+    report = flip_report(_dataset.y[mask], _old[mask], _new[mask], sensitive_features=groups,
+                         index=_dataset.frame.index[mask])
+    audits = [evaluate(_dataset, d, decisions_only=True, n_resamples=300) for d in (_old, _new)]
+    return report, audits
+
+
+def comparison(scored: Scored, old, new, threshold: float):
+    """Flip report and the two audits (test rows) of ``old`` against ``new`` (cached)."""
+    t = float(threshold)
+    return _comparison(scored.dataset.fingerprint, scored.model_key, old.text(), new.text(), t,
+                       scored.dataset, _side_decisions(scored, old, t),
+                       _side_decisions(scored, new, t))

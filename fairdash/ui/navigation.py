@@ -15,6 +15,7 @@ PAGES = (
     ("app_pages/audit.py", "Audit", ":material/balance:", True),
     ("app_pages/mitigate.py", "Mitigate", ":material/tune:", False),
     ("app_pages/tradeoffs.py", "Tradeoffs", ":material/scatter_plot:", False),
+    ("app_pages/compare.py", "Compare", ":material/compare_arrows:", False),
 )
 
 

@@ -5,8 +5,8 @@ Chain (a change clears everything to its right)::
     source -> roles -> model -> mitigation -> (comparison, report)
                              -> (sweep, comparison) -> report
 
-``sweep`` is the point chosen on the Tradeoffs chart; ``comparison`` and ``report`` are
-reserved for the pages that later issues add. They are cleared already so that stale results
+``sweep`` is the point chosen on the Tradeoffs chart, ``comparison`` the two models of the
+Compare page; ``report`` is reserved for the page a later issue adds. They are cleared already so that stale results
 can never survive a change of data, model or mitigation.
 """
 
@@ -29,7 +29,7 @@ KEYS = {
     "threshold": "float: decision threshold on the Audit page",
     "mitigation": "MitigationChoice: the active mitigation (method and strength) on the Mitigate page",
     "sweep": "(method, strength): the point chosen on the Tradeoffs chart",
-    "comparison": "reserved: model comparison (model-update issue)",
+    "comparison": "(old, new): the model specs compared on the Compare page",
     "report": "reserved: report contents (report issue)",
 }
 
@@ -190,3 +190,13 @@ def sweep_point() -> tuple[str, float] | None:
 def set_sweep_point(point: tuple[str, float] | None) -> None:
     """Remember the point chosen on the Tradeoffs chart."""
     st.session_state["sweep"] = point
+
+
+def comparison() -> tuple[str, str] | None:
+    """The (old, new) model specs of the Compare page, or None."""
+    return st.session_state.get("comparison")
+
+
+def set_comparison(specs: tuple[str, str]) -> None:
+    """Remember the Compare page's models (cleared when data, model or mitigation change)."""
+    st.session_state["comparison"] = specs

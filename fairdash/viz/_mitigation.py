@@ -53,3 +53,22 @@ def before_after_rates_figure(before: pd.DataFrame, after: pd.DataFrame, rates: 
                                          rangemode="tozero")
     return _figure(data, "Per-group rates before and after (test rows, 95 % Wilson intervals)",
                    380, barmode="group", **layout)
+
+
+NFR_COLOUR = "#d62728"
+PFR_COLOUR = "#2ca02c"
+
+
+def flip_bars_figure(groups: pd.DataFrame) -> object:
+    """Per-group negative and positive flip rates (%) with Wilson whiskers and group sizes.
+
+    Parameters
+    ----------
+    groups : DataFrame
+        ``FlipReport.groups`` (``n``, ``nfr``, ``pfr`` and their ``_low`` / ``_high``).
+    """
+    data = [_bars(groups, "nfr", "negative flips (old right, new wrong)", NFR_COLOUR, 1, True),
+            _bars(groups, "pfr", "positive flips (old wrong, new right)", PFR_COLOUR, 1, True)]
+    return _figure(data, "Who the update fails and who it fixes (test rows, 95 % Wilson "
+                         "intervals)", 380, barmode="group",
+                   yaxis=_axis("Share of the group's test rows (%)", rangemode="tozero"))
