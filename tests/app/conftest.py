@@ -46,3 +46,27 @@ def _open_page(app, page: str):
 def open_page():
     """``open_page(app, "app_pages/x.py")``: the AppTest, run and switched to that page."""
     return _open_page
+
+
+@pytest.fixture(scope="session")
+def adult():
+    """Full Adult with the app's defaults and the default model's scores on every row: what
+    the pages show, computed by the library."""
+    from fairdash.data import build_dataset, load_sample, sample_roles
+    from fairdash.models import fit_builtin, score_dataset
+
+    ds = build_dataset(load_sample("adult"), sample_roles("adult"))
+    return ds, score_dataset(fit_builtin(ds, "logreg"), ds)
+
+
+def _metric(at, label):
+    for m in at.metric:
+        if m.label == label:
+            return m
+    raise AssertionError(f"no metric '{label}' on the page: {[m.label for m in at.metric]}")
+
+
+@pytest.fixture
+def metric():
+    """``metric(at, label)``: the ``st.metric`` element called ``label``."""
+    return _metric

@@ -2,25 +2,10 @@
 
 import pytest
 
-from fairdash.data import build_dataset, load_sample, sample_roles
-from fairdash.models import fit_builtin, score_dataset
+from fairdash.data import sample_roles
 from fairdash.tradeoff import EvalRows, baseline_point, fast_points, measure, point_detail
 
 PAGE = "app_pages/tradeoffs.py"
-
-
-@pytest.fixture(scope="module")
-def adult():
-    ds = build_dataset(load_sample("adult"), sample_roles("adult"))
-    return ds, score_dataset(fit_builtin(ds, "logreg"), ds)
-
-
-
-def _metric(at, label):
-    for m in at.metric:
-        if m.label == label:
-            return m
-    raise AssertionError(f"no metric '{label}' on the page: {[m.label for m in at.metric]}")
 
 
 def _library(adult, name, strength, gap):
@@ -34,7 +19,7 @@ def _library(adult, name, strength, gap):
     return table, point_detail(point, base, rows.labels, gap_name=gap)
 
 
-def test_opens_with_the_post_processing_fronts_and_a_training_button(app, open_page):
+def test_opens_with_the_post_processing_fronts_and_a_training_button(app, open_page, metric):
     at = open_page(app, PAGE)
     assert len(at.get("plotly_chart")) == 1
     assert [b.label for b in at.button] == ["Sweep the training methods"]
@@ -43,17 +28,17 @@ def test_opens_with_the_post_processing_fronts_and_a_training_button(app, open_p
     assert at.selectbox(key="w_tradeoff_gap").value == "demographic_parity_difference"
 
 
-def test_chosen_point_detail_equals_the_library(app, open_page, adult):
+def test_chosen_point_detail_equals_the_library(app, open_page, metric, adult):
     at = open_page(app, PAGE)
     at.session_state["sweep"] = ("thresholds_dp", 0.6)
     at.run()
     assert not at.exception
     table, detail = _library(adult, "thresholds_dp", 0.6, "demographic_parity_difference")
-    shown = _metric(at, "Demographic parity difference")
+    shown = metric(at, "Demographic parity difference")
     assert float(shown.value) == pytest.approx(table.iloc[1]["gap"], abs=5e-4)
-    assert float(_metric(at, "Accuracy").value) == pytest.approx(
+    assert float(metric(at, "Accuracy").value) == pytest.approx(
         table.iloc[1]["performance"], abs=5e-4)
-    changed = _metric(at, "Decisions changed").value
+    changed = metric(at, "Decisions changed").value
     assert changed == f"{detail.changed:,.0f} of {detail.rows:,}"
     text = " ".join(m.value for m in at.markdown)
     assert detail.verdicts[0] in text
@@ -63,20 +48,20 @@ def test_chosen_point_detail_equals_the_library(app, open_page, adult):
     assert set(frame.index) == {"Female", "Male"}
 
 
-def test_another_gap_remeasures_without_refitting(app, open_page, adult):
+def test_another_gap_remeasures_without_refitting(app, open_page, metric, adult):
     at = open_page(app, PAGE)
     at.session_state["sweep"] = ("thresholds_eo", 1.0)
     at.selectbox(key="w_tradeoff_gap").set_value("equalized_odds_difference").run()
     assert not at.exception
     table, detail = _library(adult, "thresholds_eo", 1.0, "equalized_odds_difference")
-    shown = _metric(at, "Equalized odds difference")
+    shown = metric(at, "Equalized odds difference")
     assert float(shown.value) == pytest.approx(table.iloc[1]["gap"], abs=5e-4)
     assert float(shown.value) < 0.03
     text = " ".join(m.value for m in at.markdown)
     assert "true positive rate gap" in text and "false positive rate" in text
 
 
-def test_balanced_accuracy_axis(app, open_page, adult):
+def test_balanced_accuracy_axis(app, open_page, metric, adult):
     at = open_page(app, PAGE)
     at.session_state["sweep"] = ("barycenter", 1.0)
     at.selectbox(key="w_tradeoff_performance").set_value("balanced_accuracy").run()
@@ -84,11 +69,11 @@ def test_balanced_accuracy_axis(app, open_page, adult):
     rows = EvalRows.of(ds)
     pts = fast_points(ds, "barycenter", [1.0], scores, rows=rows)
     expected = measure(pts, rows.labels, performance="balanced_accuracy").iloc[0]
-    assert float(_metric(at, "Balanced accuracy").value) == pytest.approx(
+    assert float(metric(at, "Balanced accuracy").value) == pytest.approx(
         expected["performance"], abs=5e-4)
 
 
-def test_regression_target_sweeps_the_barycenter_on_rmse(app, open_page):
+def test_regression_target_sweeps_the_barycenter_on_rmse(app, open_page, metric):
     """Adult's hours_per_week: the barycenter front on RMSE against the mean prediction gap,
     and a chosen point's per-group mean predictions."""
     from fairdash.data import ColumnRoles
@@ -105,9 +90,9 @@ def test_regression_target_sweeps_the_barycenter_on_rmse(app, open_page):
     at.session_state["sweep"] = ("barycenter", 1.0)
     at.run()
     assert not at.exception
-    gap = float(_metric(at, "Mean prediction gap").value)
+    gap = float(metric(at, "Mean prediction gap").value)
     assert gap < 0.5   # hours; the base model's gap is about 5.7 hours
-    assert float(_metric(at, "Root mean squared error (RMSE)").value) > 5
+    assert float(metric(at, "Root mean squared error (RMSE)").value) > 5
     frame = at.table[0].value
     assert list(frame.columns) == ["n (test rows)", "mean prediction", "MAE",
                                    "predictions changed"]
