@@ -28,9 +28,9 @@ def options(scored) -> dict[str, ModelSpec]:
         out[f"Active mitigation: {get_method(active.name).label} at strength "
             f"{active.strength:.2f}"] = spec
     choice = state.model()
-    if choice.kind == "builtin" and scored.dataset.roles.features:
+    if scored.dataset.roles.features:  # also against an uploaded model or given scores
         for name, label in builtin_models().items():
-            if name != choice.name:
+            if not (choice.kind == "builtin" and name == choice.name):
                 out[f"Another model trained here: {label}"] = ModelSpec("model", name)
     for m in cache.tradeoff_methods(scored):
         out.setdefault(f"{m.label} at full strength", ModelSpec("method", m.name, 1.0))

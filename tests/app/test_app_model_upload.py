@@ -57,3 +57,25 @@ def test_model_expecting_other_columns_gets_a_clear_sentence(app, adult_model):
     assert not app.exception
     messages = " ".join(e.value for e in app.error)
     assert "workclass" in messages or "expects columns" in messages, messages
+
+
+def test_uploaded_model_is_compared_with_a_model_trained_here(app, adult_model, metric):
+    """The uploaded logistic regression against the one trained here: same decisions, no
+    flips; against boosting, the library's flips."""
+    from fairdash.compare import flip_report
+
+    ds, model = adult_model
+    _upload_model(app, "adult-logreg.skops", save_model_bytes(model))
+    app.switch_page("app_pages/compare.py").run()
+    assert not app.exception and not [e.value for e in app.error]
+    assert app.selectbox(key="w_compare_old").value.startswith("Base model")
+    app.selectbox(key="w_compare_new").set_value(
+        "Another model trained here: Logistic regression").run()
+    assert metric(app, "Negative flip rate").value == "0.00%"
+    app.selectbox(key="w_compare_new").set_value(
+        "Another model trained here: Histogram gradient boosting").run()
+    test = ds.rows("test")
+    old = score_dataset(model, ds)[test] >= 0.5
+    new = score_dataset(fit_builtin(ds, "hgb"), ds)[test] >= 0.5
+    expected = flip_report(ds.y[test], old, new).overall["nfr"]
+    assert metric(app, "Negative flip rate").value == f"{expected:.2%}"
