@@ -28,8 +28,9 @@ def live():
     if polling and not job.running:
         st.rerun()  # the sweep ended: redraw the page once, without polling
     render_tradeoff.progress(job)
-    points = fronts + (job.points() if job is not None else [])
-    table = cache.tradeoff_table(scored, threshold, points, performance, gap)
+    swept = job.points() if job is not None else []
+    points = fronts + swept
+    table = cache.tradeoff_table(scored, threshold, fronts, swept, performance, gap)
     picked = render_tradeoff.chart(table, gap, performance, ds.task)
     if render_tradeoff.choose(picked):
         st.rerun()

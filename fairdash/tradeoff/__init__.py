@@ -12,8 +12,9 @@ sweep
 sweep_points, fast_points, fit_point, baseline_point
     The measured points behind it (expected confusion counts per group), one method at a
     time; :func:`fast_points` builds a whole post-processing front from one fit.
-measure
-    Points to the tidy table for any performance metric and gap, without refitting.
+measure, flag_pareto
+    Points to the tidy table for any performance metric and gap, without refitting; the
+    Pareto flags of tables measured apart and joined.
 point_detail, regression_detail
     One point against the baseline: per-group rates (or mean predictions and errors) and
     their changes, levelling down or lifting.
@@ -29,7 +30,8 @@ from fairdash.tradeoff._background import SweepJob
 from fairdash.tradeoff._detail import point_detail, regression_detail
 from fairdash.tradeoff._fast import FAST_METHODS, fast_points
 from fairdash.tradeoff._measure import (BASELINE_LABEL, LOWER_IS_BETTER, PERFORMANCE_METRICS,
-                                       REGRESSION_PERFORMANCE, SWEEP_COLUMNS, measure)
+                                       REGRESSION_PERFORMANCE, SWEEP_COLUMNS, flag_pareto,
+                                       measure)
 from fairdash.tradeoff._pareto import pareto_front
 from fairdash.tradeoff._points import BASELINE, EvalRows, SweepPoint
 from fairdash.tradeoff._sweep import (baseline_point, default_strengths, fit_point,
@@ -38,5 +40,5 @@ from fairdash.tradeoff._sweep import (baseline_point, default_strengths, fit_poi
 __all__ = ["BASELINE", "BASELINE_LABEL", "FAST_METHODS", "LOWER_IS_BETTER", "PERFORMANCE_METRICS",
            "REGRESSION_PERFORMANCE", "SWEEP_COLUMNS",
            "EvalRows", "SweepJob", "SweepPoint", "baseline_point", "default_strengths",
-           "fast_points", "fit_point", "measure", "pareto_front", "point_detail",
+           "fast_points", "fit_point", "flag_pareto", "measure", "pareto_front", "point_detail",
            "regression_detail", "resolve_methods", "sweep", "sweep_points"]

@@ -16,7 +16,7 @@ from fairdash.tradeoff._pareto import pareto_front
 from fairdash.tradeoff._points import BASELINE, EvalRows
 
 __all__ = ["BASELINE_LABEL", "LOWER_IS_BETTER", "PERFORMANCE_METRICS", "SWEEP_COLUMNS",
-           "measure"]
+           "flag_pareto", "measure"]
 
 #: performance name -> label (classification; higher is better except the flip rate)
 PERFORMANCE_METRICS = {"accuracy": "Accuracy", "balanced_accuracy": "Balanced accuracy",
@@ -111,9 +111,7 @@ def measure(points, rows, *, performance: str = "accuracy",
                                             **kw))
         perf, perf_low, perf_high = _performance(total, performance, p.negative)
         records.append(_record(p, perf, perf_low, perf_high, value, low, high))
-    badness = np.array([r[7] for r in records], dtype=np.float64)
-    return _frame(records, 1.0 - badness if spec.kind == "ratio" else badness,
-                  -1.0 if performance in LOWER_IS_BETTER else 1.0)
+    return flag_pareto(_frame(records), gap_name, performance)
 
 
 def _rates(counts, spec) -> dict:
@@ -132,11 +130,27 @@ def _record(p, perf, perf_low, perf_high, value, low, high) -> tuple:
             randomised)
 
 
-def _frame(records, badness, sign) -> pd.DataFrame:
-    """The table of records, with the Pareto flag (``sign`` -1 when lower performance wins)."""
+def _frame(records) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=SWEEP_COLUMNS[:-1])
-    frame["pareto"] = pareto_front(badness, sign * frame["performance"].to_numpy(np.float64))
     frame["randomised"] = frame["randomised"].astype(bool)
+    return frame
+
+
+def flag_pareto(frame: pd.DataFrame, gap_name: str, performance: str) -> pd.DataFrame:
+    """Set the ``pareto`` column of a measured table (for example after concatenating tables
+    measured apart): lower gap better (``1 - ratio`` for ratio gaps), higher performance
+    better except for :data:`LOWER_IS_BETTER`.
+
+    Returns
+    -------
+    DataFrame
+        ``frame`` itself, with ``pareto`` as its last column.
+    """
+    badness = frame["gap"].to_numpy(np.float64)
+    if gap_name in GAPS and GAPS[gap_name].kind == "ratio":
+        badness = 1.0 - badness
+    sign = -1.0 if performance in LOWER_IS_BETTER else 1.0
+    frame["pareto"] = pareto_front(badness, sign * frame["performance"].to_numpy(np.float64))
     return frame
 
 
@@ -162,7 +176,7 @@ def _measure_regression(points, rows, performance, gap_name, min_group_size, n_r
             mse, half = sq.mean(), z * sq.std(ddof=1) / np.sqrt(m)
             value, low, high = np.sqrt(mse), np.sqrt(max(mse - half, 0.0)), np.sqrt(mse + half)
         records.append(_record(p, value, low, high, g["value"], g["ci_low"], g["ci_high"]))
-    return _frame(records, np.array([r[7] for r in records], dtype=np.float64), -1.0)
+    return flag_pareto(_frame(records), gap_name, performance)
 
 
 def _performance(total, performance, negative=None):

@@ -421,12 +421,22 @@ def _tradeoff_table(dataset_key, base_key, threshold, keys, performance, gap, _p
                    n_resamples=resamples)
 
 
-def tradeoff_table(scored: Scored, threshold: float, points: list, performance: str,
-                   gap: str):
-    """The measured table of ``points`` (cached per set of points and metrics)."""
-    keys = tuple((p.method, p.strength) for p in points)
-    return _tradeoff_table(scored.dataset.fingerprint, scored.model_key, float(threshold), keys,
-                           performance, gap, points, scored.dataset)
+def tradeoff_table(scored: Scored, threshold: float, fronts: list, swept: list,
+                   performance: str, gap: str):
+    """The measured table of the single-fit ``fronts`` and the background ``swept`` points.
+
+    The two parts are measured and cached apart, so a point arriving from the background
+    sweep measures only the swept points, not the ~200 front points again; the Pareto front
+    is then flagged over both.
+    """
+    import pandas as pd
+
+    from fairdash.tradeoff import flag_pareto
+
+    key = (scored.dataset.fingerprint, scored.model_key, float(threshold))
+    parts = [_tradeoff_table(*key, tuple((p.method, p.strength) for p in part), performance,
+                             gap, part, scored.dataset) for part in (fronts, swept) if part]
+    return flag_pareto(pd.concat(parts, ignore_index=True), gap, performance)
 
 
 # ---- comparison ----------------------------------------------------------------------------

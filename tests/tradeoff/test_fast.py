@@ -147,3 +147,23 @@ def test_negative_flip_rate_is_the_flip_reports(adult_small, adult_base_scores, 
                                                              abs=1e-9)
     # lower is better: the base model (no flips) is on the front
     assert bool(table.iloc[0]["pareto"])
+
+
+def test_tables_measured_apart_and_joined_flag_the_same_front(adult_small, adult_base_scores,
+                                                              rows):
+    import pandas as pd
+
+    from fairdash.tradeoff import flag_pareto
+
+    base = baseline_point(adult_small, adult_base_scores, rows=rows)
+    front = quiet(fast_points, adult_small, "thresholds_dp", STRENGTHS, adult_base_scores,
+                  rows=rows)
+    other = quiet(fast_points, adult_small, "barycenter", STRENGTHS, adult_base_scores,
+                  rows=rows)
+    for performance in ("accuracy", "negative_flip_rate"):
+        whole = measure([base, *front, *other], rows, performance=performance, n_resamples=50)
+        parts = [measure(p, rows, performance=performance, n_resamples=50)
+                 for p in ([base, *front], other)]
+        joined = flag_pareto(pd.concat(parts, ignore_index=True),
+                             "demographic_parity_difference", performance)
+        pd.testing.assert_frame_equal(joined, whole)
