@@ -11,6 +11,8 @@ Public names
 REGISTRY, Method, STAGES, get_method, methods_for
     Every method with its stage, criterion, native knob, strength mapping, tasks, whether it
     needs the sensitive attribute at decision time and whether it randomises.
+CRITERIA, criterion_label
+    Criterion (audit gap name) -> what it asks to equalise, in words fitting the task.
 mitigate, MitigationResult, native_values
     Fit a method at a strength on a Dataset's proper split and score every row.
 before_after, BeforeAfter, evaluate, PERFORMANCE
@@ -25,9 +27,11 @@ from fairdash.mitigation._compare import (
                                          before_after,
                                          evaluate,
 )
-from fairdash.mitigation._registry import INPUTS, REGISTRY, STAGES, Method, get_method, methods_for
+from fairdash.mitigation._registry import (CRITERIA, INPUTS, REGISTRY, STAGES, Method,
+                                          criterion_label, get_method, methods_for)
 
 __all__ = [
+                                         "CRITERIA",
                                          "EVALUATION_SPLIT",
                                          "INPUTS",
                                          "PERFORMANCE",
@@ -38,6 +42,7 @@ __all__ = [
                                          "Method",
                                          "MitigationResult",
                                          "before_after",
+                                         "criterion_label",
                                          "evaluate",
                                          "get_method",
                                          "methods_for",

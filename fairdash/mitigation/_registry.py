@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["REGISTRY", "STAGES", "Method", "get_method", "methods_for"]
+__all__ = ["CRITERIA", "REGISTRY", "STAGES", "Method", "criterion_label", "get_method",
+           "methods_for"]
 
 #: stage -> human label, in pipeline order
 STAGES = {
@@ -24,6 +25,42 @@ INPUTS = {
     "scores_labels": "adjusts a trained model's scores using labelled calibration rows",
     "scores": "adjusts a trained model's scores using unlabelled calibration rows",
 }
+
+#: criterion (audit gap name) -> what the user is asked to equalise (classification wording;
+#: :func:`criterion_label` gives the wording for a task)
+CRITERIA = {
+    "demographic_parity_difference": "Demographic parity: equal selection rates",
+    "equal_opportunity_difference": "Equal opportunity: equal true positive rates",
+    "equalized_odds_difference": "Equalized odds: equal true and false positive rates",
+}
+
+_REGRESSION_CRITERIA = {
+    "demographic_parity_difference": ("Demographic parity: the same distribution of "
+                                      "predictions in every group"),
+}
+
+
+def criterion_label(criterion: str, task: str = "classification") -> str:
+    """What a mitigation criterion asks to equalise, in words fitting the task.
+
+    Parameters
+    ----------
+    criterion : str
+        A key of :data:`CRITERIA` (an audit gap name).
+    task : {"classification", "regression"}, default "classification"
+        Regression has no selection rate: demographic parity there asks for the same
+        distribution of predictions in every group (Chzhen et al. 2020).
+
+    Returns
+    -------
+    str
+    """
+    if criterion not in CRITERIA:
+        raise ValueError(f"'{criterion}' is not a mitigation criterion; choose one of "
+                         f"{', '.join(CRITERIA)}.")
+    if task == "regression":
+        return _REGRESSION_CRITERIA.get(criterion, CRITERIA[criterion])
+    return CRITERIA[criterion]
 
 
 @dataclass(frozen=True)
@@ -65,6 +102,13 @@ class Method:
         Source and ALGORITHMS.md section.
     min_sensitive_columns : int
         Sensitive columns it needs (2 for the sequential barycenter).
+    single_fit_front : bool
+        True when one fit gives the whole strength front (every strength follows from the
+        fitted object without refitting): the group thresholds and the barycenter.
+    retrains : bool
+        Property: True when the method trains a new model on the features
+        (``inputs == "features"``), so it needs features, a training split and a built-in
+        learner.
     """
 
     name: str
@@ -83,6 +127,12 @@ class Method:
     paper: str
     params: dict = field(default_factory=dict)
     min_sensitive_columns: int = 1
+    single_fit_front: bool = False
+
+    @property
+    def retrains(self) -> bool:
+        """True when the method trains a new model on the feature columns."""
+        return self.inputs == "features"
 
     def make(self, strength: float, **overrides):
         """A fresh, unfitted estimator at ``strength`` (``overrides`` replace fixed params)."""
@@ -97,6 +147,7 @@ class Method:
         d = asdict(self)
         d["tasks"] = list(self.tasks)
         d["stage_label"] = STAGES[self.stage]
+        d["retrains"] = self.retrains
         return d
 
 
@@ -106,7 +157,7 @@ _EO = "equalized_odds_difference"
 _PRE = "fairdash.mitigation.preprocessing"
 _IN = "fairdash.mitigation.inprocessing"
 _POST = "fairdash.mitigation.postprocessing"
-_CRITERION_WORDS = {_DP: "demographic parity", _EOP: "equal opportunity", _EO: "equalized odds"}
+_CRITERION_WORDS = {c: label.split(":")[0].lower() for c, label in CRITERIA.items()}
 
 _methods = [
     # ---- pre-processing ---------------------------------------------------------------------
@@ -231,7 +282,8 @@ _methods = [
              "calibration rows.",
         assumes="Needs each person's group at decision time and randomises some decisions; it "
                 "may lower the better-served group's rates (levelling down).",
-        paper="Hardt et al. 2016; Cruz & Hardt 2024 (ALGORITHMS.md 4)")
+        paper="Hardt et al. 2016; Cruz & Hardt 2024 (ALGORITHMS.md 4)",
+        single_fit_front=True)
       for short, crit, constraint in (("dp", _DP, "demographic_parity"),
                                       ("eop", _EOP, "equal_opportunity"),
                                       ("eo", _EO, "equalized_odds"))],
@@ -244,7 +296,8 @@ _methods = [
              "then selects the same share of each group).",
         assumes="Needs each person's group at decision time; keeps the order of people inside a "
                 "group; a tiny random jitter breaks ties.",
-        paper="Chzhen et al. 2020; Chzhen & Schreuder 2022 (ALGORITHMS.md 2)"),
+        paper="Chzhen et al. 2020; Chzhen & Schreuder 2022 (ALGORITHMS.md 2)",
+        single_fit_front=True),
     Method(
         "barycenter_sequential", "Wasserstein barycenter (several attributes)", "post", _DP,
         "t_i per attribute", "every t_i = 1 - strength", ("classification", "regression"),

@@ -4,6 +4,8 @@ Public names
 ------------
 BUILTIN_MODELS, BUILTIN_REGRESSORS, builtin_models
     Name -> human label of the built-in classifiers, regressors, or those of a task.
+default_learner
+    The built-in learner used when none is chosen ("logreg" or "linear").
 make_model
     A fresh unfitted built-in pipeline for a feature frame.
 fit_builtin, score_dataset
@@ -19,6 +21,7 @@ PICKLE_SUFFIXES, EXTRA_TRUSTED_TYPES
 """
 
 from fairdash.models._builtin import (BUILTIN_MODELS, BUILTIN_REGRESSORS, builtin_models,
+                                     default_learner,
                                      make_model, positive_scores, predictions)
 from fairdash.models._fit import fit_builtin, score_dataset
 from fairdash.models._loading import (EXTRA_TRUSTED_TYPES, PICKLE_SUFFIXES, load_model_bytes,
@@ -30,6 +33,7 @@ __all__ = [
     "EXTRA_TRUSTED_TYPES",
     "PICKLE_SUFFIXES",
     "builtin_models",
+    "default_learner",
     "fit_builtin",
     "load_model_bytes",
     "make_model",

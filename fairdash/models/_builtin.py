@@ -15,8 +15,8 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from fairdash.exceptions import ModelError
 
-__all__ = ["BUILTIN_MODELS", "BUILTIN_REGRESSORS", "builtin_models", "make_model",
-           "positive_scores", "predictions"]
+__all__ = ["BUILTIN_MODELS", "BUILTIN_REGRESSORS", "builtin_models", "default_learner",
+           "make_model", "positive_scores", "predictions"]
 
 BUILTIN_MODELS: dict[str, str] = {
     "logreg": "Logistic regression",
@@ -64,6 +64,28 @@ _HGB_MAX_CATEGORIES = 255
 
 # Probabilities from a well-behaved classifier can overshoot [0, 1] by a rounding error.
 _PROBA_TOLERANCE = 1e-9
+
+
+def default_learner(task: str = "classification") -> str:
+    """The built-in learner used when none is chosen: a new choice of roles starts with it, and
+    methods that retrain (``Method.retrains``) train it for an uploaded model or given scores.
+
+    Parameters
+    ----------
+    task : {"classification", "regression"}
+
+    Returns
+    -------
+    str
+        ``"logreg"`` (logistic regression) for classification, ``"linear"`` (ridge
+        regression) for regression: the first of :func:`builtin_models`.
+
+    Raises
+    ------
+    ModelError
+        For another task.
+    """
+    return next(iter(builtin_models(task)))
 
 
 def _split_columns(X: pd.DataFrame) -> tuple[list[str], list[str]]:

@@ -67,3 +67,33 @@ def test_randomised_flags_match_the_spec():
     needs_s = {m.name for m in REGISTRY.values() if m.needs_sensitive_at_predict}
     assert needs_s == {"di_remover", "ot_repair", "ot_repair_random", "thresholds_dp",
                        "thresholds_eop", "thresholds_eo", "barycenter", "barycenter_sequential"}
+
+
+def test_single_fit_front_and_retrains():
+    from fairdash.tradeoff import FAST_METHODS
+
+    assert {m.name for m in REGISTRY.values() if m.single_fit_front} == set(FAST_METHODS) == {
+        "thresholds_dp", "thresholds_eop", "thresholds_eo", "barycenter"}
+    for m in REGISTRY.values():
+        assert m.retrains == (m.inputs == "features")
+        assert m.to_dict()["retrains"] == m.retrains
+    assert REGISTRY["reweighing"].retrains and not REGISTRY["barycenter"].retrains
+    # exactly the methods offered without features are those that do not retrain
+    assert {m.name for m in methods_for("classification", has_features=False)} == {
+        m.name for m in methods_for("classification") if not m.retrains}
+
+
+def test_criterion_labels():
+    from fairdash.mitigation import CRITERIA, criterion_label
+
+    assert set(CRITERIA) == {m.criterion for m in REGISTRY.values()}
+    assert criterion_label("demographic_parity_difference") == (
+        "Demographic parity: equal selection rates")
+    assert criterion_label("demographic_parity_difference", "regression") == (
+        "Demographic parity: the same distribution of predictions in every group")
+    assert criterion_label("equalized_odds_difference", "classification") == CRITERIA[
+        "equalized_odds_difference"]
+    with pytest.raises(ValueError, match="demographic_parity_difference"):
+        criterion_label("accuracy")
+    # the method labels use the same words
+    assert REGISTRY["thresholds_eop"].label == "Group thresholds (equal opportunity)"

@@ -253,3 +253,13 @@ def test_arrays_without_column_names_are_scored():
     y = (X[:, 0] > 0).astype(int)
     model = LogisticRegression().fit(X, y)
     np.testing.assert_allclose(positive_scores(model, X), model.predict_proba(X)[:, 1])
+
+
+def test_default_learner_per_task():
+    from fairdash.exceptions import ModelError
+    from fairdash.models import BUILTIN_MODELS, BUILTIN_REGRESSORS, default_learner
+
+    assert default_learner("classification") == "logreg" and "logreg" in BUILTIN_MODELS
+    assert default_learner("regression") == "linear" and "linear" in BUILTIN_REGRESSORS
+    with pytest.raises(ModelError):
+        default_learner("ranking")
