@@ -1,20 +1,8 @@
 """Regression audits: per-group errors and prediction-distribution gaps (ALGORITHMS 9.5, 9.6).
 
-The point estimates are exact. The uncertainty is a stratified bootstrap (rows resampled within
-each group) and a permutation test (group labels shuffled), both vectorised over resamples:
-
-* sums of per-row quantities (weight, prediction, target, error, |error|, error², target²)
-  per resample come from one ``bincount`` of the resampled row indices and one matrix product,
-  which gives every group's mean prediction, MAE, RMSE and R²;
-* a resample's prediction distribution is kept as its quantile function on a grid of
-  ``GRID_SIZE`` levels, read off the running draw counts (bootstrap) or the member positions
-  (permutation) over rows sorted by prediction once. KS, W1 and the barycenter unfairness of a
-  resample are then computed from these grids, at ``O(K J)`` per resample instead of
-  ``O(n log n)``.
-
-Resamples are processed in batches small enough to stay in cache, so memory is bounded; the
-cost is ``O(n_resamples (n + K^2 J))``: on Adult's test split (9,768 rows, two groups) about
-0.3-0.5 s of CPU for 1,000 resamples and 1,000 permutations (``bench/bench_regression.py``).
+The point estimates are exact (the distribution gaps of :mod:`fairdash.metrics._distribution`).
+The uncertainty is a stratified bootstrap and a permutation test, vectorised over resamples in
+:mod:`fairdash.metrics._regression_resampling`, which describes the method and its cost.
 """
 
 from __future__ import annotations
@@ -27,22 +15,17 @@ import pandas as pd
 
 from fairdash.exceptions import DataError
 from fairdash.metrics._audit import DEFAULT_MIN_GROUP_SIZE, _clean
+from fairdash.metrics._distribution import (DISTRIBUTION_GAPS, GRID_SIZE, _rank_index,
+                                            distribution_gaps)
 from fairdash.metrics._groups import encode_groups
 from fairdash.metrics._intervals import percentile_interval
+from fairdash.metrics._real_values import _values, _weights
+from fairdash.metrics._regression_resampling import _W, _bootstrap, _permutations, _Rows, _stats
+# tests import _grid_ks from here, with _Rows and _rank_index
+from fairdash.metrics._regression_resampling import _grid_ks  # noqa: F401
 
 __all__ = ["DISTRIBUTION_GAPS", "GRID_SIZE", "REGRESSION_GAPS", "REGRESSION_STATS",
            "RegressionAuditResult", "RegressionGap", "distribution_gaps", "regression_audit"]
-
-#: Quantile levels ``(j + 0.5) / GRID_SIZE`` on which distributions are compared (ALGORITHMS 9.5).
-GRID_SIZE = 1000
-
-# Resamples are processed a few at a time, so that each batch's arrays hold about this many
-# elements (512 KB of float64): they stay in a core's L2 cache (on Adult this ran clearly
-# faster than batches of 2M elements), and memory stays bounded whatever the data size.
-_CHUNK = 64_000
-
-#: Names of the gaps :func:`distribution_gaps` returns, in order.
-DISTRIBUTION_GAPS = ("mean_gap", "ks", "wasserstein_1", "barycenter_unfairness")
 
 #: Per-group statistics of a regression audit (name -> plain label), each reported with
 #: ``_low`` / ``_high`` bootstrap bounds.
@@ -102,8 +85,6 @@ REGRESSION_GAPS: dict[str, RegressionGap] = {
         "distribution of predictions)", "squared target"),
 }
 
-# Columns of the per-row matrix whose sums give every per-group statistic.
-_W, _F, _Y, _E, _AE, _E2, _Y2 = range(7)
 
 
 @dataclass(frozen=True)
@@ -163,358 +144,12 @@ class RegressionAuditResult:
                 "warnings": list(self.warnings)}
 
 
-# --- input checks -----------------------------------------------------------------------------
-
-
-def _values(x, what: str) -> np.ndarray:
-    try:
-        v = np.asarray(x, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        raise DataError(f"The {what} must be numbers; found values such as "
-                        f"{np.asarray(x).reshape(-1)[0]!r}.") from None
-    bad = ~np.isfinite(v)
-    if bad.any():
-        raise DataError(f"The {what} contain {int(bad.sum()):,} missing or infinite values.")
-    return v
-
-
-def _weights(sample_weight, n: int) -> np.ndarray | None:
-    """Weights as float64, or None when absent or all equal (then they change nothing)."""
-    if sample_weight is None:
-        return None
-    w = _values(sample_weight, "sample weights")
-    if len(w) != n:
-        raise ValueError(f"sample_weight has {len(w)} values for {n} rows.")
-    if (w < 0).any():
-        raise DataError("Sample weights must not be negative.")
-    if n and np.all(w == w[0]):
-        if w[0] == 0:
-            raise DataError("Every sample weight is zero.")
-        return None
-    return w
-
-
-def _codes(groups, n_groups, n: int):
-    if n_groups is None:
-        codes, labels = encode_groups(groups)
-    else:
-        codes = np.asarray(groups).astype(np.int64, copy=False).reshape(-1)
-        if codes.size and (codes.min() < 0 or codes.max() >= n_groups):
-            raise ValueError(f"Group codes must lie in 0..{n_groups - 1}.")
-        labels = pd.Index([str(g) for g in range(n_groups)], dtype=object, name="group")
-    if len(codes) != n:
-        raise ValueError(f"The groups have {len(codes)} values for {n} rows.")
-    return codes, labels
-
-
-# --- exact distances (point estimates) --------------------------------------------------------
-
-
-def _pair_distances(a, ca, b, cb) -> tuple[float, float]:
-    """Exact KS and W1 between two samples, each sorted with its normalised cumulative weights
-    (``c[0] = 0``, ``c[-1] = 1``), as ``scipy.stats`` computes them."""
-    both = np.concatenate([a, b])
-    both.sort(kind="mergesort")  # two sorted runs: a merge
-    fa = ca[np.searchsorted(a, both, side="right")]
-    fb = cb[np.searchsorted(b, both, side="right")]
-    diff = np.abs(fa - fb)
-    return float(diff.max()), float(np.dot(diff[:-1], np.diff(both)))
-
-
-def _levels(grid_size: int) -> np.ndarray:
-    return (np.arange(grid_size) + 0.5) / grid_size
-
-
-def _rank_index(n: int, grid_size: int) -> np.ndarray:
-    """0-based index of the order statistic at each grid level: ``ceil(u_j n) - 1``, computed
-    in integers so that no level lands one row off by rounding."""
-    j = np.arange(grid_size, dtype=np.int64)
-    return ((2 * j + 1) * n + 2 * grid_size - 1) // (2 * grid_size) - 1
-
-
-def _barycenter(q: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """``sum_g p_g W2^2(nu_g, nu_bar)`` from quantile grids ``q`` (..., K, J) and group shares
-    ``p`` (..., K)."""
-    bar = np.matmul(p[..., None, :], q)  # (..., 1, J): the barycenter's quantile function
-    return (p * np.square(q - bar).mean(-1)).sum(-1)
-
-
-def distribution_gaps(values, groups, n_groups: int | None = None, *, sample_weight=None,
-                      include=None, grid_size: int = GRID_SIZE) -> pd.Series:
-    """How much the distribution of ``values`` differs between groups (no labels needed).
-
-    Parameters
-    ----------
-    values : array-like of float, shape (n,)
-        Predictions of a regressor, or the scores of a classifier.
-    groups : array-like, Series or DataFrame
-        Integer codes ``0..n_groups-1`` when ``n_groups`` is given, else any group labels
-        (several columns form intersectional groups).
-    n_groups : int, optional
-    sample_weight : array-like, optional
-    include : array-like of bool, shape (K,), optional
-        Groups to compare (for example those above a minimum size); all by default.
-    grid_size : int, default 1000
-        Quantile levels for the barycenter unfairness.
-
-    Returns
-    -------
-    Series indexed by ``gap``: ``mean_gap``, ``ks``, ``wasserstein_1``,
-    ``barycenter_unfairness``; NaN when fewer than two groups are compared.
-
-    Notes
-    -----
-    With ``F_g`` / ``Q_g`` the (weighted) distribution / quantile function of group ``g``
-    (ALGORITHMS 9.5):
-
-    * mean gap ``= max_g mean_g - min_g mean_g``;
-    * KS ``= max_{g,h} sup_t |F_g(t) - F_h(t)|`` (``scipy.stats.ks_2samp(a, b).statistic``);
-    * W1 ``= max_{g,h} int |F_g(t) - F_h(t)| dt`` (``scipy.stats.wasserstein_distance``);
-    * barycenter unfairness ``U = sum_g p_g W2^2(nu_g, nu_bar)``, where ``nu_bar`` has the
-      quantile function ``sum_g p_g Q_g`` and ``p_g`` is the group's share of rows (weight),
-      computed on the levels ``u_j = (j + 1/2) / J`` with ``Q_g(u) = inf {t : F_g(t) >= u}``.
-      For Gaussian groups it tends to ``sum_g p_g ((mu_g - mu_bar)^2 + (sigma_g - sigma_bar)^2)``.
-
-    KS and W1 are exact (one sort, then a merge per pair of groups, ``O((K - 1) n)``).
-    """
-    v = _values(values, "values")
-    codes, labels = _codes(groups, n_groups, len(v))
-    w = _weights(sample_weight, len(v))
-    k = len(labels)
-    wsum = np.bincount(codes, weights=w, minlength=k).astype(np.float64)
-    inc = wsum > 0
-    if include is not None:
-        inc &= np.asarray(include, dtype=bool)
-    keep = np.flatnonzero(inc)
-    out = dict.fromkeys(DISTRIBUTION_GAPS, np.nan)
-    if len(keep) >= 2:
-        means = np.bincount(codes, weights=v if w is None else w * v, minlength=k)[keep] / \
-            wsum[keep]
-        out["mean_gap"] = float(means.max() - means.min())
-        order = np.lexsort((v, codes))
-        bounds = np.searchsorted(codes[order], np.arange(k + 1))
-        samples, quantiles = [], []
-        for g in keep:
-            rows = order[bounds[g]:bounds[g + 1]]
-            a = v[rows]
-            if w is None:
-                c = np.arange(len(a) + 1) / len(a)
-                quantiles.append(a[_rank_index(len(a), grid_size)])
-            else:
-                c = np.concatenate([[0.0], np.cumsum(w[rows])]) / wsum[g]
-                at = np.searchsorted(c[1:], _levels(grid_size), side="left")
-                quantiles.append(a[np.minimum(at, len(a) - 1)])
-            samples.append((a, c))
-        ks = w1 = 0.0
-        for i in range(len(samples)):
-            for j in range(i + 1, len(samples)):
-                pk, pw = _pair_distances(*samples[i], *samples[j])
-                ks, w1 = max(ks, pk), max(w1, pw)
-        out["ks"], out["wasserstein_1"] = ks, w1
-        out["barycenter_unfairness"] = float(
-            _barycenter(np.stack(quantiles), wsum[keep] / wsum[keep].sum()))
-    return pd.Series(out, name="value", dtype=np.float64).rename_axis("gap")
-
-
-# --- the audit --------------------------------------------------------------------------------
-
-
-def _stats(s: np.ndarray, centre: float) -> dict[str, np.ndarray]:
-    """Per-group statistics from sums ``s`` (..., 7) of the per-row columns."""
-    w = s[..., _W]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        inv = np.where(w > 0, 1.0 / np.where(w > 0, w, 1.0), np.nan)
-        sst = s[..., _Y2] - s[..., _Y] ** 2 * inv
-        # a constant target leaves only rounding in sst: R² is undefined there, not huge
-        defined = sst > 1e-10 * np.maximum(s[..., _Y2], np.finfo(float).tiny)
-        return {"mean_target": s[..., _Y] * inv + centre,
-                "mean_prediction": s[..., _F] * inv + centre,
-                "mean_error": s[..., _E] * inv, "mae": s[..., _AE] * inv,
-                "rmse": np.sqrt(np.maximum(s[..., _E2] * inv, 0.0)),
-                "r2": np.where(defined, 1.0 - s[..., _E2] / np.where(defined, sst, 1.0), np.nan)}
-
-
 def _spread(values: np.ndarray, include: np.ndarray) -> np.ndarray:
     """max - min over the included groups (last axis); NaN with fewer than two."""
     v = values[..., include]
     if v.shape[-1] < 2:
         return np.full(v.shape[:-1], np.nan)
     return np.fmax.reduce(v, axis=-1) - np.fmin.reduce(v, axis=-1)
-
-
-def _grid_ks(ranks: np.ndarray) -> np.ndarray:
-    """Largest KS over pairs from quantile grids given as tie ranks (..., K, J) of integers.
-
-    A grid of J levels stands for the distribution giving mass 1/J to each level's value;
-    its distribution function is within 1/(2J) of the sample's everywhere, so the grid KS is
-    within 1/J of the exact one.
-    """
-    lead, k, j = ranks.shape[:-2], ranks.shape[-2], ranks.shape[-1]
-    bits = max(1, int(k - 1).bit_length())
-    small = ranks.size == 0 or (int(ranks.max()) + 1) << bits < 2**31
-    keys = ((ranks.astype(np.int32 if small else np.int64) << bits)
-            | np.arange(k, dtype=np.int32)[:, None]).reshape(*lead, k * j)
-    keys.sort(axis=-1, kind="stable")  # K sorted runs per row: a merge
-    group, value = keys & ((1 << bits) - 1), keys >> bits
-    # distribution functions are compared after the last of equal values
-    last = np.ones(keys.shape, dtype=bool)
-    last[..., :-1] = value[..., 1:] != value[..., :-1]
-    if k == 2:
-        spread = np.abs(np.cumsum(1 - 2 * group, axis=-1))
-    else:
-        hi = lo = None
-        for g in range(k):
-            f = np.cumsum(group == g, axis=-1, dtype=np.int32)
-            hi = f if hi is None else np.maximum(hi, f)
-            lo = f if lo is None else np.minimum(lo, f)
-        spread = hi - lo
-    return np.where(last, spread, 0).max(-1) / j
-
-
-class _Rows:
-    """The audited rows sorted once by prediction, with what every resample reads."""
-
-    def __init__(self, y, f, codes, k, w, grid_size):
-        # ties in the prediction are broken by target and weight, so rows that could trade
-        # places are identical and the result does not depend on the order rows came in
-        order = np.lexsort((y, f) if w is None else (w, y, f))
-        self.f = f[order]
-        self.codes = codes[order]
-        self.w = None if w is None else w[order]
-        self.centre = float(np.average(y, weights=w))
-        yc, fc = y[order] - self.centre, self.f - self.centre
-        e = self.f - y[order]
-        ww = np.ones_like(e) if w is None else self.w
-        self.columns = np.column_stack([ww, ww * fc, ww * yc, ww * e, ww * np.abs(e),
-                                        ww * e * e, ww * yc * yc])
-        # equal predictions share a rank, so grid KS sees ties as ties
-        self.tie_rank = np.concatenate([[0], np.cumsum(self.f[1:] != self.f[:-1])])
-        self.positions = [np.flatnonzero(self.codes == g) for g in range(k)]
-        self.grid_size = grid_size
-        self.levels = _levels(grid_size)
-
-    def weighted_grid(self, weights: np.ndarray) -> np.ndarray:
-        """Index (m, J) of the first row whose cumulative weight reaches each level, per row of
-        ``weights`` (m, L): the weighted quantiles of rows already sorted by prediction."""
-        m, length = weights.shape
-        cw = np.cumsum(weights, axis=1)
-        total = cw[:, -1:]
-        cw /= np.where(total > 0, total, 1.0)
-        # one search for all resamples: row r lives in [2r, 2r + 1], so rows never mix
-        shift = 2.0 * np.arange(m)[:, None]
-        at = np.searchsorted((cw + shift).ravel(), (self.levels + shift).ravel(), side="left")
-        return np.minimum(at.reshape(m, -1) - np.arange(m)[:, None] * length, length - 1)
-
-    def gaps(self, grid: np.ndarray, shares: np.ndarray) -> dict[str, np.ndarray]:
-        """KS, W1 (max over pairs) and barycenter unfairness from pooled positions (m, K, J)
-        at the grid levels and group shares (m, K)."""
-        q = self.f[grid]
-        k = q.shape[1]
-        w1 = np.zeros(q.shape[0])
-        for i in range(k - 1):  # group i against every later group at once
-            w1 = np.maximum(w1, np.abs(q[:, i:i + 1] - q[:, i + 1:]).mean(-1).max(-1))
-        return {"ks": _grid_ks(self.tie_rank[grid]), "wasserstein_1": w1,
-                "barycenter_unfairness": _barycenter(q, shares)}
-
-
-def _order_statistics(counts: np.ndarray, grid_size: int) -> np.ndarray:
-    """Index (m, J) of the row holding each grid level's order statistic, per resample given
-    as draw counts (m, n) over rows sorted by prediction.
-
-    The order statistic of 0-based rank ``r`` sits at row ``#{i : running count_i <= r}``; a
-    histogram of the running counts, summed up, answers that for every rank at once (cheaper
-    than a binary search per level).
-    """
-    m, n = counts.shape
-    running = np.cumsum(counts, axis=1)
-    running += (np.arange(m) * (n + 1))[:, None]  # each resample's counts in its own range
-    at_most = np.cumsum(np.bincount(running.ravel(), minlength=m * (n + 1)).reshape(m, n + 1),
-                        axis=1)
-    return at_most[:, _rank_index(n, grid_size)]
-
-
-def _resample_chunks(width: int, n_resamples: int):
-    """Slices of resamples whose arrays (``width`` elements per resample) fill about _CHUNK."""
-    step = max(1, _CHUNK // max(width, 1))
-    for start in range(0, n_resamples, step):
-        yield slice(start, min(start + step, n_resamples))
-
-
-def _bootstrap(rows: _Rows, include, n_resamples, rng):
-    """Stratified bootstrap: per-group sums (B, K, 7) and the grid gaps of the included groups
-    ``{name: (B,)}``."""
-    k = len(rows.positions)
-    keep = np.flatnonzero(include)
-    sums = np.empty((n_resamples, k, 7))
-    columns = [rows.columns[pos] for pos in rows.positions]
-    weights = [None if rows.w is None else rows.w[pos] for pos in rows.positions]
-    parts = []
-    for chunk in _resample_chunks(max(len(rows.f), len(keep) * rows.grid_size), n_resamples):
-        m = chunk.stop - chunk.start
-        grid = np.empty((m, len(keep), rows.grid_size), dtype=np.int64)
-        for g, pos in enumerate(rows.positions):
-            n_g = len(pos)
-            drawn = rng.integers(0, n_g, size=(m, n_g)) + (np.arange(m) * n_g)[:, None]
-            counts = np.bincount(drawn.ravel(), minlength=m * n_g).reshape(m, n_g)
-            sums[chunk, g] = counts @ columns[g]
-            if include[g]:
-                at = (_order_statistics(counts, rows.grid_size) if rows.w is None
-                      else rows.weighted_grid(counts * weights[g]))
-                grid[:, np.searchsorted(keep, g)] = pos[at]
-        if len(keep) >= 2:
-            w = sums[chunk][:, keep, _W]
-            parts.append(rows.gaps(grid, w / w.sum(1, keepdims=True)))
-    return sums, _joined(parts)
-
-
-def _permutations(rows: _Rows, include, n_resamples, rng):
-    """Per-group sums (B, K', 7) and grid gaps ``{name: (B,)}`` after shuffling the group
-    labels among the included groups' rows (each group keeps its size)."""
-    keep = np.flatnonzero(include)
-    pooled = np.flatnonzero(include[rows.codes])  # included rows, in prediction order
-    n = len(pooled)
-    sizes = np.array([len(rows.positions[g]) for g in keep])
-    cuts = np.cumsum(sizes)[:-1]
-    cols = rows.columns[pooled]
-    total = cols.sum(0)
-    sums = np.empty((n_resamples, len(keep), 7))
-    parts = []
-    chunks = list(_resample_chunks(max(n, len(keep) * rows.grid_size), n_resamples))
-    while chunks:
-        chunk = chunks[0]
-        m = chunk.stop - chunk.start
-        # a uniformly random partition with the groups' sizes: the rows whose random key
-        # ranks in [cut_g, cut_g+1) form group g
-        keys = rng.random((m, n))
-        bounds = np.partition(keys, cuts, axis=1)[:, cuts]
-        label = np.zeros((m, n), dtype=np.int16)
-        for c in range(len(cuts)):
-            label += keys >= bounds[:, c:c + 1]
-        members = [label == i for i in range(len(keep))]
-        if any(np.count_nonzero(mm) != m * s for mm, s in zip(members, sizes)):
-            continue  # two equal float keys (probability ~n^2 / 2^53): draw this chunk again
-        grid = np.empty((m, len(keep), rows.grid_size), dtype=np.int64)
-        rest = np.broadcast_to(total, (m, 7)).copy()
-        for i, (mm, size) in enumerate(zip(members, sizes)):
-            if i < len(keep) - 1:
-                sums[chunk, i] = mm.astype(np.float64) @ cols
-                rest -= sums[chunk, i]
-            else:
-                sums[chunk, i] = rest
-            if rows.w is None:
-                rank = _rank_index(size, rows.grid_size)
-                picked = np.flatnonzero(mm).reshape(m, size)[:, rank]
-                grid[:, i] = pooled[picked - (np.arange(m) * n)[:, None]]
-            else:
-                grid[:, i] = pooled[rows.weighted_grid(mm * rows.w[pooled])]
-        w = sums[chunk][..., _W]
-        parts.append(rows.gaps(grid, w / w.sum(1, keepdims=True)))
-        chunks.pop(0)
-    return sums, _joined(parts)
-
-
-def _joined(parts: list[dict]) -> dict[str, np.ndarray]:
-    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]} if parts else {}
 
 
 def _p_value(observed: float, null: np.ndarray) -> float:
