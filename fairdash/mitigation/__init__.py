@@ -13,6 +13,8 @@ REGISTRY, Method, STAGES, get_method, methods_for
     needs the sensitive attribute at decision time and whether it randomises.
 CRITERIA, criterion_label
     Criterion (audit gap name) -> what it asks to equalise, in words fitting the task.
+explain_knob
+    A fitted method's native knob values in one plain sentence.
 mitigate, MitigationResult, native_values
     Fit a method at a strength on a Dataset's proper split and score every row.
 before_after, BeforeAfter, evaluate, PERFORMANCE
@@ -27,6 +29,7 @@ from fairdash.mitigation._compare import (
                                          before_after,
                                          evaluate,
 )
+from fairdash.mitigation._knobs import explain_knob
 from fairdash.mitigation._registry import (CRITERIA, INPUTS, REGISTRY, STAGES, Method,
                                           criterion_label, get_method, methods_for)
 
@@ -44,6 +47,7 @@ __all__ = [
                                          "before_after",
                                          "criterion_label",
                                          "evaluate",
+                                         "explain_knob",
                                          "get_method",
                                          "methods_for",
                                          "mitigate",

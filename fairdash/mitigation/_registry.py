@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import asdict, dataclass, field
 
+from fairdash.mitigation._criteria import CRITERIA, criterion_label
+
 __all__ = ["CRITERIA", "REGISTRY", "STAGES", "Method", "criterion_label", "get_method",
            "methods_for"]
 
@@ -25,43 +27,6 @@ INPUTS = {
     "scores_labels": "adjusts a trained model's scores using labelled calibration rows",
     "scores": "adjusts a trained model's scores using unlabelled calibration rows",
 }
-
-#: criterion (audit gap name) -> what the user is asked to equalise (classification wording;
-#: :func:`criterion_label` gives the wording for a task)
-CRITERIA = {
-    "demographic_parity_difference": "Demographic parity: equal selection rates",
-    "equal_opportunity_difference": "Equal opportunity: equal true positive rates",
-    "equalized_odds_difference": "Equalized odds: equal true and false positive rates",
-}
-
-_REGRESSION_CRITERIA = {
-    "demographic_parity_difference": ("Demographic parity: the same distribution of "
-                                      "predictions in every group"),
-}
-
-
-def criterion_label(criterion: str, task: str = "classification") -> str:
-    """What a mitigation criterion asks to equalise, in words fitting the task.
-
-    Parameters
-    ----------
-    criterion : str
-        A key of :data:`CRITERIA` (an audit gap name).
-    task : {"classification", "regression"}, default "classification"
-        Regression has no selection rate: demographic parity there asks for the same
-        distribution of predictions in every group (Chzhen et al. 2020).
-
-    Returns
-    -------
-    str
-    """
-    if criterion not in CRITERIA:
-        raise ValueError(f"'{criterion}' is not a mitigation criterion; choose one of "
-                         f"{', '.join(CRITERIA)}.")
-    if task == "regression":
-        return _REGRESSION_CRITERIA.get(criterion, CRITERIA[criterion])
-    return CRITERIA[criterion]
-
 
 @dataclass(frozen=True)
 class Method:
@@ -95,11 +60,14 @@ class Method:
     params : dict
         Fixed keyword arguments for the estimator (besides ``strength``).
     what : str
-        One plain sentence: what the method does.
+        One plain sentence: what the method does (to a classifier's scores or decisions).
+    what_regression : str
+        The same for a regression target (predictions, no threshold); empty for methods
+        that do not apply to regression. :meth:`describe` picks the one fitting a task.
     assumes : str
         One plain sentence: what it assumes or costs.
     paper : str
-        Source and ALGORITHMS.md section.
+        The paper(s) it follows: authors, year, title and venue.
     min_sensitive_columns : int
         Sensitive columns it needs (2 for the sequential barycenter).
     single_fit_front : bool
@@ -128,6 +96,14 @@ class Method:
     params: dict = field(default_factory=dict)
     min_sensitive_columns: int = 1
     single_fit_front: bool = False
+    what_regression: str = ""
+
+    def describe(self, task: str = "classification") -> str:
+        """What the method does, in words fitting ``task`` ("classification" or
+        "regression")."""
+        if task == "regression" and self.what_regression:
+            return self.what_regression
+        return self.what
 
     @property
     def retrains(self) -> bool:
@@ -148,6 +124,7 @@ class Method:
         d["tasks"] = list(self.tasks)
         d["stage_label"] = STAGES[self.stage]
         d["retrains"] = self.retrains
+        d["what_regression"] = self.describe("regression")
         return d
 
 
@@ -158,6 +135,14 @@ _PRE = "fairdash.mitigation.preprocessing"
 _IN = "fairdash.mitigation.inprocessing"
 _POST = "fairdash.mitigation.postprocessing"
 _CRITERION_WORDS = {c: label.split(":")[0].lower() for c, label in CRITERIA.items()}
+_KC = ("Kamiran & Calders 2012, Data preprocessing techniques for classification without "
+       "discrimination (Knowledge and Information Systems)")
+_GORDALIZA = ("Gordaliza, del Barrio, Fabrice & Loubes 2019, Obtaining fairness using optimal "
+              "transport theory (ICML)")
+_DONINI = "Donini et al. 2018, Empirical risk minimization under fairness constraints (NeurIPS)"
+_CHZHEN = ("Chzhen, Denis, Hebiri, Oneto & Pontil 2020, Fair regression with Wasserstein "
+           "barycenters (NeurIPS); Chzhen & Schreuder 2022, A minimax framework for quantifying "
+           "risk-fairness trade-off in regression (Annals of Statistics)")
 
 _methods = [
     # ---- pre-processing ---------------------------------------------------------------------
@@ -169,27 +154,34 @@ _methods = [
              "training data, so no group looks more often positive than another.",
         assumes="Changes only how much each training row counts; a flexible model may change "
                 "little, so read the measured gap.",
-        paper="Kamiran & Calders 2012 (ALGORITHMS.md 6.1)"),
+        paper=_KC),
     Method(
         "di_remover", "Disparate-impact remover", "pre", _DP, "repair level lambda",
         "lambda = strength", ("classification", "regression"), "features", True, False,
         f"{_PRE}:DisparateImpactRemover",
         what="Moves every numeric feature of each group towards the groups' median distribution, "
              "keeping each person's rank inside their group.",
+        what_regression="Moves every numeric feature of each group towards the groups' median "
+                        "distribution, keeping each person's rank inside their group, and "
+                        "retrains the regressor on the repaired features so its predictions "
+                        "depend less on the group.",
         assumes="Needs the sensitive attribute to repair every new row before it is scored; "
                 "the sensitive columns leave the model and categorical features stay as they "
                 "are.",
-        paper="Feldman et al. 2015 (ALGORITHMS.md 6.2)"),
+        paper="Feldman et al. 2015, Certifying and removing disparate impact (KDD)"),
     Method(
         "ot_repair", "Optimal-transport repair (geometric)", "pre", _DP, "lambda",
         "lambda = strength", ("classification", "regression"), "features", True, False,
         f"{_PRE}:OTRepair", params={"mode": "geometric"},
         what="Moves each group's numeric features part of the way towards their Wasserstein "
              "barycenter (the weighted average of the groups' distributions).",
+        what_regression="Moves each group's numeric features part of the way towards their "
+                        "Wasserstein barycenter (the weighted average of the groups' "
+                        "distributions) and retrains the regressor on the repaired features.",
         assumes="Needs the sensitive attribute to repair every new row; the sensitive columns "
                 "leave the model, and each numeric feature is repaired separately, so dependence "
                 "through combinations or categorical features can remain.",
-        paper="Gordaliza et al. 2019 (ALGORITHMS.md 6.3)"),
+        paper=_GORDALIZA),
     Method(
         "ot_repair_random", "Optimal-transport repair (random)", "pre", _DP, "lambda",
         "lambda = strength (share of rows moved fully to the barycenter)",
@@ -197,9 +189,12 @@ _methods = [
         f"{_PRE}:OTRepair", params={"mode": "random"},
         what="Moves a random share lambda of each group's rows all the way to the barycenter and "
              "leaves the others untouched.",
+        what_regression="Moves a random share lambda of each group's rows all the way to the "
+                        "barycenter, leaves the others untouched, and retrains the regressor "
+                        "on the result.",
         assumes="Needs the sensitive attribute to repair every new row, which rows are "
                 "repaired is decided at random, and the sensitive columns leave the model.",
-        paper="Gordaliza et al. 2019 (ALGORITHMS.md 6.3)"),
+        paper=_GORDALIZA),
     Method(
         "ferm_projection", "FERM projection", "pre", _EOP,
         "t, share of the direction u removed from the data",
@@ -211,7 +206,7 @@ _methods = [
              "differ on average, then trains a linear model on what is left.",
         assumes="Equalises mean scores of the qualified people, not their true-positive rates "
                 "exactly; only meaningful for a linear model.",
-        paper="Donini et al. 2018 (ALGORITHMS.md 1.3)"),
+        paper=_DONINI),
     # ---- in-processing ----------------------------------------------------------------------
     Method(
         "ferm_linear", "FERM (linear, epsilon)", "in", _EOP, "epsilon bound on |<w, u>|",
@@ -222,7 +217,7 @@ _methods = [
              "groups by at most epsilon.",
         assumes="A linear model on the encoded features; the true-positive-rate gap shrinks but "
                 "is rarely exactly zero.",
-        paper="Donini et al. 2018 (ALGORITHMS.md 1.4)"),
+        paper=_DONINI),
     Method(
         "ferm_kernel", "FERM (kernel, epsilon)", "in", _EOP, "epsilon bound on |<w, u>|",
         "epsilon = (1 - strength) * e0 on Nystroem RBF features",
@@ -230,7 +225,7 @@ _methods = [
         f"{_IN}:FERMClassifier", params={"kernel": "rbf"},
         what="The same constraint as FERM linear on a non-linear (RBF kernel) feature map.",
         assumes="Uses a 500-feature Nystroem approximation of the kernel; training is slower.",
-        paper="Donini et al. 2018 (ALGORITHMS.md 1.5b)"),
+        paper=_DONINI),
     *[Method(
         f"reductions_{short}", f"Exponentiated gradient ({_CRITERION_WORDS[crit]})", "in", crit,
         "difference_bound epsilon (and eps = epsilon)",
@@ -242,7 +237,8 @@ _methods = [
              f"{_CRITERION_WORDS[crit]} within epsilon on the training data.",
         assumes="Decisions are drawn at random from the mix (expected rates are shown); trains "
                 "the base model dozens of times.",
-        paper="Agarwal et al. 2018 via fairlearn (ALGORITHMS.md 5)")
+        paper="Agarwal et al. 2018, A reductions approach to fair classification (ICML); "
+              "fairlearn's ExponentiatedGradient")
       for short, crit, constraint in (("dp", _DP, "demographic_parity"),
                                       ("eop", _EOP, "equal_opportunity"),
                                       ("eo", _EO, "equalized_odds"))],
@@ -255,7 +251,8 @@ _methods = [
              "distributions, pulling them together.",
         assumes="A linear model; the penalty is computed on a fixed sample of 300 rows per "
                 "group.",
-        paper="Oneto et al. 2020 (ALGORITHMS.md 3)")
+        paper="Oneto et al. 2020, Exploiting MMD and Sinkhorn divergences for fair and "
+              "transferable representation learning (NeurIPS)")
       for div, word in (("sinkhorn", "Sinkhorn divergence"), ("mmd", "MMD"),
                         ("w2", "Wasserstein-2 distance"))],
     Method(
@@ -267,8 +264,8 @@ _methods = [
              "right, so fewer people the old model served correctly are newly failed.",
         assumes="Trades part of reweighing's parity gain for fewer negative flips; it needs the "
                 "base model's scores on the training rows.",
-        paper="Yan et al. 2021 focal distillation with Kamiran & Calders 2012 reweighing "
-              "(ALGORITHMS.md 7.2-7.3, 6.1)"),
+        paper="Yan et al. 2021, Positive-congruent training: towards regression-free model "
+              f"updates (CVPR), with {_KC}"),
     # ---- post-processing --------------------------------------------------------------------
     *[Method(
         f"thresholds_{short}", f"Group thresholds ({_CRITERION_WORDS[crit]})", "post", crit,
@@ -282,7 +279,9 @@ _methods = [
              "calibration rows.",
         assumes="Needs each person's group at decision time and randomises some decisions; it "
                 "may lower the better-served group's rates (levelling down).",
-        paper="Hardt et al. 2016; Cruz & Hardt 2024 (ALGORITHMS.md 4)",
+        paper="Hardt, Price & Srebro 2016, Equality of opportunity in supervised learning "
+              "(NeurIPS); Cruz & Hardt 2024, Unprocessing seven years of algorithmic "
+              "fairness (ICLR)",
         single_fit_front=True)
       for short, crit, constraint in (("dp", _DP, "demographic_parity"),
                                       ("eop", _EOP, "equal_opportunity"),
@@ -294,9 +293,12 @@ _methods = [
         what="Replaces each score by the same quantile of the groups' average score "
              "distribution, so every group's scores end up distributed alike (any threshold "
              "then selects the same share of each group).",
+        what_regression="Replaces each prediction by the same quantile of the groups' average "
+                        "prediction distribution, so every group's predictions end up "
+                        "distributed alike (the same mean, spread and shape).",
         assumes="Needs each person's group at decision time; keeps the order of people inside a "
                 "group; a tiny random jitter breaks ties.",
-        paper="Chzhen et al. 2020; Chzhen & Schreuder 2022 (ALGORITHMS.md 2)",
+        paper=_CHZHEN,
         single_fit_front=True),
     Method(
         "barycenter_sequential", "Wasserstein barycenter (several attributes)", "post", _DP,
@@ -305,9 +307,14 @@ _methods = [
         what="Applies the barycenter repair one sensitive attribute after another, each within "
              "the strata of the attributes not yet repaired, which equalises every "
              "intersection.",
+        what_regression="Applies the barycenter repair to the predictions one sensitive "
+                        "attribute after another, each within the strata of the attributes not "
+                        "yet repaired, so every intersection ends up with the same "
+                        "distribution of predictions.",
         assumes="Needs every sensitive attribute at decision time; small intersections give "
                 "noisy quantiles.",
-        paper="Hu et al. 2024; EquiPy (ALGORITHMS.md 2.7)",
+        paper="Hu, Ratz & Charpentier 2024, A sequentially fair mechanism for multiple "
+              "sensitive attributes (AAAI); the EquiPy package",
         min_sensitive_columns=2),
 ]
 
