@@ -10,8 +10,9 @@ got right (focal distillation, ALGORITHMS.md 7), alone or with reweighing. Every
 """
 
 from ._congruent import CongruentReweighedClassifier, PositiveCongruentClassifier
-from ._ferm import FERMClassifier, ProjectedKernelSVC
+from ._ferm import FERMClassifier
 from ._penalty import FairPenaltyLogistic
+from ._projected_svc import ProjectedKernelSVC
 from ._reductions import ReductionsClassifier
 
 __all__ = ["CongruentReweighedClassifier", "FERMClassifier", "FairPenaltyLogistic", "PositiveCongruentClassifier",

@@ -1,4 +1,5 @@
-"""FERM classifiers: epsilon-constrained logistic regression and the projected-kernel SVC.
+"""FERM classifiers: epsilon-constrained logistic regression (here) and the projected-kernel SVC
+(:mod:`._projected_svc`, re-exported).
 
 Donini, Oneto, Ben-David, Shawe-Taylor & Pontil (NeurIPS 2018); ALGORITHMS.md 1.4 and 1.5.
 """
@@ -15,7 +16,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.kernel_approximation import Nystroem
 from sklearn.metrics.pairwise import rbf_kernel
-from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
@@ -31,26 +31,14 @@ from fairdash.mitigation.preprocessing._ferm_projection import (
     _span_basis,
 )
 
+from ._ferm_common import _check_positive, _scale_gamma
 from ._linalg import design_matrix, inverse_sqrt, logistic_curvature
+from ._projected_svc import ProjectedKernelSVC
 
 __all__ = ["FERMClassifier", "ProjectedKernelSVC"]
 
 #: Nystroem seed when random_state is None (ALGORITHMS.md 1.8: a fixed random_state)
 _NYSTROEM_SEED = 0
-
-
-def _check_positive(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
-        raise ValueError(f"The parameter {name} must be a positive number; got {value!r}.")
-    return float(value)
-
-
-def _scale_gamma(gamma, X: np.ndarray) -> float:
-    """sklearn's ``gamma="scale"``: ``1 / (d Var(X))`` (1 for constant X)."""
-    if gamma == "scale":
-        var = X.var()
-        return 1.0 / (X.shape[1] * var) if var > 0 else 1.0
-    return _check_positive(gamma, "gamma")
 
 
 def _logistic_objective(base, R, y_pm: np.ndarray, lam: float, n_free: int, H: np.ndarray,
@@ -317,130 +305,6 @@ class FERMClassifier(ClassifierMixin, BaseEstimator):
         """Logistic probabilities, columns in ``classes_`` order."""
         p = expit(self.decision_function(X))
         return np.column_stack([1.0 - p, p])
-
-    def predict(self, X):
-        """``classes_[1]`` where the decision value is positive, else ``classes_[0]``."""
-        check_is_fitted(self)
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        return tags
-
-
-class ProjectedKernelSVC(ClassifierMixin, BaseEstimator):
-    """RBF support vector classifier on the kernel with the direction ``u`` projected out.
-
-    Parameters
-    ----------
-    C : float, default 1.0
-    gamma : "scale" or float, default "scale"
-        RBF width, ``"scale"`` = ``1 / (d Var(X))``.
-    strength : float in [0, 1], default 1.0
-        ``t`` in ``K_t = K - (2t - t^2) T G^+ T^T``: 0 is the plain ``SVC``, 1 the exact FERM
-        constraint. Intermediate values change the model weakly (ALGORITHMS.md 1.5).
-    constraint : {"equal_opportunity", "equalized_odds", "demographic_parity"}
-    sensitive_column : int, optional
-        Column of ``X`` that holds the groups, read when ``fit`` gets no
-        ``sensitive_features``.
-
-    Attributes
-    ----------
-    classes_ : ndarray of shape (2,)
-    svc_ : SVC
-        Fitted on the precomputed projected kernel.
-    gamma_ : float
-    t_ : float
-    tau_ : ndarray of shape (n_train, m)
-        ``tau_k(x_i) = <phi(x_i), u_k>`` on the training rows.
-    u_gram_ : ndarray of shape (m, m)
-        ``<u_j, u_k>``; ``||u||^2`` for two groups.
-
-    Notes
-    -----
-    ALGORITHMS.md 1.5 a. With :math:`\\tau(x) = \\frac{1}{|I^+_a|}\\sum_{I^+_a} k(x_j, x) -
-    \\frac{1}{|I^+_b|}\\sum_{I^+_b} k(x_j, x)` and
-    :math:`\\|u\\|^2 = \\overline{K_{AA}} + \\overline{K_{BB}} - 2\\overline{K_{AB}}`,
-
-    .. math:: \\tilde K(x, x') = k(x, x') - \\tau(x)\\tau(x') / \\|u\\|^2
-
-    is the kernel of :math:`P\\phi`, so an SVC on it is the exact constrained problem
-    :math:`\\langle w, u\\rangle = 0` and the mean decision values on the groups' positives are
-    equal on the training rows. K groups: :math:`\\tilde K = K - T G^+ T^T` with
-    :math:`G = \\langle u_j, u_k\\rangle`. Cost: O(n^2) memory; use
-    ``FERMClassifier(kernel="rbf")`` above ~10,000 rows.
-    """
-
-    def __init__(self, C=1.0, gamma="scale", strength=1.0, constraint="equal_opportunity",
-                 sensitive_column=None):
-        self.C = C
-        self.gamma = gamma
-        self.strength = strength
-        self.constraint = constraint
-        self.sensitive_column = sensitive_column
-
-    def fit(self, X, y, *, sensitive_features=None):
-        """Fit an ``SVC`` on the projected training kernel.
-
-        Parameters
-        ----------
-        X : array-like of shape (n, d)
-        y : array-like of shape (n,)
-            Binary labels; the positive class is ``classes_[1]``.
-        sensitive_features : array-like of shape (n,) or (n, k)
-            Group of every row (keyword only).
-
-        Returns
-        -------
-        self
-        """
-        owner = type(self).__name__
-        t = check_unit(self.strength, "strength")
-        constraint = _check_constraint(self.constraint)
-        C = _check_positive(self.C, "C")
-        X, y = validate_data(self, X, y, dtype=np.float64)
-        self.classes_, _ = check_binary_target(y, owner)
-        if len(X) > 10_000:
-            warnings.warn(f"ProjectedKernelSVC stores a {len(X):,} x {len(X):,} kernel; "
-                          "FERMClassifier(kernel='rbf') scales better.", UserWarning,
-                          stacklevel=2)
-        s = resolve_sensitive(X, sensitive_features, self.sensitive_column, owner)
-        codes, groups = encode_fit_groups(s, len(X), owner)
-        M, _ = _direction_weights(codes, groups, y == self.classes_[1], constraint, owner)
-        self.gamma_ = _scale_gamma(self.gamma, X)
-        K = rbf_kernel(X, X, gamma=self.gamma_)
-        tau = np.asarray((M.T @ K).T)
-        gram = np.asarray(M.T @ tau)
-        gram = (gram + gram.T) / 2
-        vals, vecs = np.linalg.eigh(gram)
-        top = vals.max() if len(vals) else 0.0
-        keep = vals > max(1e-10 * top, 1e-24)
-        self.gram_pinv_ = (vecs[:, keep] / vals[keep]) @ vecs[:, keep].T  # G^+
-        self.t_ = t
-        coef = 2 * t - t * t
-        K_tilde = K - coef * (tau @ self.gram_pinv_ @ tau.T) if coef > 0 else K
-        self.svc_ = SVC(C=C, kernel="precomputed").fit(K_tilde, y)
-        self.X_fit_ = X
-        self.tau_ = tau
-        self.u_gram_ = gram
-        self.direction_weights_ = M
-        return self
-
-    def _kernel(self, X) -> np.ndarray:
-        """Projected kernel between ``X`` and the training rows."""
-        K = rbf_kernel(X, self.X_fit_, gamma=self.gamma_)
-        coef = 2 * self.t_ - self.t_ ** 2
-        if coef == 0:
-            return K
-        tau = np.asarray((self.direction_weights_.T @ K.T).T)
-        return K - coef * (tau @ self.gram_pinv_ @ self.tau_.T)
-
-    def decision_function(self, X):
-        """SVC decision values on the projected kernel; positive predicts ``classes_[1]``."""
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return self.svc_.decision_function(self._kernel(X))
 
     def predict(self, X):
         """``classes_[1]`` where the decision value is positive, else ``classes_[0]``."""
