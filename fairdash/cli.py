@@ -133,9 +133,10 @@ def base_scores(args, ds):
     """Scores of the base model on every row, its name, and whether it was trained here."""
     if ds.roles.score_column:
         return ds.scores, f"scores:{ds.roles.score_column}", False
-    from fairdash.models import fit_builtin, score_dataset  # sklearn only when training
+    from fairdash.models import (default_learner, fit_builtin,  # sklearn only when training
+                                 score_dataset)
 
-    name = args.model or ("linear" if ds.task == "regression" else "logreg")
+    name = args.model or default_learner(ds.task)
     fitted = fit_builtin(ds, name, random_state=args.seed)
     return score_dataset(fitted, ds), name, True
 
@@ -158,7 +159,7 @@ def run_audit(args) -> dict:
     """Load, validate, score and audit as the arguments say; returns the JSON-able result."""
     ds = load_dataset(args)
     scores, model, trained_here = base_scores(args, ds)
-    split = ds.audited_split(trained_here=trained_here)
+    split = fd_data.AUDITED_SPLIT  # every kind of model: the held-out test rows
     mask = ds.rows(split)
     groups = ds.frame.loc[mask, list(ds.roles.sensitive)]
     out = _header(args, ds, model, split, int(mask.sum()))
@@ -170,6 +171,9 @@ def run_audit(args) -> dict:
         result = audit(ds.y[mask], y_score=scores[mask], sensitive_features=groups,
                        threshold=args.threshold, **_audit_options(args))
     out.update(result.to_dict())
+    caveat = None if trained_here else fd_data.outside_model_warning("scores")
+    if caveat:
+        out["warnings"] = [caveat, *out["warnings"]]
     return out
 
 
@@ -183,6 +187,7 @@ def run_methods(args) -> list:
 def run_mitigate(args) -> dict:
     """Apply ``--method`` at ``--strength`` and audit before and after on the test split."""
     from fairdash.mitigation import EVALUATION_SPLIT, before_after, get_method, mitigate
+    from fairdash.models import default_learner
 
     if not 0.0 <= args.strength <= 1.0:
         raise FairDashError(f"--strength must lie in [0, 1]; got {args.strength}.")
@@ -196,7 +201,7 @@ def run_mitigate(args) -> dict:
                             f"scores in '{ds.roles.score_column}'; with --score-column only "
                             "post-processing methods apply.")
     scores, model, _ = base_scores(args, ds)
-    learner = args.model or ("linear" if ds.task == "regression" else "logreg")
+    learner = args.model or default_learner(ds.task)
     result = mitigate(ds, method, args.strength, base_scores=scores, base_name=learner,
                       base_key=model, random_state=args.seed)
     ba = before_after(ds, scores, result, threshold=args.threshold,
@@ -211,7 +216,12 @@ def run_mitigate(args) -> dict:
     return {"method": method.to_dict(), "strength": args.strength, "native": result.native,
             "fit_split": result.fit_split, "decisions_randomised": result.decisions_only,
             "changed_decisions": ba.changed, "performance": perf,
-            "warnings": list(result.warnings), "before": before, "after": after}
+            "warnings": _outside(ds) + list(result.warnings), "before": before, "after": after}
+
+
+def _outside(ds) -> list:
+    """The caveat of given scores (their model may have seen the test rows), as a list."""
+    return [fd_data.outside_model_warning("scores")] if ds.roles.score_column else []
 
 
 def run_tradeoff(args):

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from cli_runner import run_commands
 
-from fairdash.data import ColumnRoles, build_dataset, load_sample, make_synthetic, sample_roles
+from fairdash.data import (ColumnRoles, build_dataset, load_sample, make_synthetic,
+                           outside_model_warning, sample_roles)
 from fairdash.models import fit_builtin, score_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,12 +123,26 @@ def test_adult_gaps_equal_fairlearn(runs, adult_test_rows):
         assert group["selection_rate"] == pytest.approx(selection[group["group"]], abs=1e-12)
 
 
-def test_compas_scores_audit_every_row(runs):
+def _cli_dataset(argv):
+    """The Dataset the CLI builds for these audit arguments."""
+    from fairdash.cli import build_parser, load_dataset
+
+    return load_dataset(build_parser().parse_args(["audit", *argv]))
+
+
+def test_compas_scores_audit_the_test_rows_with_a_caveat(runs):
+    """Given scores are audited on the held-out test split, as models trained here are (one
+    rule for every page and the CLI), with a warning that their model may have seen it."""
     out = ok_json(runs["compas_scores"])
-    compas = load_sample("compas")
-    assert out["rows_audited"] == len(compas) == 7214
-    assert out["audited_split"] == "all"
+    ds = _cli_dataset(["--sample", "compas", "--score-column", "decile_score",
+                       "--rescale-scores"])
+    test = ds.rows("test")
+    compas = ds.frame[test]
+    assert out["audited_split"] == "test"
+    assert out["rows_audited"] == int(test.sum()) == len(compas) < 7214
     assert out["model"] == "scores:decile_score"
+    assert out["warnings"][0] == outside_model_warning("scores")
+    assert "cannot know which rows" in out["warnings"][0]
     counts = compas["race_binary"].value_counts()
     assert {g["group"]: g["n"] for g in out["groups"]} == counts.to_dict()
     # rescaled deciles 1..10 -> 0..1: decile >= 5.5 is a positive decision at threshold 0.5
@@ -141,7 +156,10 @@ def test_table_format_names_the_groups(runs):
     assert run.returncode == 0, run.stderr
     with pytest.raises(json.JSONDecodeError):
         json.loads(run.stdout)
-    assert "7,214 rows audited" in run.stdout
+    rows = int(_cli_dataset(["--sample", "compas", "--score-column", "decile_score",
+                             "--rescale-scores"]).rows("test").sum())
+    assert f"{rows:,} rows audited (test split)" in run.stdout
+    assert "note: FairDash cannot know which rows" in run.stdout
     lines = run.stdout.splitlines()
     for group in ("African-American", "Caucasian", "Other"):
         assert any(line.startswith(group) for line in lines), group
@@ -150,7 +168,9 @@ def test_table_format_names_the_groups(runs):
 
 def test_intersectional_groups(runs):
     out = ok_json(runs["intersectional"])
-    compas = load_sample("compas")
+    ds = _cli_dataset(["--sample", "compas", "--score-column", "decile_score",
+                       "--rescale-scores", "--sensitive", "sex,race"])
+    compas = ds.frame[ds.rows("test")]
     assert out["sensitive"] == ["sex", "race"]
     expected = (compas["sex"] + " & " + compas["race"]).value_counts().to_dict()
     assert {g["group"]: g["n"] for g in out["groups"]} == expected
@@ -269,8 +289,12 @@ def test_regression_table_format(regression_runs):
 def test_given_predictions_of_a_continuous_target(regression_runs):
     out = ok_json(regression_runs["predictions"])
     assert out["task"] == "regression" and out["model"] == "scores:predicted"
-    assert out["audited_split"] == "all" and out["rows_audited"] == 600
-    frame = pd.read_csv(regression_runs["folder"] / "spend.csv")
+    csv = regression_runs["folder"] / "spend.csv"
+    ds = _cli_dataset(["--data", str(csv), "--target", "spend", "--sensitive", "group",
+                       "--score-column", "predicted"])
+    frame = ds.frame[ds.rows("test")]
+    assert out["audited_split"] == "test" and out["rows_audited"] == len(frame) < 600
+    assert out["warnings"][0] == outside_model_warning("scores")
     mae = (frame["predicted"] - frame["spend"]).abs().groupby(frame["group"]).mean()
     for group in out["groups"]:
         assert group["mae"] == pytest.approx(mae[group["group"]], rel=1e-12)

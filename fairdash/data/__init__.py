@@ -1,7 +1,7 @@
 """Data: bundled samples, synthetic data, upload parsing, column roles, validation, splits."""
 
-from fairdash.data._dataset import (MAX_GROUPS, TASKS, Dataset, build_dataset, group_overview,
-                                    table_fingerprint)
+from fairdash.data._dataset import (AUDITED_SPLIT, MAX_GROUPS, TASKS, Dataset, build_dataset,
+                                    group_overview, outside_model_warning, table_fingerprint)
 from fairdash.data._roles import (ColumnRoles, default_positive_label, flag_columns, infer_task,
                                   suggest_roles)
 from fairdash.data._samples import SAMPLE_DIR, SAMPLES, SampleSpec, load_sample
@@ -11,6 +11,7 @@ from fairdash.data._synthetic import make_synthetic
 from fairdash.data._upload import DEFAULT_MAX_UPLOAD_BYTES, read_table
 
 __all__ = [
+    "AUDITED_SPLIT", "outside_model_warning",
     "ColumnRoles", "column_summary", "DEFAULT_MAX_UPLOAD_BYTES", "Dataset", "MAX_GROUPS", "SAMPLES", "SAMPLE_DIR",
     "SPLIT_NAMES", "SampleSpec", "build_dataset", "default_positive_label", "flag_columns", "group_overview",
     "infer_task", "load_sample", "make_synthetic", "read_table", "sample_roles",

@@ -19,6 +19,44 @@ MIN_ROWS = 20
 #: The two kinds of audit: yes/no outcomes and continuous targets.
 TASKS = ("classification", "regression")
 
+#: The rows every audit is measured on, for every kind of model (trained here, uploaded, or
+#: given scores), on every page and in the CLI: the held-out test split, the same rows
+#: mitigations and comparisons are measured on (``fairdash.mitigation.EVALUATION_SPLIT``).
+#: So one model has one set of "before" numbers everywhere.
+AUDITED_SPLIT = "test"
+
+#: model kind -> why its audit on the test split may still flatter it (None: no caveat)
+_OUTSIDE_MODEL_WARNINGS = {
+    "builtin": None,
+    "upload": ("FairDash cannot know which rows the uploaded model was trained on: if it saw "
+               "some of the test rows, its audit may look better than on new people."),
+    "scores": ("FairDash cannot know which rows the model behind the given scores was trained "
+               "on: if it saw some of the test rows, its audit may look better than on new "
+               "people."),
+}
+
+
+def outside_model_warning(kind: str) -> str | None:
+    """The caveat an audit of a model not trained here carries.
+
+    Parameters
+    ----------
+    kind : {"builtin", "upload", "scores"}
+        A built-in model trained here on the train split, an uploaded model file, or a
+        column of given scores or predictions.
+
+    Returns
+    -------
+    str or None
+        None for a model trained here (its test rows are held out by construction); one
+        plain sentence otherwise.
+    """
+    try:
+        return _OUTSIDE_MODEL_WARNINGS[kind]
+    except KeyError:
+        raise ValueError(f"Unknown model kind '{kind}'; choose one of "
+                         f"{', '.join(_OUTSIDE_MODEL_WARNINGS)}.") from None
+
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
@@ -74,10 +112,16 @@ class Dataset:
         return self.split == split
 
     @staticmethod
-    def audited_split(trained_here: bool) -> str:
-        """Which rows an audit uses: the held-out test split for a model trained on the train
-        split, every row for an outside model or given scores (they never saw our split)."""
-        return "test" if trained_here else "all"
+    def audited_split(trained_here: bool = True) -> str:
+        """Which rows an audit uses: :data:`AUDITED_SPLIT` (the held-out test split) for
+        every kind of model.
+
+        ``trained_here`` is kept for callers and does not change the answer: a model trained
+        elsewhere (uploaded, or given scores) may have seen any row, so no split is safer for
+        it, and auditing it on the test rows gives the same "before" numbers as Mitigate and
+        Compare. Show :func:`outside_model_warning` next to its audit.
+        """
+        return AUDITED_SPLIT
 
 
 def table_fingerprint(df: pd.DataFrame) -> str:

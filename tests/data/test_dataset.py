@@ -452,3 +452,20 @@ def test_column_summary_flags_leaks():
     summary = column_summary(load_sample("german"), "good_credit")
     assert "leak" in summary.loc["credit_risk", "flag"]
     assert summary.loc["age", "flag"] == ""
+
+
+def test_one_audited_split_for_every_kind_of_model():
+    """Models trained here, uploaded models and given scores are all audited on the held-out
+    test rows: the rows mitigations and comparisons are measured on."""
+    from fairdash.data import AUDITED_SPLIT, Dataset, outside_model_warning
+    from fairdash.mitigation import EVALUATION_SPLIT
+
+    assert AUDITED_SPLIT == EVALUATION_SPLIT == "test"
+    assert Dataset.audited_split(trained_here=True) == "test"
+    assert Dataset.audited_split(trained_here=False) == "test"
+    assert Dataset.audited_split() == "test"
+    assert outside_model_warning("builtin") is None
+    for kind in ("upload", "scores"):
+        assert "cannot know which rows" in outside_model_warning(kind)
+    with pytest.raises(ValueError, match="upload"):
+        outside_model_warning("pickle")
