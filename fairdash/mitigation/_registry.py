@@ -110,6 +110,12 @@ class Method:
         """True when the method trains a new model on the feature columns."""
         return self.inputs == "features"
 
+    @property
+    def uses_threshold(self) -> bool:
+        """True when the result depends on the base model's decision threshold: the group
+        thresholds start from the base rule ``score >= threshold`` (docs/methods.md §4)."""
+        return self.inputs == "scores_labels"
+
     def make(self, strength: float, **overrides):
         """A fresh, unfitted estimator at ``strength`` (``overrides`` replace fixed params)."""
         if not 0.0 <= float(strength) <= 1.0:
