@@ -22,7 +22,8 @@ class GapSpec:
     kind : {"difference", "ratio"}
     combine : {"single", "worst", "mean"}
         How the aggregates of several rates are joined: the worst one (largest difference,
-        smallest ratio) or their mean.
+        smallest ratio) or their mean; an undefined aggregate (NaN) is left out of both, so
+        the result is NaN only when every part is undefined.
     null : {"full", "within_label"}
         Permutation null for the p-value: group labels shuffled over all rows, or within each
         true label (for error-rate criteria, whose null is "decisions independent of group given y").
@@ -109,7 +110,7 @@ def gap(spec: GapSpec, rates: dict[str, np.ndarray], overall: dict[str, np.ndarr
         parts = [_per_group(rates[r], None, spec.kind, method, reference, include)
                  for r in spec.rates]
         if spec.combine == "mean":
-            joined = np.mean(parts, axis=0)
+            joined = _mean_defined(parts)
         else:
             stacked = np.stack(parts, axis=-1)
             joined = _farthest(stacked, spec.kind)
@@ -117,8 +118,23 @@ def gap(spec: GapSpec, rates: dict[str, np.ndarray], overall: dict[str, np.ndarr
     parts = [aggregate(rates[r], None if overall is None else overall[r], kind=spec.kind,
                        method=method, include=include) for r in spec.rates]
     if spec.combine == "mean":
-        return np.mean(parts, axis=0)
+        return _mean_defined(parts)
     return _worst(np.stack(parts, axis=-1), spec.kind)
+
+
+def _mean_defined(parts) -> np.ndarray:
+    """Mean over the first axis of the defined (non-NaN) parts; NaN only where none is defined.
+
+    An undefined part (say a false positive rate ratio of 0 / 0 when no group has a false
+    positive) is left out, as the worst case leaves it out and fairlearn's ``agg="mean"``
+    averages only the defined ratio.
+    """
+    stacked = np.asarray(parts, dtype=np.float64)
+    defined = ~np.isnan(stacked)
+    count = defined.sum(0)
+    total = np.where(defined, stacked, 0.0).sum(0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def _per_group(values, overall, kind, method, reference, include):
@@ -144,7 +160,7 @@ def _per_group(values, overall, kind, method, reference, include):
             raise RoleError("method='vs_reference' needs a reference group.")
         ref = v[..., reference][..., None]
         with np.errstate(invalid="ignore", divide="ignore"):
-            # a zero reference rate is a zero denominator: NaN (ALGORITHMS 9.1), not inf
+            # a zero reference rate is a zero denominator: NaN (docs/methods.md §9.1), not inf
             out = v - ref if kind == "difference" else np.where(ref > 0, v / ref, np.nan)
         out[..., reference] = np.nan
         return out
