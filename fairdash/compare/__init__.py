@@ -5,7 +5,7 @@ Public names
 flip_report
     Negative flip rate (old right, new wrong), positive flip rate, churn by direction,
     conditional and relative NFR and both accuracies, overall and per group with Wilson
-    intervals, and the table of flipped rows (ALGORITHMS.md 7.1, 7.4).
+    intervals, and the table of flipped rows (docs/methods.md §7.1, §7.4).
 compare_models, ModelSpec, parse_spec, decisions_for
     The two sides of a comparison on a Dataset: the base model, the base model mitigated by a
     registered method at a strength, another built-in model, or a column of decisions.

@@ -1,4 +1,4 @@
-"""Negative flips, per group: what a model update breaks for whom (ALGORITHMS.md 7.1, 7.4)."""
+"""Negative flips, per group: what a model update breaks for whom (docs/methods.md §7.1, §7.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Group metrics from per-group confusion counts (ALGORITHMS.md section 9).
+"""Group metrics from per-group confusion counts (docs/methods.md §9).
 
 Everything here is computed from counts, never from rows twice: one ``np.bincount`` pass gives
 per-group confusion counts, and rates, gaps, Wilson intervals, bootstrap intervals and
@@ -10,7 +10,8 @@ vectorised stratified bootstrap and permutation test, and ``distribution_gaps`` 
 for any real-valued output (regressor predictions or classifier scores).
 """
 
-from fairdash.metrics._aggregate import GAPS, METHODS, GapSpec, aggregate, gap
+from fairdash.metrics._aggregate import (GAPS, METHODS, VERDICTS, GapSpec, aggregate, gap,
+                                         gap_change_verdict)
 from fairdash.metrics._audit import DEFAULT_MIN_GROUP_SIZE, AuditResult, audit_counts
 from fairdash.metrics._counts import CELLS, confusion_counts
 from fairdash.metrics._functions import (accuracy_score_difference, audit, average_odds_difference,
@@ -27,7 +28,7 @@ from fairdash.metrics._regression import (DISTRIBUTION_GAPS, GRID_SIZE, REGRESSI
 from fairdash.metrics._rates import (RATE_DEFINITIONS, RATE_LABELS, RATE_SHORT, all_rates,
                                      rate)
 from fairdash.metrics._scores import ScoreIndex, score_histograms
-from fairdash.metrics._explain import explain_gap
+from fairdash.metrics._explain import aggregation_note, explain_gap
 
 __all__ = [
     "AuditResult", "CELLS", "DEFAULT_MIN_GROUP_SIZE", "GAPS", "GapSpec", "METHODS",
@@ -37,7 +38,7 @@ __all__ = [
     "encode_groups", "equal_opportunity_difference", "equal_opportunity_ratio",
     "equalized_odds_difference", "equalized_odds_ratio", "gap", "percentile_interval",
     "permute_counts", "predictive_parity_difference", "rate", "score_histograms",
-    "wilson_interval", "explain_gap",
+    "wilson_interval", "explain_gap", "aggregation_note", "gap_change_verdict", "VERDICTS",
     "DISTRIBUTION_GAPS", "GRID_SIZE", "REGRESSION_GAPS", "REGRESSION_STATS",
     "RegressionAuditResult", "RegressionGap", "distribution_gaps", "regression_audit",
 ]

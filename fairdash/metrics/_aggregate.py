@@ -10,6 +10,9 @@ from fairdash.exceptions import RoleError
 
 METHODS = ("between_groups", "to_overall", "vs_reference")
 
+#: what :func:`gap_change_verdict` returns
+VERDICTS = ("fairer", "less fair", "unchanged", "undefined")
+
 
 @dataclass(frozen=True)
 class GapSpec:
@@ -29,6 +32,8 @@ class GapSpec:
         true label (for error-rate criteria, whose null is "decisions independent of group given y").
     label : str
         Plain name for tables and charts.
+    fairer : {"lower", "higher"}
+        Property: the direction in which the gap is fairer (see :attr:`higher_is_fairer`).
     """
 
     rates: tuple[str, ...]
@@ -36,6 +41,18 @@ class GapSpec:
     combine: str
     null: str
     label: str
+
+    @property
+    def fairer(self) -> str:
+        """Which way is fairer: ``"lower"`` for a difference (0 = parity), ``"higher"`` for a
+        ratio (1 = parity). Signed ``vs_reference`` values are fairer closer to 0 or 1, as
+        :func:`gap_change_verdict` compares them."""
+        return "lower" if self.kind == "difference" else "higher"
+
+    @property
+    def higher_is_fairer(self) -> bool:
+        """True for ratios (1 = parity), False for differences (0 = parity)."""
+        return self.fairer == "higher"
 
 
 #: The gaps every audit reports, keyed by their fairlearn name where fairlearn has one.
@@ -180,3 +197,53 @@ def _farthest(a, kind):
     idx = np.argmax(dist, axis=-1)[..., None]
     out = np.take_along_axis(a, idx, axis=-1)[..., 0]
     return np.where(np.take_along_axis(dist, idx, axis=-1)[..., 0] < 0, np.nan, out)
+
+
+def gap_change_verdict(name: str, before: float, after: float, *,
+                       method: str = "between_groups", tol: float = 1e-9) -> str:
+    """Whether a gap's change from ``before`` to ``after`` is fairer, less fair or unchanged.
+
+    Differences are fairer when lower and ratios when higher (:attr:`GapSpec.fairer`); the
+    signed ``vs_reference`` values are fairer when closer to parity (``|d|`` for a difference,
+    ``|log r|`` for a ratio). Regression gaps (``REGRESSION_GAPS``) are distances: lower is
+    fairer.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`GAPS` or of ``REGRESSION_GAPS``.
+    before, after : float
+    method : {"between_groups", "to_overall", "vs_reference"}, default "between_groups"
+        The aggregation both values were computed with.
+    tol : float, default 1e-9
+        Changes of the distance from parity smaller than this are "unchanged".
+
+    Returns
+    -------
+    {"fairer", "less fair", "unchanged", "undefined"}
+        "undefined" when either value is missing (NaN or None).
+    """
+    spec = GAPS.get(name)
+    if spec is None:
+        from fairdash.metrics import REGRESSION_GAPS
+
+        if name not in REGRESSION_GAPS:
+            raise ValueError(f"There is no gap called '{name}'.")
+        kind = "difference"
+    else:
+        kind = spec.kind
+    if before is None or after is None or np.isnan(before) or np.isnan(after):
+        return "undefined"
+    b, a = _from_parity(float(before), kind, method), _from_parity(float(after), kind, method)
+    if abs(a - b) <= tol:
+        return "unchanged"
+    return "fairer" if a < b else "less fair"
+
+
+def _from_parity(v: float, kind: str, method: str) -> float:
+    """Distance from parity: 0 for differences, 1 for ratios (log scale when signed)."""
+    if kind == "difference":
+        return abs(v) if method == "vs_reference" else v
+    if method == "vs_reference":
+        return abs(float(np.log(v))) if v > 0 else np.inf
+    return -v

@@ -59,7 +59,7 @@ def bootstrap_counts(counts: np.ndarray, n_resamples: int, rng: np.random.Genera
     Notes
     -----
     Drawing ``Multinomial(n_g, counts_g / n_g)`` per group is the stratified row bootstrap of
-    ALGORITHMS.md 9.6 without touching rows: O(B K) instead of O(B n).
+    docs/methods.md §9.6 without touching rows: O(B K) instead of O(B n).
     """
     n = counts.sum(-1)
     sizes = np.rint(n).astype(np.int64)

@@ -1,4 +1,4 @@
-"""flip_report: the hand example of ALGORITHMS.md 7.5, identities, groups, expected flips."""
+"""flip_report: the hand example of docs/methods.md §7.5, identities, groups, expected flips."""
 
 import numpy as np
 import pytest
@@ -54,7 +54,7 @@ def test_small_groups_leave_the_gap():
 @given(st.lists(st.tuples(st.integers(0, 1), st.floats(0, 1), st.floats(0, 1),
                           st.integers(0, 2)), min_size=1, max_size=60))
 def test_accuracy_change_is_pfr_minus_nfr(rows):
-    """The identity of ALGORITHMS.md 7.1, for hard and randomised decisions, in every group."""
+    """The identity of docs/methods.md §7.1, for hard and randomised decisions, in every group."""
     y, old, new, g = (np.array(c) for c in zip(*rows))
     r = flip_report(y, old, new, sensitive_features=g, min_group_size=1)
     for table in (r.groups, r.overall.to_frame().T):
