@@ -10,10 +10,15 @@ compare_models, ModelSpec, parse_spec, decisions_for
     The two sides of a comparison on a Dataset: the base model, the base model mitigated by a
     registered method at a strength, another built-in model, or a column of decisions.
 FlipReport, FLIP_RATES
+who_pays, WhoPays, CLEAR_P_VALUE
+    The group an update newly fails most against the one it fails least, whether the
+    difference is clear (permutation test, p < 0.05, as the Audit page decides) and one plain
+    sentence saying so ("no clear difference" otherwise).
 """
 
 from fairdash.compare._flips import FLIP_RATES, FlipReport, flip_report
 from fairdash.compare._models import ModelSpec, compare_models, decisions_for, parse_spec
+from fairdash.compare._who_pays import CLEAR_P_VALUE, WhoPays, who_pays
 
-__all__ = ["FLIP_RATES", "FlipReport", "ModelSpec", "compare_models", "decisions_for",
-           "flip_report", "parse_spec"]
+__all__ = ["CLEAR_P_VALUE", "FLIP_RATES", "FlipReport", "ModelSpec", "WhoPays",
+           "compare_models", "decisions_for", "flip_report", "parse_spec", "who_pays"]
