@@ -34,17 +34,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench scripts only: run from anywhere
 
 import argparse  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import statistics  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-import fairlearn  # noqa: E402
 import fairlearn.metrics as flm  # noqa: E402
+from _bench_common import (load_average, machine_line, ms, ratio_text,  # noqa: E402
+                           synthetic_scores, timed)
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import accuracy_score, precision_score  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
@@ -56,7 +54,6 @@ from fairdash.metrics import (GAPS, ScoreIndex, all_rates, audit, audit_counts, 
 ROOT = Path(__file__).resolve().parents[1]
 ADULT = ROOT / "sample_data" / "adult.csv.gz"
 NUMERIC = ["age", "fnlwgt", "education_num", "capital_gain", "capital_loss", "hours_per_week"]
-SEED = 20240611
 N_RESAMPLES = 1000
 
 # fairlearn MetricFrame column -> our rate name
@@ -154,21 +151,8 @@ def floor_with_factorize(y, yhat, groups):
 
 
 # --------------------------------------------------------------------------------------------
-# timing and data
+# data
 # --------------------------------------------------------------------------------------------
-
-def timed(fn, repeats, warmup=True):
-    """Median wall time (s) of ``fn()`` over ``repeats`` calls, and the last result."""
-    if warmup:
-        fn()
-    times = []
-    out = None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
-
 
 def adult_data():
     df = pd.read_csv(ADULT)
@@ -177,37 +161,6 @@ def adult_data():
     model.fit(df[NUMERIC].to_numpy(np.float64), y)
     score = model.predict_proba(df[NUMERIC].to_numpy(np.float64))[:, 1]
     return df, y, score
-
-
-def synthetic(n, k, seed=SEED):
-    """Seeded data with unequal group sizes and base rates; groups as string labels 'g0'.."""
-    rng = np.random.default_rng(seed + 31 * k + n % 997)
-    weights = np.linspace(2.0, 1.0, k)
-    codes = rng.choice(k, size=n, p=weights / weights.sum())
-    base = np.linspace(0.2, 0.45, k)
-    y = (rng.random(n) < base[codes]).astype(np.int64)
-    shift = np.linspace(-0.3, 0.3, k)
-    logit = 1.6 * (2 * y - 1) + shift[codes] + rng.normal(0.0, 1.5, n)
-    score = 1.0 / (1.0 + np.exp(-logit))
-    labels = np.array([f"g{i}" for i in range(k)])
-    groups = pd.Series(labels[codes], name="group")  # pandas 3 infers the str dtype, as read_csv
-    return y, score, groups
-
-
-def _load():
-    try:
-        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
-
-
-def ms(seconds):
-    return "—" if seconds is None else (f"{seconds * 1e3:,.1f}" if seconds >= 0.01
-                                        else f"{seconds * 1e3:,.2f}")
-
-
-def ratio_text(r):
-    return "—" if r is None else f"{r:,.0f}x" if r >= 100 else f"{r:,.1f}x"
 
 
 # --------------------------------------------------------------------------------------------
@@ -302,10 +255,9 @@ def main(argv=None):
     wall0 = time.perf_counter()
 
     print("FairDash audit benchmark" + (" (--quick)" if args.quick else ""))
-    print(f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
-          f"fairlearn {fairlearn.__version__}, {os.cpu_count()} CPU(s), {platform.machine()}")
+    print(machine_line())
     print("median wall time over repeats; ours includes encoding the string group labels")
-    print(f"load average at start (1/5/15 min): {_load()}  -- other work on the machine inflates"
+    print(f"load average at start (1/5/15 min): {load_average()}  -- other work on the machine inflates"
           " and adds noise to every timing\n")
 
     results = []
@@ -316,7 +268,8 @@ def main(argv=None):
     sizes = [1_000_000] if args.quick else [1_000_000, 10_000_000]
     for n in sizes:
         for k in (2, 8):
-            y_s, score_s, groups_s = synthetic(n, k)
+            # the logit noise of bench_postprocessing's scores, but the same in every group
+            score_s, y_s, groups_s, _ = synthetic_scores(n, k, noise=(1.5, 1.5))
             big = n >= 10_000_000
             results.append(run_case(
                 f"synthetic {n // 1_000_000}M", y_s, score_s, groups_s,
@@ -328,7 +281,7 @@ def main(argv=None):
 
     print_tables(results)
     print_targets(results)
-    print(f"\nload average at end (1/5/15 min): {_load()}")
+    print(f"\nload average at end (1/5/15 min): {load_average()}")
     print(f"total benchmark wall time: {time.perf_counter() - wall0:,.0f} s")
     return 0
 

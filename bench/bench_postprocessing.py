@@ -61,22 +61,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench scripts only: run from anywhere
 
 import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 from itertools import combinations  # noqa: E402
 
-import fairlearn  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from _bench_common import (DEFAULT_PEER_PYTHON, SEED, PassThrough,  # noqa: E402
+                           PeerInterpreter, accuracy_and_gaps, load_average, machine_line,
+                           peers_missing, ratio, sec, synthetic_scores, timed)
 from fairlearn.postprocessing import ThresholdOptimizer  # noqa: E402
 from scipy.stats import ks_2samp  # noqa: E402
-from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from fairdash.metrics import encode_groups  # noqa: E402
@@ -86,15 +81,12 @@ from fairdash.mitigation.postprocessing import (  # noqa: E402
     SequentialBarycenter,
 )
 
-SEED = 20240611
-DEFAULT_PEER_PYTHON = "/work/peers-venv/bin/python"
 TARGET_FAIRLEARN = 10.0
 TARGET_ERROR_PARITY = 2.0
 TARGET_FAIRWASSERSTEIN = 5.0
 TARGET_MULTIWASSERSTEIN = 20.0
 SIGMA = 1e-4
 SHORT = {"demographic_parity": "DP", "equalized_odds": "EO"}
-WARMUP_ROWS = 20_000
 
 # Runs inside the peers' interpreter. argv: task, data dir, repeats. Prints one JSON line.
 PEER_RUNNER = r'''
@@ -157,36 +149,9 @@ else:
 '''
 
 
-class PassThrough(ClassifierMixin, BaseEstimator):
-    """Prefit 'model' for fairlearn whose positive-class probability is the given score."""
-
-    def fit(self, X, y=None):
-        self.classes_ = np.array([0, 1])
-        return self
-
-    def predict_proba(self, X):
-        x = np.asarray(X, dtype=np.float64)[:, 0]
-        return np.c_[1 - x, x]
-
-    def predict(self, X):
-        return (np.asarray(X, dtype=np.float64)[:, 0] >= 0.5).astype(int)
-
-
 # --------------------------------------------------------------------------------------------
-# timing, data, peers
+# data and peers
 # --------------------------------------------------------------------------------------------
-
-def timed(fn, repeats, warmup=True):
-    """Median wall time (s) of ``fn()`` over ``repeats`` calls, and the last result."""
-    if warmup:
-        fn()
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
-
 
 def adult_scores():
     """Built-in logistic regression on Adult's train split; scores, labels, sex, split."""
@@ -197,28 +162,12 @@ def adult_scores():
     return score_dataset(model, ds), ds.y.astype(np.int64), ds.frame["sex"], ds.split
 
 
-def synthetic_scores(n, k, seed=SEED):
-    """Scores in (0, 1) with unequal group sizes, base rates and separability."""
-    rng = np.random.default_rng(seed + 31 * k + n % 997)
-    w = np.linspace(2.0, 1.0, k)
-    codes = rng.choice(k, size=n, p=w / w.sum())
-    y = (rng.random(n) < np.linspace(0.2, 0.45, k)[codes]).astype(np.int64)
-    logit = 1.6 * (2 * y - 1) + np.linspace(-0.3, 0.3, k)[codes] \
-        + rng.normal(0.0, np.linspace(1.2, 1.8, k)[codes])
-    labels = np.array([f"g{i}" for i in range(k)])
-    return 1 / (1 + np.exp(-logit)), y, pd.Series(labels[codes], name="group"), codes
-
-
-class Peers:
+class Peers(PeerInterpreter):
     """Runs error-parity and EquiPy in their own interpreter (see the module docstring)."""
 
     def __init__(self, python):
-        self.python = python
-        self.ok = bool(python) and Path(python).exists()
+        super().__init__(python, PEER_RUNNER, "fd_peers_")
         self.versions = {}
-        self.tmp = tempfile.TemporaryDirectory(prefix="fd_peers_")
-        if self.ok:
-            Path(self.tmp.name, "runner.py").write_text(PEER_RUNNER)
 
     def run(self, task, arrays, reps):
         if not self.ok:
@@ -228,14 +177,9 @@ class Peers:
             f.unlink()
         for name, arr in arrays.items():
             np.save(Path(d, f"{name}.npy"), np.asarray(arr))
-        env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1"}
-        proc = subprocess.run([self.python, str(Path(d, "runner.py")), task, d, str(reps)],
-                              capture_output=True, text=True, env=env, check=False)
-        if proc.returncode != 0:
-            print(f"    peer task {task} FAILED:\n{proc.stderr[-2000:]}", flush=True)
+        res = self.call([task, d, str(reps)], f"peer task {task}")
+        if res is None:
             return None
-        res = json.loads(proc.stdout.strip().splitlines()[-1])
         res["out"] = np.load(Path(d, "out.npy"))
         return res
 
@@ -248,14 +192,8 @@ def ks_max(values, groups):
 
 def decision_summary(pred, y, codes, k, constraint):
     """Accuracy and constraint gap of 0/1 (or expected) decisions."""
-    acc = float(np.mean(pred * y + (1 - pred) * (1 - y)))
-    rate = lambda m: np.bincount(codes[m], weights=pred[m], minlength=k) / np.maximum(  # noqa
-        np.bincount(codes[m], minlength=k), 1)
-    if constraint == "demographic_parity":
-        gap = np.ptp(rate(np.ones(len(y), bool)))
-    else:
-        gap = max(np.ptp(rate(y == 1)), np.ptp(rate(y == 0)))
-    return acc, float(gap)
+    acc, dp_gap, eo_gap = accuracy_and_gaps(pred, y, codes, k)
+    return acc, dp_gap if constraint == "demographic_parity" else eo_gap
 
 
 # --------------------------------------------------------------------------------------------
@@ -378,22 +316,6 @@ def barycenter_case(n, ks, peers, *, reps, multi=False, peer_reps=3):
 # main and printing
 # --------------------------------------------------------------------------------------------
 
-def _load():
-    try:
-        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
-
-
-def sec(x):
-    return "skipped" if x is None else f"{x * 1e3:,.1f} ms" if x < 1 else f"{x:,.2f} s"
-
-
-def ratio(a, b):
-    return "—" if a is None or b is None else f"{a / b:,.0f}x" if a / b >= 100 \
-        else f"{a / b:,.1f}x"
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -409,16 +331,12 @@ def main(argv=None):
     peers = Peers(args.peer_python)
 
     print("FairDash post-processing benchmark" + (" (--quick)" if args.quick else ""))
-    print(f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
-          f"fairlearn {fairlearn.__version__}, {os.cpu_count()} CPU(s), {platform.machine()}")
+    print(machine_line())
     if peers.ok:
         print(f"peers (error-parity, EquiPy) run in {args.peer_python}")
     else:
-        print(f"SKIPPING error-parity and EquiPy: no interpreter at {args.peer_python}. Create "
-              "it with\n    python -m venv /work/peers-venv\n"
-              "    /work/peers-venv/bin/pip install error-parity ecos equipy 'pandas<3'\n"
-              "and rerun (or pass --peer-python PATH).")
-    print(f"load average at start (1/5/15 min): {_load()}\n")
+        print(peers_missing(args.peer_python, "error-parity and EquiPy"))
+    print(f"load average at start (1/5/15 min): {load_average()}\n")
 
     thr, bary = [], []
     with threadpool_limits(limits=1):
@@ -446,7 +364,7 @@ def main(argv=None):
         import inprocessing_times  # bench/ is on sys.path when this script runs
 
         inprocessing_times.run()
-    print(f"\nload average at end (1/5/15 min): {_load()}")
+    print(f"\nload average at end (1/5/15 min): {load_average()}")
     print(f"total benchmark wall time: {time.perf_counter() - wall0:,.0f} s")
     return 0
 

@@ -69,20 +69,17 @@ for _p in (str(BENCH.parent), str(BENCH)):  # bench scripts only: run from anywh
         sys.path.insert(0, _p)
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import math  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 
 import fairlearn  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from bench_postprocessing import PassThrough, _load, ratio, sec, synthetic_scores  # noqa: E402
+from _bench_common import (DEFAULT_PEER_PYTHON, WARMUP_ROWS, PassThrough,  # noqa: E402
+                           PeerInterpreter, accuracy_and_gaps, load_average, machine_line,
+                           peers_missing, ratio, sec, synthetic_scores)
 from fairlearn.postprocessing import ThresholdOptimizer  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
@@ -99,11 +96,9 @@ from fairdash.tradeoff import (  # noqa: E402
     resolve_methods,
 )
 
-DEFAULT_PEER_PYTHON = "/work/peers-venv/bin/python"
 N_POINTS = 50
 QUICK_PEER_POINTS = 10     # --quick: the peers' tolerances timed, out of N_POINTS
 FAIRLEARN_1M_POINTS = 5    # fairlearn on 1M rows: tolerances timed, out of N_POINTS
-WARMUP_ROWS = 20_000
 CRITERIA = {  # short name -> (our method, peers' constraint, gap of measure())
     "DP": ("thresholds_dp", "demographic_parity", "demographic_parity_difference"),
     "EO": ("thresholds_eo", "equalized_odds", "equalized_odds_difference"),
@@ -189,18 +184,6 @@ class Split:
         self.g_test = pd.Series(labels[self.c_test], name="group")
 
 
-def summary(pred, y, codes, k):
-    """Accuracy, DP gap (selection-rate range) and EO gap (max of TPR and FPR ranges)."""
-    pred = np.asarray(pred, dtype=np.float64)
-
-    def rate(m):
-        return np.bincount(codes[m], weights=pred[m], minlength=k) / np.maximum(
-            np.bincount(codes[m], minlength=k), 1)
-
-    return [float(np.mean(pred == y)), float(np.ptp(rate(np.ones(len(y), bool)))),
-            float(max(np.ptp(rate(y == 1)), np.ptp(rate(y == 0))))]
-
-
 def _smallest_cell(sp, crit):
     """Test rows behind the least precise rate of the criterion: a group (DP), or a group's
     positives or negatives (EO)."""
@@ -267,7 +250,7 @@ def fairlearn_front(sp, constraint, tols, idx):
     t0 = time.perf_counter()
     for i in idx:
         pred = one(float(tols[i]), X_fit, sp.y_fit, sp.g_fit, X_test, sp.g_test)
-        out.append(summary(pred, sp.y_test, sp.c_test, sp.k))
+        out.append(accuracy_and_gaps(pred, sp.y_test, sp.c_test, sp.k))
     return time.perf_counter() - t0, out, None
 
 
@@ -281,19 +264,15 @@ def fairlearn_exact_eo(sp):
         warnings.simplefilter("ignore")
         m.fit(X_fit, sp.y_fit, sensitive_features=sp.g_fit)
         pred = m.predict(X_test, sensitive_features=sp.g_test, random_state=0)
-    return summary(pred, sp.y_test, sp.c_test, sp.k)
+    return accuracy_and_gaps(pred, sp.y_test, sp.c_test, sp.k)
 
 
-class ErrorParity:
+class ErrorParity(PeerInterpreter):
     """Runs error-parity's front loop in its own interpreter (see the module docstring)."""
 
     def __init__(self, python):
-        self.python = python
-        self.ok = bool(python) and Path(python).exists()
+        super().__init__(python, PEER_RUNNER, "fd_tradeoff_peers_")
         self.version = None
-        self.tmp = tempfile.TemporaryDirectory(prefix="fd_tradeoff_peers_")
-        if self.ok:
-            Path(self.tmp.name, "runner.py").write_text(PEER_RUNNER)
 
     def front(self, sp, constraint, tols):
         if not self.ok:
@@ -301,16 +280,10 @@ class ErrorParity:
         path = Path(self.tmp.name, "data.npz")
         np.savez(path, s_fit=sp.s_fit, y_fit=sp.y_fit, g_fit=sp.c_fit, s_test=sp.s_test,
                  y_test=sp.y_test, g_test=sp.c_test, tols=np.asarray(tols, dtype=np.float64))
-        env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1"}
-        proc = subprocess.run([self.python, str(Path(self.tmp.name, "runner.py")), constraint,
-                               str(path), str(WARMUP_ROWS)],
-                              capture_output=True, text=True, env=env, check=False)
+        res = self.call([constraint, str(path), str(WARMUP_ROWS)], f"error-parity {constraint}")
         path.unlink(missing_ok=True)
-        if proc.returncode != 0:
-            print(f"    error-parity {constraint} FAILED:\n{proc.stderr[-2000:]}", flush=True)
+        if res is None:
             return None
-        res = json.loads(proc.stdout.strip().splitlines()[-1])
         self.version = res["version"]
         return res
 
@@ -541,17 +514,13 @@ def main(argv=None):
     ep = ErrorParity(args.peer_python)
 
     print("FairDash tradeoff benchmark" + (" (--quick)" if args.quick else ""))
-    print(f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
-          f"fairlearn {fairlearn.__version__}, {os.cpu_count()} CPU(s), {platform.machine()}")
+    print(machine_line())
     if not args.sweep_only:
         if ep.ok:
             print(f"error-parity runs in {args.peer_python}")
         else:
-            print(f"SKIPPING error-parity: no interpreter at {args.peer_python}. Create it "
-                  "with\n    python -m venv /work/peers-venv\n"
-                  "    /work/peers-venv/bin/pip install error-parity ecos equipy 'pandas<3'\n"
-                  "and rerun (or pass --peer-python PATH).")
-    print(f"load average at start (1/5/15 min): {_load()}\n")
+            print(peers_missing(args.peer_python, "error-parity"))
+    print(f"load average at start (1/5/15 min): {load_average()}\n")
 
     if not args.sweep_only:
         peer_points = QUICK_PEER_POINTS if args.quick else N_POINTS
@@ -569,7 +538,7 @@ def main(argv=None):
 
     if not args.no_sweep:
         sweep_section(n_jobs=2)
-    print(f"\nload average at end (1/5/15 min): {_load()}")
+    print(f"\nload average at end (1/5/15 min): {load_average()}")
     print(f"total benchmark wall time: {time.perf_counter() - wall0:,.0f} s")
     return 0
 
