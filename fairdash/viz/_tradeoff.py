@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fairdash.viz._audit import _axis, _figure
+from fairdash.viz._layout import axis as _axis, figure as _figure
 
 #: one colour per method, in registry order (colour-blind-safe first, then distinct extras)
 METHOD_PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442",
