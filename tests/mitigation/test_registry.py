@@ -60,7 +60,7 @@ def test_filters():
 
 
 def test_randomised_flags_match_the_spec():
-    """ALGORITHMS.md section 10: thresholds, reductions and random repair randomise."""
+    """docs/methods.md §10: thresholds, reductions and random repair randomise."""
     randomised = {m.name for m in REGISTRY.values() if m.randomised}
     assert randomised == {"thresholds_dp", "thresholds_eop", "thresholds_eo", "reductions_dp",
                           "reductions_eop", "reductions_eo", "ot_repair_random"}
