@@ -77,24 +77,15 @@ import warnings  # noqa: E402
 import fairlearn  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from _bench_common import (DEFAULT_PEER_PYTHON, WARMUP_ROWS, PassThrough,  # noqa: E402
-                           PeerInterpreter, accuracy_and_gaps, load_average, machine_line,
+from _bench_common import (DEFAULT_PEER_PYTHON, load_average, machine_line,  # noqa: E402
                            peers_missing, ratio, sec, synthetic_scores)
-from fairlearn.postprocessing import ThresholdOptimizer  # noqa: E402
+from _tradeoff_peers import ErrorParity, fairlearn_exact_eo, fairlearn_front  # noqa: E402
+from _tradeoff_sweep import sweep_section  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from fairdash.data import ColumnRoles, build_dataset, load_sample, sample_roles  # noqa: E402
 from fairdash.mitigation.postprocessing import GroupThresholdOptimizer  # noqa: E402
-from fairdash.tradeoff import (  # noqa: E402
-    FAST_METHODS,
-    EvalRows,
-    SweepJob,
-    baseline_point,
-    default_strengths,
-    fast_points,
-    measure,
-    resolve_methods,
-)
+from fairdash.tradeoff import EvalRows, fast_points, measure  # noqa: E402
 
 N_POINTS = 50
 QUICK_PEER_POINTS = 10     # --quick: the peers' tolerances timed, out of N_POINTS
@@ -103,45 +94,6 @@ CRITERIA = {  # short name -> (our method, peers' constraint, gap of measure())
     "DP": ("thresholds_dp", "demographic_parity", "demographic_parity_difference"),
     "EO": ("thresholds_eo", "equalized_odds", "equalized_odds_difference"),
 }
-
-# Runs inside the peers' interpreter. argv: constraint, .npz path. Prints one JSON line.
-PEER_RUNNER = r'''
-import json, sys, time, warnings, logging
-import numpy as np
-warnings.simplefilter("ignore")
-logging.disable(logging.WARNING)
-import error_parity
-from error_parity import RelaxedThresholdOptimizer
-
-constraint, path, warm_rows = sys.argv[1], sys.argv[2], int(sys.argv[3])
-d = np.load(path)
-s_fit, y_fit, g_fit = d["s_fit"], d["y_fit"], d["g_fit"]
-s_test, y_test, g_test, tols = d["s_test"], d["y_test"], d["g_test"], d["tols"]
-k = int(max(g_fit.max(), g_test.max())) + 1
-
-def summary(pred, y, g):
-    pred = np.asarray(pred, dtype=np.float64)
-    rate = lambda m: np.bincount(g[m], weights=pred[m], minlength=k) / np.maximum(
-        np.bincount(g[m], minlength=k), 1)
-    acc = float(np.mean(pred == y))
-    return [acc, float(np.ptp(rate(np.ones(len(y), bool)))),
-            float(max(np.ptp(rate(y == 1)), np.ptp(rate(y == 0))))]
-
-def point(tol, s, y, g, sp, yp, gp):
-    m = RelaxedThresholdOptimizer(predictor=lambda X: X[:, 0], constraint=constraint,
-                                  tolerance=float(tol), max_roc_ticks=1000, seed=0)
-    m.fit(s[:, None], y, group=g, y_scores=s)
-    return summary(m.predict(sp[:, None], group=gp), yp, gp)
-
-W = warm_rows
-point(tols[0], s_fit[:W], y_fit[:W], g_fit[:W], s_test[:W], y_test[:W], g_test[:W])
-out = []
-t0 = time.perf_counter()
-for tol in tols:
-    out.append(point(tol, s_fit, y_fit, g_fit, s_test, y_test, g_test))
-seconds = time.perf_counter() - t0
-print(json.dumps({"seconds": seconds, "points": out, "version": error_parity.__version__}))
-'''
 
 
 # --------------------------------------------------------------------------------------------
@@ -198,7 +150,7 @@ def subset(n_points, k):
 
 
 # --------------------------------------------------------------------------------------------
-# ours and peers
+# ours
 # --------------------------------------------------------------------------------------------
 
 def ours_front(ds, scores, rows, method, gap_name, strengths, reps):
@@ -225,67 +177,6 @@ def ours_front(ds, scores, rows, method, gap_name, strengths, reps):
         part_measure.append(t2 - t1)
     return (statistics.median(front), statistics.median(part_pts),
             statistics.median(part_measure), out)
-
-
-def fairlearn_front(sp, constraint, tols, idx):
-    """fairlearn ThresholdOptimizer looped over tols[idx]: seconds, per-point summaries, note."""
-    X_fit, X_test = sp.s_fit[:, None], sp.s_test[:, None]
-    est = PassThrough().fit(X_fit)
-
-    def one(tol, X, y, g, Xp, gp):
-        m = ThresholdOptimizer(estimator=est, constraints=constraint, objective="accuracy_score",
-                               prefit=True, predict_method="predict_proba", tol=tol)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            m.fit(X, y, sensitive_features=g)
-            return m.predict(Xp, sensitive_features=gp, random_state=0)
-
-    w = min(WARMUP_ROWS, len(sp.s_fit))
-    try:
-        one(float(tols[idx[0]]), X_fit[:w], sp.y_fit[:w], sp.g_fit[:w], X_test[:w],
-            sp.g_test[:w])
-    except ValueError as exc:  # fairlearn refuses tol for equalized odds
-        return None, None, f"refuses tol: {exc}"
-    out = []
-    t0 = time.perf_counter()
-    for i in idx:
-        pred = one(float(tols[i]), X_fit, sp.y_fit, sp.g_fit, X_test, sp.g_test)
-        out.append(accuracy_and_gaps(pred, sp.y_test, sp.c_test, sp.k))
-    return time.perf_counter() - t0, out, None
-
-
-def fairlearn_exact_eo(sp):
-    """fairlearn's only equalized-odds point: the exact constraint (tol=None)."""
-    X_fit, X_test = sp.s_fit[:, None], sp.s_test[:, None]
-    m = ThresholdOptimizer(estimator=PassThrough().fit(X_fit), constraints="equalized_odds",
-                           objective="accuracy_score", prefit=True,
-                           predict_method="predict_proba")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m.fit(X_fit, sp.y_fit, sensitive_features=sp.g_fit)
-        pred = m.predict(X_test, sensitive_features=sp.g_test, random_state=0)
-    return accuracy_and_gaps(pred, sp.y_test, sp.c_test, sp.k)
-
-
-class ErrorParity(PeerInterpreter):
-    """Runs error-parity's front loop in its own interpreter (see the module docstring)."""
-
-    def __init__(self, python):
-        super().__init__(python, PEER_RUNNER, "fd_tradeoff_peers_")
-        self.version = None
-
-    def front(self, sp, constraint, tols):
-        if not self.ok:
-            return None
-        path = Path(self.tmp.name, "data.npz")
-        np.savez(path, s_fit=sp.s_fit, y_fit=sp.y_fit, g_fit=sp.c_fit, s_test=sp.s_test,
-                 y_test=sp.y_test, g_test=sp.c_test, tols=np.asarray(tols, dtype=np.float64))
-        res = self.call([constraint, str(path), str(WARMUP_ROWS)], f"error-parity {constraint}")
-        path.unlink(missing_ok=True)
-        if res is None:
-            return None
-        self.version = res["version"]
-        return res
 
 
 # --------------------------------------------------------------------------------------------
@@ -423,75 +314,6 @@ def print_fronts(results, ep):
 
 
 # --------------------------------------------------------------------------------------------
-# (b) full default sweep
-# --------------------------------------------------------------------------------------------
-
-def sweep_section(n_jobs=2):
-    name, ds, base = adult_case()
-    rows = EvalRows.of(ds)
-    chosen = resolve_methods(ds, "all")
-    plan = {m.name: default_strengths(m) for m in chosen}
-    fast = {m: s for m, s in plan.items() if m in FAST_METHODS}
-    slow = {m: s for m, s in plan.items() if m not in FAST_METHODS}
-    n_fits = sum(len(s) for s in slow.values())
-    print(f"\n(b) Full default sweep on {name}: {len(plan)} methods, "
-          f"{sum(len(s) for s in plan.values())} points ({len(fast)} single-fit fronts x 51, "
-          f"{len(slow)} refitted methods x 4 = {n_fits} fits in {n_jobs} worker processes); "
-          f"test rows {len(rows.y):,}", flush=True)
-    wall0 = time.perf_counter()
-    points = [baseline_point(ds, base, rows=rows)]
-    per = {}
-    with threadpool_limits(limits=1):
-        for m, strengths in fast.items():
-            t0 = time.perf_counter()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                pts = fast_points(ds, m, strengths, base, rows=rows)
-            per[m] = ("front", len(pts), time.perf_counter() - t0, None)
-            points += pts
-    t_fronts = time.perf_counter() - wall0
-    print(f"  fronts: {t_fronts:,.2f} s; refitted methods in {n_jobs} workers ...", flush=True)
-    t0 = time.perf_counter()
-    job = SweepJob(ds, slow, base, n_jobs=n_jobs).start()
-    job.wait()
-    t_job = time.perf_counter() - t0
-    got = job.points()
-    errors = {p.method: p.error for p in job.progress() if p.error}
-    by = {}
-    for p in got:
-        by.setdefault(p.method, []).append(p)
-    for m in slow:
-        pts = by.get(m, [])
-        per[m] = ("refit", len(pts), float(sum(p.seconds for p in pts)), errors.get(m))
-        points += pts
-    t0 = time.perf_counter()
-    table = measure(points, rows.labels)
-    t_measure = time.perf_counter() - t0
-    wall = time.perf_counter() - wall0
-
-    print(f"\n{'method':<22} {'kind':<6} {'points':>6} {'seconds':>9} {'s/point':>8} "
-          f"{'accuracy range':>16} {'DP gap range':>16}")
-    print("-" * 89)
-    for m, (kind, n, seconds, err) in per.items():
-        t = table[table["method"] == m]
-        acc = f"{t['performance'].min():.3f}-{t['performance'].max():.3f}" if len(t) else "—"
-        gp = f"{t['gap'].min():.3f}-{t['gap'].max():.3f}" if len(t) else "—"
-        per_point = seconds / n if n else float("nan")
-        print(f"{m:<22} {kind:<6} {n:>6} {seconds:>9.2f} {per_point:>8.3f} {acc:>16} {gp:>16}"
-              + (f"  FAILED: {err}" if err else ""))
-    fit_sum = sum(v[2] for v in per.values() if v[0] == "refit")
-    print(f"  seconds: fronts = wall time of fast_points for 51 strengths (this process, one "
-          f"thread); refit = sum of the per-point\n  fit + measure times in the workers "
-          f"(SweepPoint.seconds), so they add up to about {n_jobs} x the job's wall time")
-    print(f"  wall time: whole sweep {wall:,.1f} s = fronts {t_fronts:,.2f} s + job "
-          f"{t_job:,.1f} s + measure of {len(table)} rows {t_measure:,.2f} s")
-    print(f"  sum of fit seconds in the workers {fit_sum:,.1f} s over a job wall time of "
-          f"{t_job:,.1f} s: {fit_sum / t_job:,.2f} fits running at once on average "
-          f"({n_jobs} workers); {len(got)}/{n_fits} fits done, {len(errors)} methods failed")
-    print(f"  Pareto points: {int(table['pareto'].sum())} of {len(table)} rows")
-
-
-# --------------------------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------------------------
 
@@ -537,7 +359,7 @@ def main(argv=None):
         print_fronts(results, ep)
 
     if not args.no_sweep:
-        sweep_section(n_jobs=2)
+        sweep_section(*adult_case(), n_jobs=2)
     print(f"\nload average at end (1/5/15 min): {load_average()}")
     print(f"total benchmark wall time: {time.perf_counter() - wall0:,.0f} s")
     return 0
