@@ -31,7 +31,7 @@ from fairdash.mitigation.preprocessing._ferm_projection import (
     _span_basis,
 )
 
-from ._ferm_common import _check_positive, _scale_gamma
+from ._ferm_common import _check_positive, _scale_gamma, _SignDecisionMixin
 from ._linalg import design_matrix, inverse_sqrt, logistic_curvature
 from ._projected_svc import ProjectedKernelSVC
 
@@ -96,7 +96,7 @@ def _whitening(H: np.ndarray, n_free: int, r: int):
     return T, scale
 
 
-class FERMClassifier(ClassifierMixin, BaseEstimator):
+class FERMClassifier(_SignDecisionMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression whose mean score on the groups' positives may differ by at most eps.
 
     Parameters
@@ -305,13 +305,3 @@ class FERMClassifier(ClassifierMixin, BaseEstimator):
         """Logistic probabilities, columns in ``classes_`` order."""
         p = expit(self.decision_function(X))
         return np.column_stack([1.0 - p, p])
-
-    def predict(self, X):
-        """``classes_[1]`` where the decision value is positive, else ``classes_[0]``."""
-        check_is_fitted(self)
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        return tags

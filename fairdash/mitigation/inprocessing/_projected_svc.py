@@ -22,12 +22,12 @@ from fairdash.mitigation._inputs import (
 )
 from fairdash.mitigation.preprocessing._ferm_projection import _check_constraint, _direction_weights
 
-from ._ferm_common import _check_positive, _scale_gamma
+from ._ferm_common import _check_positive, _scale_gamma, _SignDecisionMixin
 
 __all__ = ["ProjectedKernelSVC"]
 
 
-class ProjectedKernelSVC(ClassifierMixin, BaseEstimator):
+class ProjectedKernelSVC(_SignDecisionMixin, ClassifierMixin, BaseEstimator):
     """RBF support vector classifier on the kernel with the direction ``u`` projected out.
 
     Parameters
@@ -139,13 +139,3 @@ class ProjectedKernelSVC(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return self.svc_.decision_function(self._kernel(X))
-
-    def predict(self, X):
-        """``classes_[1]`` where the decision value is positive, else ``classes_[0]``."""
-        check_is_fitted(self)
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        return tags
