@@ -9,7 +9,7 @@ Debian's Chromium; bounding boxes come from the rendered SVG.
 from pathlib import Path
 
 import pytest
-from viz_inputs import regression_inputs
+from viz_inputs import regression_inputs, sweep_table
 
 from fairdash import viz
 
@@ -28,6 +28,7 @@ BOXES = """() => {
     plots: [...root.querySelectorAll('.bglayer rect.bg')].map(box),
     notes: [...root.querySelectorAll('.annotation')].map(box),
     legend: [...root.querySelectorAll('.legend > rect.bg')].map(box),
+    scrollbar: [...root.querySelectorAll('.legend .scrollbar')].map(box),
   };
 }"""
 
@@ -105,3 +106,17 @@ def test_roc_legend_sits_below_the_plot(chrome, by_groups, tmp_path, k):
     assert legend[1] > plot[3], "the legend starts below the plot area"
     assert legend[3] <= boxes["figure"][3] + 1, "the legend fits in the figure"
     assert plot[3] - plot[1] >= 200, "the plot keeps a readable height"
+
+
+def test_tradeoff_legend_shows_all_18_methods_without_scrolling(chrome, tmp_path):
+    fig = viz.tradeoff_figure(sweep_table(), "Demographic parity difference", "Accuracy",
+                              selected=("reweighing", 0.5))
+    boxes = _layout(chrome, fig, tmp_path)
+    (legend,) = boxes["legend"]
+    assert legend[3] <= boxes["figure"][3] + 1
+    assert all(b[3] - b[1] < 1 for b in boxes["scrollbar"]), "the legend scrolls"
+    texts = chrome.evaluate("() => [...document.querySelectorAll('.legend .legendtext')]"
+                            ".map(e => e.textContent)")
+    titles = {"Pre-processing", "In-processing", "Post-processing"}
+    assert titles <= set(texts), "a title above each stage's methods"
+    assert len(texts) == 21 + 3, "18 methods, base, front and chosen point, 3 stage titles"

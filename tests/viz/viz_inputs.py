@@ -82,3 +82,24 @@ def regression_inputs(k: int, seed: int = 0):
     hist = score_histograms(predictions, codes, labels,
                             value_range=(predictions.min(), predictions.max()))
     return result, hist
+
+
+def sweep_table(methods=None, strengths=11, seed=0) -> pd.DataFrame:
+    """A table shaped like :func:`fairdash.tradeoff.measure`'s for the registered methods."""
+    from fairdash.mitigation import methods_for
+    from fairdash.tradeoff import SWEEP_COLUMNS, pareto_front
+
+    rng = np.random.default_rng(seed)
+    methods = methods or methods_for("classification")
+    records = [("baseline", "Base model (no mitigation)", "none", 0.0, 0.85, 0.20, 0.0, False)]
+    for i, m in enumerate(methods):
+        for s in np.linspace(0, 1, strengths):
+            gap = 0.20 * (1 - s) + 0.02 * rng.random()
+            perf = 0.85 - (0.02 + 0.004 * i) * s ** 2 - 0.003 * rng.random()
+            records.append((m.name, m.label, m.stage, s, perf, gap, 100 * s, m.randomised))
+    t = pd.DataFrame(records, columns=["method", "label", "stage", "strength", "performance",
+                                       "gap", "changed", "randomised"])
+    for c in ("performance", "gap"):
+        t[f"{c}_low"], t[f"{c}_high"] = t[c] - 0.01, t[c] + 0.01
+    t["pareto"] = pareto_front(t["gap"], t["performance"])
+    return t[list(SWEEP_COLUMNS)]
