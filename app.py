@@ -1,14 +1,14 @@
-"""FairDash entry point: page config, session defaults, navigation and the shared sidebar."""
+"""FairDash entry point: page config, session defaults, navigation and the sidebar."""
 
 import streamlit as st
 
-from fairdash.ui import navigation, render, state
+from fairdash.ui import shell, state
 
 st.set_page_config(page_title="FairDash", page_icon=":material/balance:", layout="wide")
 state.init()
-page = st.navigation(navigation.pages())
-badge = st.sidebar.container()
+page = st.navigation(shell.pages())
+sidebar = st.sidebar.container()
 try:
     page.run()
-finally:  # after the page, so a choice made on this page already shows (also after st.stop)
-    render.sidebar_badge(badge, page.title)
+finally:  # after the screen, so a choice made on it already shows; also after an error
+    shell.sidebar(sidebar)

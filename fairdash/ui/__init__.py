@@ -1,5 +1,7 @@
-"""The Streamlit layer: the only part of FairDash that imports streamlit.
+"""The Streamlit layer: the only part of FairDash that imports streamlit, organised by screen.
 
-Pages use ``state`` (session keys), ``cache`` (cached library calls), ``widgets`` (inputs),
-``render`` (outputs) and ``navigation`` (the page list).
+``state`` (the only code touching the session: the Workspace and its transitions),
+``shell`` (page list, sidebar, guards), ``format`` (numbers and escaping), ``shared`` (cached
+library calls several screens need) and ``screens/`` (one module per screen, plus its parts
+named ``<screen>_*.py``). See docs/architecture.md.
 """

@@ -1,202 +1,241 @@
-"""Session state: one registry of keys, typed getters/setters and the invalidation chain.
+"""Session state: the only module that touches ``st.session_state``.
 
-Chain (a change clears everything to its right)::
+What defines a session's view is one frozen :class:`Workspace`. Every change goes through a
+named transition (``with_source``, ``with_roles``, ``with_model``, ``with_threshold``,
+``with_mitigation``, ``with_point``, ``with_comparison``): a pure function from one Workspace
+to the next, unit-tested without Streamlit. The setters below load the Workspace from the
+session, apply the transition and store the result.
 
-    source -> roles -> model -> mitigation -> (comparison, report)
-                             -> (sweep, comparison) -> report
+Chain (a change of the key on the left clears every key on its right)::
 
-``sweep`` is the point chosen on the Tradeoffs chart, ``comparison`` the two models of the
-Compare page; ``report`` is reserved for the page a later issue adds. They are cleared already so that stale results
-can never survive a change of data, model or mitigation.
+    source     -> upload_frame, roles, rescale_scores, model, upload_model, threshold,
+                  mitigation, sweep, comparison, report
+    roles      -> model, upload_model, threshold, mitigation, sweep, comparison, report
+    model      -> mitigation, sweep, comparison, report
+    threshold  -> report
+    mitigation -> sweep, comparison, report
+
+``sweep`` is the point chosen on the Tradeoffs chart: it is the active mitigation or nothing,
+so a later choice on the Mitigate page clears it. ``report`` is reserved for the report screen.
+Widget keys are listed in :data:`WIDGET_KEYS` with the screen that owns them; a screen sets only
+its own (``seed_widget``), and what other screens need goes through the transitions above.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import fields
 
 import streamlit as st
 
-from fairdash.data import ColumnRoles, sample_roles
+from fairdash.data import ColumnRoles
 
-#: key -> what it holds. Every session key FairDash uses is listed here.
-KEYS = {
-    "source": "DataSource: where the table came from",
-    "upload_frame": "(DataFrame, fingerprint) parsed from this session's upload (never shared)",
-    "roles": "ColumnRoles chosen on the Data page",
-    "rescale_scores": "bool: min-max rescale a score column outside [0, 1]",
-    "model": "ModelChoice: built-in name, uploaded model or predictions only",
-    "upload_model": "estimator loaded from this session's skops upload (never shared)",
-    "threshold": "float: decision threshold on the Audit page",
-    "mitigation": "MitigationChoice: the active mitigation (method and strength) on the Mitigate page",
-    "sweep": "(method, strength): the point chosen on the Tradeoffs chart",
-    "comparison": "(old, new): the model specs compared on the Compare page",
-    "report": "reserved: report contents (report issue)",
+from fairdash.ui.workspace import (DEFAULT_SAMPLE, DEFAULT_THRESHOLD, DOWNSTREAM,  # noqa: F401
+                                   KEYS, DataSource, MitigationChoice, ModelChoice, Workspace,
+                                   cleared, default_workspace, with_comparison,
+                                   with_compas_demo, with_mitigation, with_model, with_point,
+                                   with_roles, with_source, with_threshold)
+
+#: widget key (or key prefix ending in "_") -> the screen that owns it
+WIDGET_KEYS = {
+    "w_home_": "home",
+    "w_source_kind": "data", "w_sample": "data", "w_upload": "data", "w_syn_": "data",
+    "w_target_": "data", "w_positive_": "data", "w_sensitive_": "data", "w_score_": "data",
+    "w_rescale_": "data", "w_features_": "data", "w_apply_": "data",
+    "w_model_kind": "model", "w_builtin": "model", "w_model_upload": "model", "dl_model": "model",
+    "fig_sizes": "audit", "fig_rates": "audit", "fig_roc": "audit", "fig_hist": "audit",
+    "fig_errors": "audit", "fig_predictions": "audit", "fig_before_after": "mitigate",
+    "fig_flips": "compare",
+    "w_threshold": "audit", "w_min_size": "audit", "w_rate": "audit", "w_method": "audit",
+    "w_reference": "audit", "w_reg_stat": "audit", "dl_json": "audit", "dl_csv": "audit",
+    "w_mitigate_": "mitigate", "w_criterion": "mitigate", "w_stage": "mitigate",
+    "w_mitigation": "mitigate", "w_strength_": "mitigate", "w_compas_demo": "mitigate",
+    "w_tradeoff_": "tradeoffs",
+    "w_compare_": "compare",
 }
 
-#: what each key clears when it changes
-DOWNSTREAM = {
-    "source": ("upload_frame", "roles", "rescale_scores", "model", "upload_model", "threshold",
-               "mitigation", "sweep", "comparison", "report"),
-    "roles": ("model", "upload_model", "threshold", "mitigation", "sweep", "comparison",
-              "report"),
-    "model": ("mitigation", "sweep", "comparison", "report"),
-    "mitigation": ("comparison", "report"),
-}
 
+# ---- the session adapter --------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class DataSource:
-    """Where the active table comes from: ``kind`` is "sample", "upload" or "synthetic";
-    ``name`` is the sample name, file name or a description of the synthetic settings; ``key``
-    tells two uploads with the same file name apart (a hash of the bytes)."""
-
-    kind: str
-    name: str
-    key: str = ""
-
-
-@dataclass(frozen=True)
-class ModelChoice:
-    """The active model: ``kind`` is "builtin", "upload" or "scores"; ``name`` the built-in
-    name, the uploaded file's name, or the score column; ``key`` distinguishes uploads."""
-
-    kind: str
-    name: str
-    key: str = ""
-
-
-@dataclass(frozen=True)
-class MitigationChoice:
-    """The active mitigation: a registered method ``name`` at ``strength`` in [0, 1], applied
-    to the active model (results are cached per data, roles, model, method and strength)."""
-
-    name: str
-    strength: float
-
-
-DEFAULT_SAMPLE = "adult"
+_PRIVATE = ("upload_frame", "upload_model")
 
 
 def init() -> None:
-    """Fill defaults once per session: Adult with its recommended roles and logistic
-    regression, so the first screen is already a meaningful audit."""
-    st.session_state.setdefault("source", DataSource("sample", DEFAULT_SAMPLE))
-    st.session_state.setdefault("roles", sample_roles(DEFAULT_SAMPLE))
-    st.session_state.setdefault("rescale_scores", False)
-    st.session_state.setdefault("model", ModelChoice("builtin", "logreg"))
-    st.session_state.setdefault("threshold", 0.5)
+    """Fill every key the session does not have yet from the default workspace."""
+    ws = default_workspace()
+    for f in fields(Workspace):
+        if f.name not in _PRIVATE:
+            st.session_state.setdefault(f.name, getattr(ws, f.name))
 
 
-def _clear(key: str) -> None:
-    for k in DOWNSTREAM.get(key, ()):
-        st.session_state.pop(k, None)
+def workspace() -> Workspace:
+    """The session's Workspace."""
+    get = st.session_state.get
+    return Workspace(get("source") or default_workspace().source,
+                     **{f.name: get(f.name, f.default) for f in fields(Workspace)
+                        if f.name != "source"})
+
+
+def _store(ws: Workspace) -> None:
+    for f in fields(Workspace):
+        value = getattr(ws, f.name)
+        if value is None and f.name in _PRIVATE:
+            st.session_state.pop(f.name, None)
+        else:
+            st.session_state[f.name] = value
+
+
+def _apply(transition, *args, **kwargs) -> Workspace:
+    new = transition(workspace(), *args, **kwargs)
+    _store(new)
+    return new
 
 
 def source() -> DataSource:
     """The active data source."""
-    return st.session_state["source"]
-
-
-def set_source(src: DataSource, roles: ColumnRoles, upload=None) -> None:
-    """Switch data source and its first roles, clearing the model and every result downstream.
-
-    ``upload`` is ``(frame, fingerprint)`` for an uploaded table.
-    """
-    _clear("source")
-    st.session_state["source"] = src
-    st.session_state["roles"] = roles
-    st.session_state["model"] = ModelChoice("builtin", "logreg")
-    if upload is not None:
-        st.session_state["upload_frame"] = upload
-
-
-def upload_frame():
-    """``(frame, fingerprint)`` this session uploaded, or None."""
-    return st.session_state.get("upload_frame")
+    return workspace().source
 
 
 def roles() -> ColumnRoles | None:
-    """The chosen column roles, or None before they are chosen."""
-    return st.session_state.get("roles")
+    """The active column roles."""
+    return workspace().roles
 
 
 def rescale_scores() -> bool:
     """Whether a score column outside [0, 1] is min-max rescaled."""
-    return bool(st.session_state.get("rescale_scores", False))
-
-
-#: The built-in model a new choice of roles starts with, per task.
-DEFAULT_MODEL = {"classification": "logreg", "regression": "linear"}
-
-
-def set_roles(value: ColumnRoles, rescale: bool = False, task: str = "classification") -> None:
-    """Set roles; clears the model and results when they change. ``task`` (the Dataset's)
-    picks the default built-in model: a classifier, or a regressor for a continuous target."""
-    if value != roles() or rescale != rescale_scores():
-        _clear("roles")
-        st.session_state["model"] = ModelChoice("scores", value.score_column) \
-            if value.score_column and not value.features \
-            else ModelChoice("builtin", DEFAULT_MODEL[task])
-    st.session_state["roles"] = value
-    st.session_state["rescale_scores"] = rescale
+    return workspace().rescale_scores
 
 
 def model() -> ModelChoice | None:
     """The active model choice."""
-    return st.session_state.get("model")
+    return workspace().model
+
+
+def upload_frame():
+    """``(frame, fingerprint)`` of this session's active upload, or None."""
+    return workspace().upload_frame
 
 
 def upload_model():
     """The estimator this session uploaded, or None."""
-    return st.session_state.get("upload_model")
-
-
-def set_model(choice: ModelChoice, estimator=None) -> None:
-    """Set the active model; clears mitigations, sweeps, comparisons and reports."""
-    if choice != model():
-        _clear("model")
-    st.session_state["model"] = choice
-    if estimator is not None:
-        st.session_state["upload_model"] = estimator
+    return workspace().upload_model
 
 
 def threshold() -> float:
-    """Decision threshold in [0, 1]."""
-    return float(st.session_state.get("threshold", 0.5))
-
-
-def set_threshold(value: float) -> None:
-    """Remember the threshold across pages."""
-    st.session_state["threshold"] = float(value)
+    """The decision threshold in [0, 1]."""
+    return float(workspace().threshold)
 
 
 def mitigation() -> MitigationChoice | None:
-    """The active mitigation, or None before one is chosen on the Mitigate page."""
-    return st.session_state.get("mitigation")
+    """The active mitigation, or None until the user chooses one."""
+    return workspace().mitigation
 
 
-def set_mitigation(choice: MitigationChoice) -> None:
-    """Make ``choice`` the active mitigation; clears comparisons and reports built on another."""
-    if choice != mitigation():
-        _clear("mitigation")
-    st.session_state["mitigation"] = choice
-
-
-def sweep_point() -> tuple[str, float] | None:
+def sweep_point() -> tuple | None:
     """The (method, strength) chosen on the Tradeoffs chart, or None."""
-    return st.session_state.get("sweep")
+    return workspace().sweep
 
 
-def set_sweep_point(point: tuple[str, float] | None) -> None:
-    """Remember the point chosen on the Tradeoffs chart."""
-    st.session_state["sweep"] = point
+def comparison() -> tuple | None:
+    """The (old, new) model specs of the Compare screen, or None."""
+    return workspace().comparison
 
 
-def comparison() -> tuple[str, str] | None:
-    """The (old, new) model specs of the Compare page, or None."""
-    return st.session_state.get("comparison")
+def set_source(src: DataSource, roles: ColumnRoles, upload=None,
+               task: str = "classification") -> None:
+    """Switch the active table (see :func:`with_source`); a pending upload is dropped."""
+    _apply(with_source, src, roles, upload, task)
+    st.session_state.pop("pending_upload", None)
+
+
+def set_roles(value: ColumnRoles, rescale: bool = False, task: str = "classification") -> None:
+    """See :func:`with_roles`."""
+    _apply(with_roles, value, rescale, task)
+
+
+def set_model(choice: ModelChoice, estimator=None) -> None:
+    """See :func:`with_model`."""
+    _apply(with_model, choice, estimator)
+
+
+def set_threshold(value: float) -> None:
+    """See :func:`with_threshold`."""
+    _apply(with_threshold, value)
+
+
+def set_mitigation(choice: MitigationChoice | None) -> None:
+    """See :func:`with_mitigation`."""
+    _apply(with_mitigation, choice)
+
+
+def choose_point(point: tuple | None, baseline: str) -> None:
+    """See :func:`with_point`."""
+    _apply(with_point, point, baseline)
 
 
 def set_comparison(specs: tuple[str, str]) -> None:
-    """Remember the Compare page's models (cleared when data, model or mitigation change)."""
-    st.session_state["comparison"] = specs
+    """See :func:`with_comparison`."""
+    _apply(with_comparison, specs)
+
+
+def pending_upload():
+    """An uploaded table waiting for roles that fit, or None: ``(DataSource, frame, hash)``."""
+    return st.session_state.get("pending_upload")
+
+
+def set_pending_upload(value) -> None:
+    """Hold an upload that did not validate yet; the active table stays as it is."""
+    if value is None:
+        st.session_state.pop("pending_upload", None)
+    else:
+        st.session_state["pending_upload"] = value
+
+
+# ---- widget keys ----------------------------------------------------------------------------
+
+def owner(key: str) -> str | None:
+    """The screen that owns widget ``key`` (see :data:`WIDGET_KEYS`)."""
+    if key in WIDGET_KEYS:
+        return WIDGET_KEYS[key]
+    return next((s for k, s in WIDGET_KEYS.items() if k.endswith("_") and key.startswith(k)),
+                None)
+
+
+def widget(key: str, default=None):
+    """The current value of a widget (its own screen's or another's, read only)."""
+    return st.session_state.get(key, default)
+
+
+def seed_widget(screen: str, key: str, value) -> None:
+    """Set widget ``key`` of ``screen`` before it is drawn (only its own screen may)."""
+    if owner(key) != screen:
+        raise KeyError(f"widget key {key!r} belongs to {owner(key)!r}, not {screen!r}")
+    st.session_state[key] = value
+
+
+def keep_valid(screen: str, key: str, options: list, preferred) -> None:
+    """Keep a keyed widget's value among today's ``options``, starting from ``preferred``."""
+    if st.session_state.get(key) not in options:
+        seed_widget(screen, key, preferred if preferred in options else options[0])
+
+
+def screen_memory(screen: str, name: str, default=None):
+    """A value a screen keeps between its reruns (stored under its own key prefix)."""
+    return st.session_state.get(f"w_{screen}_mem_{name}", default)
+
+
+def remember(screen: str, name: str, value) -> None:
+    """Store a value for :func:`screen_memory`."""
+    st.session_state[f"w_{screen}_mem_{name}"] = value
+
+
+def start_compas_demo() -> None:
+    """See :func:`with_compas_demo`."""
+    _apply(with_compas_demo)
+    st.session_state.pop("pending_upload", None)
+
+
+def keep_valid_many(screen: str, key: str, options: list) -> None:
+    """Drop values of a keyed multiselect that are no longer among ``options``."""
+    value = st.session_state.get(key)
+    if value is not None and any(v not in options for v in value):
+        seed_widget(screen, key, [v for v in value if v in options])

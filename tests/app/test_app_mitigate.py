@@ -26,9 +26,11 @@ def _library(method, strength, threshold=0.5):
 
 
 
-def test_default_is_live_group_thresholds_with_the_library_numbers(app, open_page):
+def test_opening_mitigate_previews_without_activating(app, open_page):
+    """Issue 10 item 4: the preview is live, but nothing is active until the user says so."""
     at = open_page(app, PAGE)
-    assert at.session_state["mitigation"].name == "thresholds_dp"
+    assert "mitigation" not in at.session_state or at.session_state["mitigation"] is None
+    assert at.selectbox(key="w_mitigation").value == "thresholds_dp"
     ba = _library("thresholds_dp", 1.0)
     gaps = ba.before.gaps, ba.after.gaps
     dp = "Demographic parity difference"
@@ -37,35 +39,53 @@ def test_default_is_live_group_thresholds_with_the_library_numbers(app, open_pag
     assert _shown(at, dp, "after") == pytest.approx(
         gaps[1].loc["demographic_parity_difference", "value"], abs=5e-4)
     assert _shown(at, dp, "after") < 0.03 < _shown(at, dp, "before")
+    assert any("Preview only" in i.value for i in at.info)
 
-    at.slider(key="w_strength").set_value(0.5).run()
+    at.slider(key="w_strength_thresholds_dp").set_value(0.5).run()
     assert not at.exception
     half = _library("thresholds_dp", 0.5).after.gaps.loc["demographic_parity_difference",
                                                           "value"]
     assert _shown(at, dp, "after") == pytest.approx(half, abs=5e-4)
+    assert at.session_state["mitigation"] is None
+    at.button(key="w_mitigate_apply").click().run()
+    assert at.session_state["mitigation"].name == "thresholds_dp"
     assert at.session_state["mitigation"].strength == 0.5
+    assert any("Active mitigation" in s.value for s in at.success)
 
 
-def test_pre_processing_trains_and_becomes_the_active_mitigation(app, open_page):
+def test_strength_zero_changes_no_decision(app, open_page):
+    """Issue 10 item 1 on the screen: strength 0 is the model as it is."""
     at = open_page(app, PAGE)
+    at.slider(key="w_strength_thresholds_dp").set_value(0.0).run()
+    dp = "Demographic parity difference"
+    assert _shown(at, dp, "after") == _shown(at, dp, "before")
+    assert any(" 0 decisions (0.0%) differ" in c.value for c in at.caption), \
+        [c.value for c in at.caption]
+
+
+def test_each_method_keeps_its_own_strength(app, open_page):
+    """Issue 10 item 4: a strength does not carry over from one method to the next."""
+    at = open_page(app, PAGE)
+    at.slider(key="w_strength_thresholds_dp").set_value(0.3).run()
     at.radio(key="w_stage").set_value("pre").run()
     at.selectbox(key="w_mitigation").set_value("reweighing").run()
-    assert not at.exception
-    assert not [e.value for e in at.error]
-    assert at.session_state["mitigation"].name == "reweighing"
+    assert at.slider(key="w_strength_reweighing").value == 1.0
+    assert not at.exception and not [e.value for e in at.error]
     shown = _shown(at, "Demographic parity difference", "after")
     assert shown == pytest.approx(_library("reweighing", 1.0).after.gaps.loc[
         "demographic_parity_difference", "value"], abs=5e-4)
+    assert at.session_state["mitigation"] is None
 
 
 def test_changing_the_model_clears_the_mitigation(app, open_page):
     at = open_page(app, PAGE)
+    at.button(key="w_mitigate_apply").click().run()
     assert at.session_state["mitigation"].name == "thresholds_dp"
     at.switch_page("app_pages/model.py").run()
-    assert "mitigation" in at.session_state  # opening a page with the same model keeps it
+    assert at.session_state["mitigation"] is not None  # the same model keeps it
     at.selectbox(key="w_builtin").set_value("hgb").run()
     assert not at.exception
-    assert "mitigation" not in at.session_state
+    assert at.session_state["mitigation"] is None
 
 
 def test_compas_demo_repairs_the_decile_score(app, open_page):
@@ -78,7 +98,7 @@ def test_compas_demo_repairs_the_decile_score(app, open_page):
     assert at.session_state["mitigation"].name == "barycenter"
     # the widgets show the demo's choice, not the previous one
     assert at.selectbox(key="w_mitigation").value == "barycenter"
-    assert at.slider(key="w_strength").value == 1.0
+    assert at.slider(key="w_strength_barycenter").value == 1.0
     assert not at.warning, [w.value for w in at.warning]
     dp = "Demographic parity difference"
     assert _shown(at, dp, "after") < _shown(at, dp, "before") / 3
@@ -94,8 +114,7 @@ def test_regression_target_offers_the_barycenter_and_shows_prediction_gaps(app, 
     app.session_state["roles"] = ColumnRoles("hours_per_week", None, ("sex",), features)
     app.session_state["model"] = ModelChoice("builtin", "linear")
     at = open_page(app, PAGE)
-    assert at.session_state["mitigation"].name in {"barycenter", "di_remover", "ot_repair",
-                                                   "ot_repair_random"}
+    assert at.session_state["mitigation"] is None
     at.radio(key="w_stage").set_value("post").run()
     at.selectbox(key="w_mitigation").set_value("barycenter").run()
     assert not at.exception and not [e.value for e in at.error]

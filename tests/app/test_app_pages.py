@@ -7,7 +7,7 @@ import pytest
 from fairdash.data import SAMPLES, build_dataset, load_sample, sample_roles
 from fairdash.metrics import audit
 from fairdash.models import fit_builtin, score_dataset
-from fairdash.ui.navigation import PAGES
+from fairdash.ui.shell import PAGES
 from fairdash.ui.state import DataSource
 
 
@@ -26,6 +26,8 @@ def test_every_page_runs_on_every_sample(app, sample):
         assert not app.exception, (path, app.exception)
         assert not _errors(app), (path, _errors(app))
         assert app.title[0].value  # every page has a title
+        # item 5: the sidebar summary is on every page, also one that stops early
+        assert "Active data" in [c.value for c in app.sidebar.caption], path
 
 
 def _expected_gap(sample, name, threshold=0.5, model="logreg", min_group_size=30):
@@ -38,9 +40,13 @@ def _expected_gap(sample, name, threshold=0.5, model="logreg", min_group_size=30
     return result.gaps.loc[name, "value"]
 
 
-def test_first_load_audits_adult_with_logistic_regression(app, gap_value):
+def test_first_load_is_home_and_audit_shows_adult_with_logistic_regression(app, gap_value):
     app.run()
     assert not app.exception
+    assert app.title[0].value == "FairDash"  # item 13: a landing screen, not the audit
+    labels = [b.label for b in app.button]
+    assert labels == ["Audit Adult", "Repair COMPAS scores", "Start with a synthetic population"]
+    app.switch_page("app_pages/audit.py").run()
     assert app.title[0].value == "Fairness audit"
     shown = gap_value(app, "demographic_parity_difference")
     expected = _expected_gap("adult", "demographic_parity_difference")
@@ -52,6 +58,7 @@ def test_first_load_audits_adult_with_logistic_regression(app, gap_value):
 
 def test_threshold_slider_moves_the_numbers(app, gap_value):
     app.run()
+    app.switch_page("app_pages/audit.py").run()
     before = gap_value(app, "equal_opportunity_difference")
     app.slider(key="w_threshold").set_value(0.3).run()
     after = gap_value(app, "equal_opportunity_difference")
@@ -96,9 +103,10 @@ def test_predictions_only_audit_of_compas_decile_score(app, gap_value):
     assert not app.exception and not _errors(app)
     app.switch_page("app_pages/audit.py").run()
     frame = load_sample("compas")
+    test = build_dataset(frame, sample_roles("compas")).rows("test")  # item 2: test rows
     score = (frame["decile_score"] - 1) / 9
-    expected = audit(frame["two_year_recid"], y_score=score, threshold=0.5,
-                     sensitive_features=frame["race_binary"])
+    expected = audit(frame["two_year_recid"][test], y_score=score[test], threshold=0.5,
+                     sensitive_features=frame["race_binary"][test])
     assert gap_value(app, "demographic_parity_difference") == pytest.approx(
         expected.gaps.loc["demographic_parity_difference", "value"], abs=5e-4)
 

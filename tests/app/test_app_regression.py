@@ -96,7 +96,8 @@ def test_regression_audit_from_session_state_with_intersectional_groups(app):
     roles = ColumnRoles(TARGET, None, ("sex", "race"), FEATURES)
     app.session_state["source"] = DataSource("sample", "adult")
     app.session_state["roles"] = roles
-    app.run()  # the Audit page opens first, with the classifier left over from the defaults
+    app.run()
+    app.switch_page("app_pages/audit.py").run()  # the classifier left over is replaced
     assert not app.exception and not _errors(app), _errors(app)
     assert app.session_state["model"] == ModelChoice("builtin", "linear")
     _assert_gaps_equal(_regression_gaps(app), _expected(roles))
@@ -110,7 +111,7 @@ def test_regression_audit_from_session_state_with_intersectional_groups(app):
     assert not app.exception and not _errors(app)
 
 
-def test_uploaded_skops_regressor_is_audited_on_all_rows(app):
+def test_uploaded_skops_regressor_is_audited_on_the_test_rows(app):
     roles = ColumnRoles(TARGET, None, ("sex",), ("age", "education_num", "occupation", "sex"))
     ds = build_dataset(load_sample("adult"), roles)
     model = fit_builtin(ds, "linear", random_state=3)
@@ -125,7 +126,9 @@ def test_uploaded_skops_regressor_is_audited_on_all_rows(app):
     assert "Uploaded model 'ridge.skops'" in app.success[0].value
     app.switch_page("app_pages/audit.py").run()
     assert not app.exception and not _errors(app), _errors(app)
-    expected = regression_audit(ds.y, score_dataset(model, ds), sensitive_features=ds.frame["sex"])
+    test = ds.rows("test")
+    expected = regression_audit(ds.y[test], score_dataset(model, ds)[test],
+                                sensitive_features=ds.frame.loc[test, "sex"])
     _assert_gaps_equal(_regression_gaps(app), expected)
 
 

@@ -44,7 +44,7 @@ def test_chosen_point_detail_equals_the_library(app, open_page, metric, adult):
     assert detail.verdicts[0] in text
     assert "selection rate gap closed" in detail.verdicts[0]
     # the per-group table shows both groups with their sizes
-    frame = at.table[0].value
+    frame = at.dataframe[0].value
     assert set(frame.index) == {"Female", "Male"}
 
 
@@ -93,7 +93,7 @@ def test_regression_target_sweeps_the_barycenter_on_rmse(app, open_page, metric)
     gap = float(metric(at, "Mean prediction gap").value)
     assert gap < 0.5   # hours; the base model's gap is about 5.7 hours
     assert float(metric(at, "Root mean squared error (RMSE)").value) > 5
-    frame = at.table[0].value
+    frame = at.dataframe[0].value
     assert list(frame.columns) == ["n (test rows)", "mean prediction", "MAE",
                                    "predictions changed"]
     text = " ".join(m.value for m in at.markdown)

@@ -1,0 +1,178 @@
+"""Audit: how the active model treats each group, with uncertainty and group sizes."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from fairdash import metrics as fd_metrics
+from fairdash import viz
+from fairdash.metrics import RATE_LABELS, RATE_SHORT
+from fairdash.ui import format as fmt
+from fairdash.ui import shared, shell, state
+from fairdash.ui.screens import audit_regression
+
+METHOD_LABELS = {"between_groups": "Between groups (max − min)",
+                 "to_overall": "Against all audited rows (largest distance)",
+                 "vs_reference": "Against a reference group (signed)"}
+AUDIT_RATES = ("selection_rate", "tpr", "fpr", "fnr", "ppv", "accuracy", "base_rate")
+#: gaps explained in sentences under the table (the ratios and means repeat them)
+EXPLAINED_GAPS = ("demographic_parity_difference", "equal_opportunity_difference",
+                  "equalized_odds_difference", "predictive_parity_difference",
+                  "accuracy_score_difference")
+SIZE_NOTE = ("Group sizes come first: a rate from a few dozen rows has a wide interval, and a "
+             "gap between small groups can appear by chance.")
+
+
+def render() -> None:
+    """The Audit screen."""
+    st.title("Fairness audit")
+    scored = shell.guard_scores()
+    shell.audited_rows_caption(scored)
+    if scored.task == "regression":
+        st.caption(f"Continuous target {fmt.code(scored.dataset.roles.target)}: a regression "
+                   "audit of each group's errors and distribution of predictions.")
+    else:
+        st.caption(f"Positive prediction = {fmt.md(shell.positive_meaning())}.")
+    left, right = st.columns([3, 2])
+    with right:
+        min_size = _min_group_size()
+        st.caption(SIZE_NOTE)
+    if scored.task == "regression":
+        audit_regression.render(scored, left, min_size)
+        return
+    shell.warnings(scored.dataset.warnings)
+    left.plotly_chart(viz.group_sizes_figure(shared.audit(scored, 0.5, min_group_size=min_size)
+                                             .groups), key="fig_sizes")
+    _results(scored, min_size)
+
+
+def _min_group_size() -> int:
+    """Groups with fewer audited rows are shown but left out of the gaps."""
+    return st.number_input("Minimum group size", 1, 10_000, fd_metrics.DEFAULT_MIN_GROUP_SIZE,
+                           key="w_min_size",
+                           help="Smaller groups are shown but left out of the gaps: with few "
+                                "rows their rates are too uncertain to compare.")
+
+
+def score_label(scored) -> str:
+    """What the score axis holds, in words."""
+    if scored.model_key.startswith("scores:"):
+        column = scored.model_key.split(":", 1)[1]
+        return f"Score '{column}'" + (" (rescaled to 0-1)" if state.rescale_scores() else "")
+    return "Predicted probability of the positive outcome"
+
+
+@st.fragment
+def _results(scored, min_size: int) -> None:
+    """Everything the threshold and the controls change; reruns alone when they move."""
+    threshold = 0.5 if scored.decisions_only else _threshold_slider()
+    c1, c2, c3 = st.columns(3)
+    rate = c1.selectbox("Rate shown per group", AUDIT_RATES, format_func=RATE_SHORT.get,
+                        key="w_rate")
+    method = c2.selectbox("Gaps measured", list(METHOD_LABELS), format_func=METHOD_LABELS.get,
+                          key="w_method")
+    reference = c3.selectbox("Reference group", [str(g) for g in scored.labels],
+                             key="w_reference") if method == "vs_reference" else None
+    result = shared.audit(scored, threshold, method, reference, min_size)
+    shell.warnings(result.warnings)
+
+    left, right = st.columns(2)
+    left.plotly_chart(viz.rate_bars_figure(result.groups, rate, RATE_LABELS[rate],
+                                           result.overall[rate], RATE_SHORT[rate]),
+                      key="fig_rates")
+    if not scored.decisions_only:
+        index, _ = shared.score_index(scored)
+        right.plotly_chart(viz.roc_figure(index.roc(scored.labels), result.groups, threshold),
+                           key="fig_roc")
+    st.subheader("Gap summary")
+    if result.excluded_groups:
+        st.caption(f"Gaps compare groups with at least {result.min_group_size} audited rows; "
+                   f"left out: {fmt.names(result.excluded_groups)}.")
+    gap_table(result)
+    _gap_explanations(method, reference)
+    if not scored.decisions_only:
+        st.plotly_chart(viz.score_histogram_figure(_histograms(scored), threshold,
+                                                   score_label=score_label(scored)),
+                        key="fig_hist")
+    st.markdown("**Every rate per group** (95 % Wilson intervals)")
+    group_table(result)
+    _downloads(result)
+
+
+def _threshold_slider() -> float:
+    value = st.slider("Decision threshold (predict positive when score ≥ threshold)", 0.0, 1.0,
+                      state.threshold(), step=0.01, key="w_threshold",
+                      help="Every screen decides at this threshold.")
+    state.set_threshold(value)
+    return value
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _histograms_cached(dataset_key, model_key, split, _scores, _codes, _labels):
+    return fd_metrics.score_histograms(_scores, _codes, _labels)
+
+
+def _histograms(scored):
+    return _histograms_cached(scored.dataset.fingerprint, scored.model_key, scored.split,
+                              scored.scores, scored.codes, scored.labels)
+
+
+def gap_table(result) -> None:
+    """Every gap with its interval and p-value, then plain sentences for the main ones that
+    follow the chosen way of measuring.
+
+    A static table, not ``st.dataframe``: the canvas grid costs the browser ~150 ms to redraw
+    on every threshold step, and eleven rows need no scrolling or sorting.
+    """
+    rows = [{"criterion": row["label"], "fairlearn name": name, "value": fmt.num(row["value"]),
+             "95 % CI": f"{fmt.num(row['ci_low'])} to {fmt.num(row['ci_high'])}",
+             "p-value": fmt.num(row["p_value"])} for name, row in result.gaps.iterrows()]
+    st.table(pd.DataFrame(rows).set_index("criterion"))
+    meaning = shell.positive_meaning()
+    st.markdown("\n".join(
+        f"- **{result.gaps.loc[name, 'label']}**: "
+        f"{fmt.md(fd_metrics.explain_gap(name, result, meaning))}" for name in EXPLAINED_GAPS))
+
+
+def _gap_explanations(method: str, reference) -> None:
+    with st.expander("How the gaps are computed"):
+        st.markdown(
+            f"- {fmt.md(fd_metrics.aggregation_note(method, reference))}\n"
+            "- **Demographic parity** compares selection rates; **equal opportunity** compares "
+            "true positive rates; **equalized odds** takes the worse of the true and false "
+            "positive rate gaps (or their mean, leaving out a part that is undefined); "
+            "**predictive parity** compares precision.\n"
+            "- **Intervals**: 1,000 bootstrap resamples of each group's confusion counts. "
+            "**p-value**: share of 1,000 data sets with group labels shuffled (within the true "
+            "label for error-rate criteria) whose gap is at least as large. A gap cannot go "
+            "below 0, so near 0 its interval leans upward: read the p-value there.\n"
+            "- A rate with a zero denominator (say, a group with no positives) is *undefined* "
+            "and left out, not counted as 0. Groups under the minimum size are shown but left "
+            "out of every gap. Formulas and papers: `docs/methods.md` §9.")
+
+
+def group_table(result) -> None:
+    """Every rate per group, one group per row: n first, then each rate with its interval.
+    Scrolls rather than clips when there are many groups."""
+    groups = result.groups
+    table = pd.DataFrame({"rows (n)": [fmt.count(n) for n in groups["n"]],
+                          "truly positive": [fmt.count(p) for p in groups["positives"]]},
+                         index=pd.Index([str(g) for g in groups.index], name="group"))
+    for name, label in RATE_LABELS.items():
+        table[label] = [fmt.pct_ci(v, lo, hi) for v, lo, hi in
+                        zip(groups[name], groups[f"{name}_low"], groups[f"{name}_high"])]
+    table["AUC"] = [fmt.num(v) for v in groups["auc"]]
+    st.dataframe(table, width="stretch", height=min(38 + 35 * len(table), 460))
+
+
+def _downloads(result) -> None:
+    """The audit as JSON (the CLI's shape) and the per-group table as CSV, written only when
+    clicked."""
+    c1, c2 = st.columns(2)
+    c1.download_button("Download audit (JSON)", lambda: json.dumps(result.to_dict(), indent=2),
+                       file_name="fairdash-audit.json", mime="application/json", key="dl_json")
+    c2.download_button("Download per-group table (CSV)", result.groups.to_csv,
+                       file_name="fairdash-groups.csv", mime="text/csv", key="dl_csv")

@@ -1,0 +1,198 @@
+"""The frame around every screen: the page list, the sidebar summary and the guards.
+
+A guard that cannot go on draws one sentence and a link, then raises :class:`Halt`;
+:func:`run` catches it, so a screen ends early without ``st.stop()`` and the sidebar is drawn
+after every screen, including one that stopped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from fairdash.data import SAMPLES
+from fairdash.exceptions import FairDashError
+from fairdash.ui import format as fmt
+from fairdash.ui import shared, state
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: (script relative to the project root, title, icon, default page?)
+PAGES = (
+    ("app_pages/home.py", "Home", ":material/home:", True),
+    ("app_pages/data.py", "Data", ":material/table_view:", False),
+    ("app_pages/model.py", "Model", ":material/model_training:", False),
+    ("app_pages/audit.py", "Audit", ":material/balance:", False),
+    ("app_pages/mitigate.py", "Mitigate", ":material/tune:", False),
+    ("app_pages/tradeoffs.py", "Tradeoffs", ":material/scatter_plot:", False),
+    ("app_pages/compare.py", "Compare", ":material/compare_arrows:", False),
+)
+DATA_PAGE, MODEL_PAGE, AUDIT_PAGE, MITIGATE_PAGE = (
+    "app_pages/data.py", "app_pages/model.py", "app_pages/audit.py", "app_pages/mitigate.py")
+
+
+class Halt(Exception):
+    """Raised by a guard after it has said why the screen cannot go on."""
+
+
+def pages() -> list:
+    """``st.Page`` objects in menu order; Home opens first."""
+    return [st.Page(str(ROOT / path), title=title, icon=icon, default=default)
+            for path, title, icon, default in PAGES]
+
+
+def run(render) -> None:
+    """Run a screen's ``render()``; a guard's :class:`Halt` ends it quietly."""
+    try:
+        render()
+    except Halt:
+        pass
+
+
+def stop_with(message: str, page: str, label: str) -> None:
+    """Show ``message`` as an error with a link to ``page``, then halt the screen."""
+    st.error(message)
+    st.page_link(page, label=label, icon=":material/arrow_forward:")
+    raise Halt
+
+
+def guard_dataset():
+    """The active Dataset, or an error with a link to the Data screen."""
+    try:
+        return shared.active_dataset()
+    except FairDashError as exc:
+        stop_with(str(exc), DATA_PAGE, "Fix the column roles on the Data page")
+
+
+def guard_scores() -> shared.Scored:
+    """Scores of the active model on the audited rows (training shows progress), or an error
+    with a link to the Model screen."""
+    guard_dataset()
+    slot = st.empty()  # the status box disappears once the model is ready
+    try:
+        with slot.status("Preparing the model ...", expanded=False) as status:
+            scored = shared.active_scores(progress=lambda msg: status.update(label=msg))
+        slot.empty()
+        return scored
+    except FairDashError as exc:
+        slot.empty()
+        stop_with(str(exc), MODEL_PAGE, "Choose another model on the Model page")
+
+
+def guard_classification(scored, what: str) -> None:
+    """Halt a screen that needs yes/no decisions when the target is continuous."""
+    if scored.task == "regression":
+        stop_with(f"{what} needs yes/no decisions; the target "
+                  f"{fmt.code(scored.dataset.roles.target)} is continuous. Choose a yes/no "
+                  "target on the Data page.", DATA_PAGE, "Open the Data page")
+
+
+def audited_rows_caption(scored) -> None:
+    """The one sentence every screen states about which rows its numbers come from."""
+    st.caption(f"{scored.description} Every screen and the command line measure on these "
+               "same held-out rows.")
+
+
+def warnings(messages) -> None:
+    """Warnings, with messages about individual groups folded into one."""
+    from fairdash._messages import fold_group_messages
+
+    for message in fold_group_messages(list(dict.fromkeys(messages))):
+        st.warning(message)
+
+
+def positive_meaning() -> str:
+    """What a positive prediction means, in words, for sentences."""
+    src, roles = state.source(), state.roles()
+    if src.kind == "sample" and roles.target == SAMPLES[src.name].target:
+        return SAMPLES[src.name].positive_meaning
+    return f"{roles.target} = {roles.positive_label}"
+
+
+def active_data_name() -> str:
+    """Display name of the active table (escape it before markdown)."""
+    src = state.source()
+    return SAMPLES[src.name].title if src.kind == "sample" else src.name
+
+
+def _task() -> str | None:
+    try:
+        return shared.active_dataset().task
+    except FairDashError:
+        return None
+
+
+#: journey steps shown in the sidebar and on Home: (label, page)
+STEPS = (("Data", DATA_PAGE), ("Model", MODEL_PAGE), ("Audit", AUDIT_PAGE),
+         ("Mitigate", MITIGATE_PAGE))
+
+
+def journey() -> list[tuple[str, str, bool, str]]:
+    """(step, page, done, status in words) for data -> model -> audit -> mitigate."""
+    from fairdash.mitigation import REGISTRY
+    from fairdash.models import builtin_models
+
+    task = _task()
+    choice = state.model()
+    data_ok = task is not None
+    model_ok = data_ok and choice is not None
+    if not model_ok:
+        model_status = "none yet"
+    elif choice.kind == "builtin":
+        model_status = builtin_models(task).get(choice.name, choice.name)
+    else:
+        model_status = "uploaded" if choice.kind == "upload" else "given predictions"
+    active = state.mitigation()
+    return [
+        ("Data", DATA_PAGE, data_ok, active_data_name() if data_ok else "roles to fix"),
+        ("Model", MODEL_PAGE, model_ok, model_status),
+        ("Audit", AUDIT_PAGE, model_ok, "ready" if model_ok else "needs a model"),
+        ("Mitigate", MITIGATE_PAGE, active is not None,
+         f"{REGISTRY[active.name].label} at {active.strength:.2f}" if active
+         else "nothing chosen yet"),
+    ]
+
+
+def sidebar(where) -> None:
+    """Active data, model, threshold and mitigation in the sidebar container ``where``."""
+    from fairdash.models import builtin_models
+
+    roles, choice = state.roles(), state.model()
+    task = _task()
+    with where:
+        st.caption("Where you are")
+        st.markdown(" → ".join(f"{'✓ ' if done else ''}{label}"
+                               for label, _, done, _ in journey()))
+        st.caption("Active data")
+        st.markdown(f"**{fmt.md(active_data_name())}**")
+        if task is None:
+            st.markdown("Column roles do not fit this table yet.")
+        elif roles:
+            outcome = f"Target {fmt.code(roles.target)} (regression)" if task == "regression" \
+                else f"Target {fmt.code(roles.target)} = {fmt.code(roles.positive_label)}"
+            st.markdown(f"{outcome}  \nGroups: "
+                        f"{', '.join(fmt.code(c) for c in roles.sensitive)}")
+        pending = state.pending_upload()
+        if pending is not None:
+            st.caption(f"Upload {fmt.quoted(pending[0].name)} is waiting for roles that fit; "
+                       "the table above stays active.")
+        st.caption("Active model")
+        if choice is None:
+            st.markdown("none yet")
+        elif choice.kind == "builtin":
+            label = builtin_models(task or "classification").get(choice.name, choice.name)
+            st.markdown(f"**{label}** (trained here)")
+        elif choice.kind == "upload":
+            st.markdown(f"**Uploaded:** {fmt.md(choice.name)}")
+        else:
+            st.markdown(f"**Given predictions:** {fmt.code(choice.name)}")
+        st.caption("Active mitigation")
+        mitigation = state.mitigation()
+        if mitigation is None:
+            st.markdown("none (choose one on Mitigate or Tradeoffs)")
+        else:
+            from fairdash.mitigation import REGISTRY
+
+            st.markdown(f"**{REGISTRY[mitigation.name].label}** at strength "
+                        f"{mitigation.strength:.2f}")
