@@ -89,7 +89,8 @@ def parse_spec(text: str) -> ModelSpec:
 
 
 def decisions_for(dataset, spec: ModelSpec, base_scores, *, threshold: float = 0.5,
-                  base_name: str = "logreg", random_state: int = 0) -> np.ndarray:
+                  base_name: str = "logreg", random_state: int = 0, mitigate=None,
+                  model_scores=None) -> np.ndarray:
     """Decisions (or decision probabilities of a randomised method) of ``spec`` on every row.
 
     Parameters
@@ -103,6 +104,12 @@ def decisions_for(dataset, spec: ModelSpec, base_scores, *, threshold: float = 0
     base_name : str, default "logreg"
         Learner that pre-processing methods retrain.
     random_state : int, default 0
+    mitigate : callable(name, strength) -> MitigationResult, optional
+        Where a ``method`` spec's result comes from (the app passes its cached one); by
+        default :func:`fairdash.mitigation.mitigate` on ``dataset`` at ``threshold``.
+    model_scores : callable(name) -> ndarray, optional
+        Where a ``model`` spec's scores on every row come from (the app passes its cached
+        ones); by default the built-in model is trained here.
 
     Returns
     -------
@@ -112,19 +119,25 @@ def decisions_for(dataset, spec: ModelSpec, base_scores, *, threshold: float = 0
     if spec.kind == "base":
         return (base >= threshold).astype(np.float64)
     if spec.kind == "method":
-        from fairdash.mitigation import mitigate
+        if mitigate is None:
+            from fairdash.mitigation import mitigate as fit
 
-        result = mitigate(dataset, spec.name, spec.strength, base_scores=base,
-                          base_name=base_name, random_state=random_state)
+            def mitigate(name, strength):
+                return fit(dataset, name, strength, base_scores=base, base_name=base_name,
+                           random_state=random_state, threshold=threshold)
+        result = mitigate(spec.name, spec.strength)
         return result.scores if result.decisions_only else \
             (result.scores >= threshold).astype(np.float64)
     if spec.kind == "model":
         if not dataset.roles.features:
             raise FairDashError(f"{spec.label()} needs feature columns to train on.")
-        from fairdash.models import fit_builtin, score_dataset
+        if model_scores is None:
+            from fairdash.models import fit_builtin, score_dataset
 
-        fitted = fit_builtin(dataset, spec.name, random_state=random_state)
-        return (score_dataset(fitted, dataset) >= threshold).astype(np.float64)
+            def model_scores(name):
+                return score_dataset(fit_builtin(dataset, name, random_state=random_state),
+                                     dataset)
+        return (np.asarray(model_scores(spec.name)) >= threshold).astype(np.float64)
     if spec.name not in dataset.frame.columns:
         raise FairDashError(f"Column '{spec.name}' is not in the table.")
     values = np.asarray(dataset.frame[spec.name], dtype=object)
