@@ -13,7 +13,7 @@ from fairdash.viz._regression import (prediction_distribution_figure, regression
                                       regression_group_sizes_figure)
 from fairdash.viz._tradeoff import tradeoff_figure
 
-__all__ = ["before_after_rates_figure", "group_colours", "group_sizes_figure", "rate_bars_figure",
-           "roc_figure", "score_histogram_figure",
-           "prediction_distribution_figure", "regression_error_figure",
-           "regression_group_sizes_figure", "tradeoff_figure", "flip_bars_figure"]
+__all__ = ["before_after_rates_figure", "flip_bars_figure", "group_colours", "group_sizes_figure",
+           "prediction_distribution_figure", "rate_bars_figure", "regression_error_figure",
+           "regression_group_sizes_figure", "roc_figure", "score_histogram_figure",
+           "tradeoff_figure"]

@@ -15,10 +15,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from fairdash.viz._layout import (OTHER_COLOUR, SMALL_COLOUR, axis, bars_height, figure,
-                                  group_axis, group_colours, group_ticks, legend_room,
+from fairdash.viz._layout import (OTHER_COLOUR, axis, bar_colours, bars_height, figure,
+                                  group_axis, group_ticks, legend_room, line_colours,
                                   pick_highlighted)
 
+#: what each rate is a share of, for the value axis
+RATE_UNITS = {"selection_rate": "of the group's rows", "base_rate": "of the group's rows",
+              "accuracy": "of the group's rows", "tpr": "of truly positive rows",
+              "fnr": "of truly positive rows", "fpr": "of truly negative rows",
+              "tnr": "of truly negative rows", "ppv": "of predicted positive rows",
+              "npv": "of predicted negative rows"}
 #: groups drawn in colour on the ROC chart before the rest are folded into grey
 ROC_GROUPS = 6
 
@@ -77,7 +83,6 @@ def rate_bars_figure(groups: pd.DataFrame, rate: str, label: str,
         shown but left out of the gaps.
     """
     labels = [str(g) for g in groups.index]
-    colours = group_colours(labels)
     value = groups[rate].to_numpy(dtype=float) * 100
     low = groups[f"{rate}_low"].to_numpy(dtype=float) * 100
     high = groups[f"{rate}_high"].to_numpy(dtype=float) * 100
@@ -86,7 +91,7 @@ def rate_bars_figure(groups: pd.DataFrame, rate: str, label: str,
     name = short or label
     bar = dict(
         type="bar", orientation="h", y=labels, x=value, name=name, showlegend=False,
-        marker_color=[SMALL_COLOUR if s else colours[g] for g, s in zip(labels, groups["small"])],
+        marker_color=bar_colours(labels, groups["small"]),
         error_x=dict(type="data", symmetric=False, array=high - value, arrayminus=value - low,
                      color="#333"),
         customdata=np.stack([groups["n"].to_numpy(dtype=float), low, high], axis=-1),
@@ -101,7 +106,8 @@ def rate_bars_figure(groups: pd.DataFrame, rate: str, label: str,
                           y=1, yanchor="bottom"))
     return figure([bar], f"{name} by group (95 % intervals)", bars_height(ticks),
                   shapes=shapes, annotations=notes,
-                  xaxis=axis(f"{name} (% of the group's rows)", rangemode="tozero"),
+                  xaxis=axis(f"{name} (% {RATE_UNITS[rate]})" if rate in RATE_UNITS
+                             else f"{name} (%)", rangemode="tozero"),
                   yaxis=group_axis(labels, ticks))
 
 
@@ -118,7 +124,7 @@ def _curves(roc: pd.DataFrame, names: list[str]) -> dict:
 
 
 def roc_figure(roc: pd.DataFrame, groups: pd.DataFrame, threshold: float, *,
-               score_label: str = "Score", max_groups: int = ROC_GROUPS,
+               score_label: str = "Score", max_groups: int | None = ROC_GROUPS,
                highlight=None) -> go.Figure:
     """ROC curve per group with each group's operating point at ``threshold``.
 
@@ -135,7 +141,7 @@ def roc_figure(roc: pd.DataFrame, groups: pd.DataFrame, threshold: float, *,
     max_groups : int, default 6
         With more groups than this (plus one), only the ``max_groups`` largest are drawn in
         colour; the others are thin grey curves and grey dots under one legend entry
-        ("N other groups"), each still named on hover.
+        ("N other groups"), each still named on hover. None draws every group in colour.
     highlight : iterable of str, optional
         Groups to draw in colour instead of the largest.
 
@@ -145,8 +151,8 @@ def roc_figure(roc: pd.DataFrame, groups: pd.DataFrame, threshold: float, *,
         Axes in percent; legend entries name each coloured group with its AUC and size.
     """
     labels = [str(g) for g in groups.index]
-    colours = group_colours(labels)
     shown = pick_highlighted(groups["n"].set_axis(labels), max_groups, highlight)
+    colours = line_colours(labels, shown)
     rest = [g for g in labels if g not in set(shown)]
     table = groups.set_axis(labels)
     data = [dict(type="scatter", x=[0, 100], y=[0, 100], mode="lines", name="chance",

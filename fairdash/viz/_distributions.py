@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from fairdash.viz._layout import (axis, facet_grid, figure, group_colours, legend_room, wrap)
+from fairdash.viz._layout import (axis, bar_colours, facet_grid, figure, legend_room,
+                                  line_colours, wrap)
 
 #: groups overlaid on one chart before the chart switches to one panel per group
 MAX_OVERLAID = 4
@@ -29,6 +30,11 @@ def _per_group(hist: pd.DataFrame) -> tuple[list[str], dict, pd.Series]:
     else:
         n = pd.Series(np.nan, index=names)
     return names, parts, n
+
+
+def _panel_colours(names: list[str]) -> dict[str, str]:
+    """One panel per group: the group's own colour up to ten groups, one blue beyond."""
+    return dict(zip(names, bar_colours(names, [False] * len(names))))
 
 
 def _mid(part: pd.DataFrame) -> np.ndarray:
@@ -62,7 +68,8 @@ def distribution_figure(hist: pd.DataFrame, *, title: str, x_title: str, hover: 
         Most panels per row.
     """
     names, parts, n = _per_group(hist)
-    colours = group_colours(names)
+    colours = line_colours(names, names[:max_overlaid]) if len(names) <= max_overlaid else \
+        _panel_colours(names)
     lo, hi = float(hist["bin_left"].min()), float(hist["bin_right"].max())
     shapes, notes = [], []
     if len(names) <= max_overlaid:

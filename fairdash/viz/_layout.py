@@ -10,7 +10,8 @@ Readability from 2 to 50 groups rests on three rules:
   never overlap however many groups there are; long labels are wrapped, never cut;
 * line charts with many groups either draw one small panel per group (:func:`facet_grid`) or
   draw a few groups in colour and fold the rest into one grey trace;
-* up to ten groups get ten colour-blind-safe hues; beyond that a 24-hue palette.
+* up to ten groups get ten colour-blind-safe hues; beyond ten, bars share one colour (their
+  tick labels name them) and the few groups a line chart draws in colour take the safe hues.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ PALETTE = tuple(qualitative.Safe[:10])
 MANY_PALETTE = tuple(qualitative.Dark24)
 SMALL_COLOUR = "#bbbbbb"
 OTHER_COLOUR = "#c8c8c8"
+#: every bar's colour beyond ten groups
+UNIFORM_COLOUR = "#3a6ea5"
 #: characters per line of a wrapped group label
 WRAP = 28
 #: pixels per line of a tick label (12 px font) and between two bars
@@ -50,6 +53,40 @@ def group_colours(labels) -> dict[str, str]:
     labels = [str(g) for g in labels]
     palette = PALETTE if len(labels) <= len(PALETTE) else MANY_PALETTE
     return {g: palette[i % len(palette)] for i, g in enumerate(labels)}
+
+
+def bar_colours(labels, small) -> list[str]:
+    """Bar colours: each group's own for up to ten groups, one blue beyond; small groups grey.
+
+    Beyond ten groups the tick labels name every bar, and 24 hues would only be noise (and
+    some of them would look alike), so every bar but the small ones shares one colour.
+
+    Parameters
+    ----------
+    labels : iterable
+    small : iterable of bool
+        Groups under the minimum group size.
+
+    Returns
+    -------
+    list of str
+    """
+    labels = [str(g) for g in labels]
+    colours = group_colours(labels) if len(labels) <= len(PALETTE) else \
+        dict.fromkeys(labels, UNIFORM_COLOUR)
+    return [SMALL_COLOUR if s else colours[g] for g, s in zip(labels, small)]
+
+
+def line_colours(labels, drawn) -> dict[str, str]:
+    """Colours of the groups a line chart draws in colour, always far apart.
+
+    Up to ten groups keep :func:`group_colours` (the same as on every other figure); with
+    more, the drawn groups (at most ten) take the ten colour-blind-safe hues in order.
+    """
+    labels = [str(g) for g in labels]
+    if len(labels) <= len(PALETTE):
+        return group_colours(labels)
+    return {str(g): PALETTE[i % len(PALETTE)] for i, g in enumerate(drawn)}
 
 
 def figure(data: list, title: str, height: int, **layout) -> go.Figure:
@@ -169,16 +206,16 @@ def facet_grid(n: int, columns: int = 3, panel_px: int = 170, hgap: float = 0.06
     return dict(axes=axes, rows=rows, columns=columns, height=height)
 
 
-def pick_highlighted(sizes, limit: int, highlight=None) -> list[str]:
+def pick_highlighted(sizes, limit: int | None, highlight=None) -> list[str]:
     """Which groups a line chart draws in colour: the ``limit`` largest, or ``highlight``.
 
     Parameters
     ----------
     sizes : Series
         Rows per group, indexed by label, in display order.
-    limit : int
+    limit : int or None
         All groups are drawn in colour when there are at most ``limit + 1`` (folding a single
-        group into "other groups" would save nothing).
+        group into "other groups" would save nothing), or when None.
     highlight : iterable of str, optional
         The caller's choice (unknown labels are ignored).
 
@@ -191,7 +228,7 @@ def pick_highlighted(sizes, limit: int, highlight=None) -> list[str]:
     if highlight is not None:
         wanted = {str(g) for g in highlight}
         return [g for g in labels if g in wanted]
-    if len(labels) <= limit + 1:
+    if limit is None or len(labels) <= limit + 1:
         return labels
     largest = set(sizes.sort_values(ascending=False, kind="stable").index[:limit].map(str))
     return [g for g in labels if g in largest]

@@ -14,8 +14,7 @@ import plotly.graph_objects as go
 
 from fairdash.metrics import REGRESSION_STATS
 from fairdash.viz._distributions import FACET_COLUMNS, MAX_OVERLAID, distribution_figure
-from fairdash.viz._layout import (SMALL_COLOUR, axis, bars_height, figure, group_axis,
-                                  group_colours, group_ticks)
+from fairdash.viz._layout import axis, bar_colours, bars_height, figure, group_axis, group_ticks
 
 __all__ = ["prediction_distribution_figure", "regression_error_figure",
            "regression_group_sizes_figure"]
@@ -36,11 +35,9 @@ def regression_group_sizes_figure(groups: pd.DataFrame, target: str) -> go.Figur
     plotly.graph_objects.Figure
     """
     labels = [str(g) for g in groups.index]
-    colours = group_colours(labels)
     ticks = group_ticks(labels, groups["n"], groups["small"])
     data = [dict(type="bar", y=labels, x=groups["n"], orientation="h",
-                 marker_color=[SMALL_COLOUR if s else colours[g]
-                               for g, s in zip(labels, groups["small"])],
+                 marker_color=bar_colours(labels, groups["small"]),
                  customdata=groups["mean_target"].to_numpy(dtype=float),
                  hovertemplate=f"%{{y}}: %{{x:,}} rows, mean {target} %{{customdata:.3g}}"
                                "<extra></extra>", showlegend=False)]
@@ -70,7 +67,6 @@ def regression_error_figure(groups: pd.DataFrame, stat: str, target: str,
         Horizontal bars; each tick reads the group, its value and its size.
     """
     labels = [str(g) for g in groups.index]
-    colours = group_colours(labels)
     value = groups[stat].to_numpy(dtype=float)
     low = groups[f"{stat}_low"].to_numpy(dtype=float)
     high = groups[f"{stat}_high"].to_numpy(dtype=float)
@@ -83,7 +79,7 @@ def regression_error_figure(groups: pd.DataFrame, stat: str, target: str,
         type="bar", orientation="h", y=labels, x=value, showlegend=False,
         error_x=dict(type="data", symmetric=False, array=high - value, arrayminus=value - low,
                      color="#333"),
-        marker_color=[SMALL_COLOUR if s else colours[g] for g, s in zip(labels, groups["small"])],
+        marker_color=bar_colours(labels, groups["small"]),
         customdata=np.stack([groups["n"].to_numpy(dtype=float), low, high], axis=-1),
         hovertemplate="%{y}<br>%{x:.4g} (95 % CI %{customdata[1]:.4g} to "
                       "%{customdata[2]:.4g})<br>n = %{customdata[0]:,}<extra></extra>")

@@ -1,5 +1,7 @@
 """Bar figures from 2 to 24 groups: every group once, its n in the tick, no overlap, growth."""
 
+import itertools
+
 import numpy as np
 import pytest
 from viz_checks import check_group_axis, check_titles, legend_entries
@@ -57,7 +59,9 @@ def test_rate_ticks_carry_the_rate_so_no_number_sits_under_a_whisker(adult_race_
     for tick, rate in zip(fig.layout.yaxis.ticktext, g["selection_rate"]):
         assert f"{rate * 100:.1f} %" in tick
     assert fig.data[0].text is None
-    assert "%" in fig.layout.xaxis.title.text
+    assert fig.layout.xaxis.title.text == "Selection (% of the group's rows)"
+    fpr = viz.rate_bars_figure(g, "fpr", "False positive rate", short="FPR")
+    assert fpr.layout.xaxis.title.text == "FPR (% of truly negative rows)"
     assert fig.layout.annotations[0].text == "all rows 20.0%"
 
 
@@ -83,7 +87,7 @@ def test_before_after_panels_share_one_group_axis(by_groups):
         assert fig.layout[f"yaxis{suffix}"].matches == "y"
         assert fig.layout[f"xaxis{suffix}"].title.text.endswith("(%)")
     domains = [fig.layout[f"xaxis{s}"].domain for s in ("", "2", "3")]
-    assert all(a[1] < b[0] for a, b in zip(domains, domains[1:])), "panels overlap"
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(domains)), "panels overlap"
     assert legend_entries(fig) == ["before", "after"]
 
 
@@ -113,3 +117,18 @@ def test_group_colours_are_distinct_up_to_24_groups():
         colours = viz.group_colours([f"g{i}" for i in range(k)])
         assert len(set(colours.values())) == k
         assert "#bbbbbb" not in colours.values(), "grey is kept for small groups"
+
+
+def test_beyond_ten_groups_bars_share_one_colour_and_up_to_ten_match_the_roc(by_groups):
+    many = by_groups[24]
+    fig = viz.rate_bars_figure(many.groups, "tpr", "True positive rate")
+    assert len(set(fig.data[0].marker.color)) == 2, "one colour, grey for small groups"
+    few = by_groups[10]
+    bars = viz.rate_bars_figure(few.groups, "tpr", "True positive rate")
+    roc = viz.roc_figure(few.roc, few.groups, 0.5)
+    by_group = dict(zip(few.labels, bars.data[0].marker.color))
+    for t in roc.data:
+        if t.mode == "lines" and t.legendgroup not in (None, "other"):
+            g = t.customdata[0][0]
+            if not few.groups.loc[g, "small"]:
+                assert t.line.color == by_group[g], "the same colour on every figure"

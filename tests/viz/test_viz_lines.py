@@ -40,6 +40,7 @@ def test_roc_draws_every_group_coloured_or_in_one_named_grey_trace(by_groups, k)
     named = [g for t in dots for g in t.text]
     assert sorted(named) == sorted(data.labels), "every group has its operating point"
     assert len(legend_entries(fig)) <= LEGEND_CAP
+    assert len({t.line.color for t in coloured}) == len(coloured), "distinct line colours"
     for t in coloured:
         g = t.customdata[0][0]
         assert f"n = {int(data.groups['n'].set_axis(data.labels)[g]):,}" in t.name
@@ -57,6 +58,13 @@ def test_roc_highlight_and_score_label(by_groups):
     assert all("Rescaled decile score (0-1) ≥" in t.hovertemplate for t in fig.data
                if t.hovertemplate)
     assert "probability" not in fig.to_json()
+
+
+def test_roc_max_groups_none_draws_every_group_in_colour(by_groups):
+    data = by_groups[12]
+    fig = viz.roc_figure(data.roc, data.groups, 0.5, max_groups=None)
+    assert not any(t.legendgroup == "other" for t in fig.data)
+    assert sum(t.mode == "lines" and t.legendgroup is not None for t in fig.data) == 12
 
 
 def _panels(fig):
