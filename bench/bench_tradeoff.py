@@ -14,9 +14,11 @@ What is timed (wall time, ``time.perf_counter``; one BLAS/OpenMP thread for the 
 (a) 50-point post-processing fronts, demographic parity (DP) and equalized odds (EO).
     Strengths: 50 evenly spaced in [0, 1]; the peers get the matching tolerances
     ``(1 - strength) * e0``, e0 = our unconstrained violation on the calibration rows
-    (``GroupThresholdOptimizer(constraint).fit(...).e0_``; for EO the larger of the TPR and
-    FPR ranges, the l-infinity reading error-parity uses by default). Everyone fits on the
-    calibration split and measures on the test split of the same Dataset.
+    (``GroupThresholdOptimizer(constraint).fit(...).unconstrained_violation_``; for EO the
+    larger of the TPR and FPR ranges, the l-infinity reading error-parity uses by default).
+    Everyone fits on the calibration split and measures on the test split of the same
+    Dataset. The same work per point (one LP), not the same points: our strength is the path
+    from the base model (docs/methods.md §4.7), the peers' tolerance the relaxed optimum.
     ours          front = ``fast_points(ds, "thresholds_dp" | "thresholds_eo", strengths)``
                   (ROC hulls once, one LP per strength, expected test counts from sorted test
                   scores) + ``measure(points, ...)`` (accuracy with Wilson interval, the gap
@@ -43,8 +45,9 @@ What is timed (wall time, ``time.perf_counter``; one BLAS/OpenMP thread for the 
     Data: Adult / sex (built-in logistic regression trained on the train split) and 1M
     synthetic rows with 2 groups (the score generator of ``bench_postprocessing.py``), split
     60/20/20 by ``build_dataset``: 200k calibration rows and 200k test rows.
-    Sanity check: each peer's gap and accuracy next to ours at strength 1 / tolerance 0, and
-    the largest differences along the common points of the front. Ours are expected values
+    Sanity check: each peer's gap and accuracy next to ours at strength 1 / tolerance 0 (the
+    same problem), and the largest differences along the common points of the front (there
+    ours start from the base model, so they differ by design). Ours are expected values
     on the test rows; the peers' are sampled decisions (binomial noise ~ sqrt(.25 / n_group)).
 (b) full default sweep on Adult, ``n_jobs=2``: every method of ``resolve_methods(ds, "all")``
     at ``default_strengths`` (51 for the single-fit fronts, 4 for the methods refitted per
@@ -193,7 +196,7 @@ def front_case(name, ds, scores, ep, *, reps, peer_points, fl_points):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             e0 = GroupThresholdOptimizer(constraint=constraint).fit(
-                sp.s_fit, sp.y_fit, sensitive_features=sp.g_fit).e0_
+                sp.s_fit, sp.y_fit, sensitive_features=sp.g_fit).unconstrained_violation_
         tols = np.array([(1.0 - s) * e0 for s in strengths])
         r = {"name": name, "crit": crit, "n_cal": len(sp.s_fit), "n_test": len(sp.s_test),
              "k": sp.k, "e0": e0, "min_cell": _smallest_cell(sp, crit)}
@@ -297,7 +300,7 @@ def print_fronts(results, ep):
           "rate; fairlearn EO = its exact point (tol=None), its only EO option")
 
     print("\nWhole fronts: largest |peer - ours| over the common points (ours expected, peers "
-          "sampled)")
+          "sampled; ours start from the base model, the peers' tolerances do not)")
     for r in results:
         gi = 1 if r["crit"] == "DP" else 2
         t = r["ours_table"]

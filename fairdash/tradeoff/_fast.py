@@ -3,7 +3,9 @@
 Group thresholds (ALGORITHMS.md 4): the ROC hulls of the calibration rows are built once, each
 strength solves one small LP (:meth:`GroupThresholdOptimizer.at_strengths`), and the expected
 confusion counts of the three-level rule on the test rows come from binary searches in each
-group's sorted test scores (split by label): O(K log n) per point, no pass over rows.
+group's sorted test scores (split by label): each strength's rule is a step function with three
+cuts per group (its two thresholds and the base model's threshold), so O(K log n) per point,
+no pass over rows, all strengths searched at once.
 
 Barycenter (ALGORITHMS.md 2): the quantile maps do not depend on the strength, and the output
 at share ``t`` of the original score is ``t * s + (1 - t) * fair(s)``; the fully repaired
@@ -21,6 +23,7 @@ import pandas as pd
 from fairdash.exceptions import DataError
 from fairdash.mitigation import get_method
 from fairdash.mitigation._apply import _group_values, _with_random_state
+from fairdash.mitigation.postprocessing._rules import selected
 from fairdash.tradeoff._points import (EvalRows, SweepPoint, point_from_decisions,
                                       point_from_predictions)
 
@@ -59,6 +62,8 @@ def fast_points(dataset, method: str, strengths, base_scores, *, threshold: floa
     base_scores = np.asarray(base_scores, dtype=np.float64)
     cal = dataset.rows("calibration")
     est = _with_random_state(m, 1.0, random_state)
+    if "threshold" in est.get_params():
+        est.set_params(threshold=float(threshold))
     base_test = (base_scores[rows.mask] >= threshold).astype(np.float64)
     if m.inputs == "scores_labels":
         est.fit(base_scores[cal], dataset.y[cal], sensitive_features=_group_values(dataset, cal))
@@ -80,50 +85,43 @@ def fast_points(dataset, method: str, strengths, base_scores, *, threshold: floa
 
 
 def _threshold_points(est, strengths, scores, base_test, rows, name):
-    """Expected test counts of each strength's three-level rule, from sorted scores."""
+    """Expected test counts of every strength's step rule, from sorted scores."""
     where = pd.Index(est.groups_).get_indexer(pd.Index(rows.labels))
     present = np.bincount(rows.codes, minlength=rows.k) > 0
     unseen = [lab for lab, w, p in zip(rows.labels, where, present) if w < 0 and p]
     if unseen:
         raise DataError(f"Group '{unseen[0]}' has test rows but no calibration rows, so no "
                         "threshold was fitted for it.")
-    # per group and label: test scores sorted once
-    sorted_by = [[np.sort(scores[(rows.codes == g) & (rows.y == lab)]) for lab in (0, 1)]
-                 for g in range(rows.k)]
-    base_pos = [[np.sort(scores[(rows.codes == g) & (base_test == b)]) for b in (0, 1)]
-                for g in range(rows.k)]
-    # rows the base model got right, by label: a negative flip is a rejected positive of
-    # (label 1, base 1) or an accepted negative of (label 0, base 0)
-    right = [[np.sort(scores[(rows.codes == g) & (rows.y == lab) & (base_test == lab)])
-              for lab in (0, 1)] for g in range(rows.k)]
-    out = []
-    for twin, s in zip(est.at_strengths(strengths), strengths):
-        thr_hi, thr_lo, probs = twin.rule_
-        counts = np.zeros((rows.k, 4))
-        changed = np.zeros(rows.k)
-        negative = np.zeros(rows.k)
-        for g in range(rows.k):
-            a = where[g]
-            if a < 0:
-                continue
-            levels = (thr_lo[a], thr_hi[a])
-            p = probs[3 * a:3 * a + 3]                       # prob_lo, prob_mid, prob_hi
-            for lab in (0, 1):
-                n_lab, selected = _expected_selected(sorted_by[g][lab], levels, p)
-                counts[g, 2 * lab + 1] = selected             # fp or tp
-                counts[g, 2 * lab] = n_lab - selected         # tn or fn
-            _, sel0 = _expected_selected(base_pos[g][0], levels, p)
-            n1, sel1 = _expected_selected(base_pos[g][1], levels, p)
-            changed[g] = sel0 + (n1 - sel1)
-            _, neg0 = _expected_selected(right[g][0], levels, p)
-            n_pos_right, sel_pos_right = _expected_selected(right[g][1], levels, p)
-            negative[g] = neg0 + (n_pos_right - sel_pos_right)
-        out.append(SweepPoint(name, float(s), counts, changed, negative=negative))
-    return out
+    rules = [twin.rule_ for twin in est.at_strengths(strengths)]
+    cuts = np.stack([r.cuts for r in rules])                 # (S, K_fit, m)
+    levels = np.stack([r.levels for r in rules])             # (S, K_fit, m + 1)
+    n_s = len(rules)
+    counts = np.zeros((n_s, rows.k, 4))
+    changed = np.zeros((n_s, rows.k))
+    negative = np.zeros((n_s, rows.k))
+    for g in range(rows.k):
+        a = where[g]
+        if a < 0:
+            continue
+        c, lv = cuts[:, a, :], levels[:, a, :]
+        in_g = rows.codes == g
 
+        def sel(mask, c=c, lv=lv):
+            part = np.sort(scores[mask])
+            return len(part), selected(part, c, lv)
 
-def _expected_selected(sorted_scores, levels, probs):
-    """Rows and expected selections of a three-level rule among sorted scores."""
-    n = len(sorted_scores)
-    at_lo, at_hi = n - np.searchsorted(sorted_scores, levels, side="left")
-    return n, probs[2] * at_hi + probs[1] * (at_lo - at_hi) + probs[0] * (n - at_lo)
+        for lab in (0, 1):
+            n_lab, chosen = sel(in_g & (rows.y == lab))
+            counts[:, g, 2 * lab + 1] = chosen               # fp or tp
+            counts[:, g, 2 * lab] = n_lab - chosen           # tn or fn
+        # changed: accepted among the base model's rejections, rejected among its acceptances
+        _, sel0 = sel(in_g & (base_test == 0))
+        n1, sel1 = sel(in_g & (base_test == 1))
+        changed[:, g] = sel0 + (n1 - sel1)
+        # a negative flip: a rejected positive the base accepted, an accepted negative it
+        # rejected (rows the base model got right, by label)
+        _, neg0 = sel(in_g & (rows.y == 0) & (base_test == 0))
+        n_right, sel_right = sel(in_g & (rows.y == 1) & (base_test == 1))
+        negative[:, g] = neg0 + (n_right - sel_right)
+    return [SweepPoint(name, float(s), counts[i], changed[i], negative=negative[i])
+            for i, s in enumerate(strengths)]

@@ -1,7 +1,7 @@
-"""Per-group ROC curves from one sort, step thinning, and their upper convex hulls (ALGORITHMS.md 4.3).
+"""Per-group ROC curves from one sort, step thinning, and their upper convex hulls (§4.3).
 
 No loop over thresholds: a radix sort of the rows by (group, label), a value sort of each bucket,
-and one binary search of the sorted distinct thresholds per group.
+and one binary search of the sorted distinct thresholds per group (docs/methods.md §4.3).
 """
 
 from __future__ import annotations

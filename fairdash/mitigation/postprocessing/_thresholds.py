@@ -1,4 +1,4 @@
-"""Group-specific randomised thresholds under DP / equal opportunity / equalized odds (ALGORITHMS.md 4)."""
+"""Randomised group thresholds under a fairness constraint (docs/methods.md §4)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from fairdash.mitigation._inputs import (
 )
 from fairdash.mitigation.postprocessing._hull import group_rocs, thin, upper_hull
 from fairdash.mitigation.postprocessing._lp import solve_lp
+from fairdash.mitigation.postprocessing._rules import base_parts, mixed_rule, rates_table, realise
 
 CONSTRAINTS = ("equalized_odds", "equal_opportunity", "demographic_parity")
 MIN_PER_CLASS = 50
@@ -52,20 +53,26 @@ class GroupThresholdOptimizer(BaseEstimator):
     """Randomised group-specific thresholds on a score, fitted under a fairness constraint.
 
     Finds, for each group, a point (FPR, TPR) on or under its ROC convex hull that minimises the
-    expected cost ``cost_fp * P(Yhat=1, Y=0) + cost_fn * P(Yhat=0, Y=1)`` on the calibration rows,
-    subject to the constraint holding within ``tolerance``, and realises it by a three-level rule
-    per group (accept above ``thr_hi``, accept with a probability between ``thr_lo`` and
-    ``thr_hi``, and with a smaller probability below).
+    expected cost ``cost_fp * P(Yhat=1, Y=0) + cost_fn * P(Yhat=0, Y=1)`` on the calibration rows
+    under the constraint, and realises it by a three-level rule per group (accept above
+    ``thr_hi``, accept with a probability between ``thr_lo`` and ``thr_hi``, and with a smaller
+    probability below). Along ``strength`` that rule is mixed with the base model's own rule
+    ``score >= threshold``, so strength 0 is the base model as it is.
 
     Parameters
     ----------
     constraint : {"equalized_odds", "equal_opportunity", "demographic_parity"}
         Equal TPR and FPR, equal TPR, or equal selection rate across groups.
     strength : float in [0, 1], default 1.0
-        0 = the best unconstrained group thresholds ("unprocessing"), 1 = exact constraint.
-        Mapped to ``tolerance_ = (1 - strength) * e0_`` (see Notes).
+        The path from the base model: 0 = exactly the base decisions ``score >= threshold``,
+        1 = the exact constraint. In between, the decision probability is
+        ``(1 - strength) [score >= threshold] + strength p_X``, with the rule ``p_X`` chosen
+        so that the mixture is as cheap as possible with a violation of at most
+        ``(1 - strength) e0_`` (see Notes).
     tolerance : float, optional
-        The native knob epsilon; when given it overrides ``strength``.
+        The native knob epsilon (Cruz & Hardt 2024, as ``error-parity``): the cheapest rule
+        whose violation is at most ``tolerance``, with no mixing. When given it overrides
+        ``strength`` (and ``threshold`` plays no part).
     cost_fp, cost_fn : float, default 1.0
         Costs of a false positive and of a false negative (equal costs = accuracy).
     max_roc_points : int or None, default 1000
@@ -73,6 +80,9 @@ class GroupThresholdOptimizer(BaseEstimator):
         it has more vertices than this, they are thinned to this many, evenly spaced, both
         end points kept (the thinned hull lies inside the exact one). None keeps every vertex.
         Hulls of real ROC curves rarely need it (about 200 vertices for 500,000 rows).
+    threshold : float, default 0.5
+        The base model's decision threshold (the audit threshold): the base rule is
+        ``score >= threshold``.
 
     Attributes
     ----------
@@ -80,19 +90,27 @@ class GroupThresholdOptimizer(BaseEstimator):
         Group labels seen in ``fit``.
     targets_ : DataFrame
         Per group: ``n``, ``n_pos``, ``n_neg``, expected ``fpr``, ``tpr``, ``selection_rate``
-        and ``accuracy`` on the calibration rows, and the rule ``thr_hi``, ``thr_lo``,
-        ``prob_hi``, ``prob_mid``, ``prob_lo``. TPR (FPR) is NaN for a group without positives
-        (negatives).
+        and ``accuracy`` of the fitted decisions on the calibration rows; the three-level rule
+        ``thr_hi``, ``thr_lo``, ``prob_hi``, ``prob_mid``, ``prob_lo``; and ``base_share``,
+        the weight of the base rule: the decision probability is
+        ``base_share [score >= threshold] + (1 - base_share) p_three_level``. TPR (FPR) is NaN
+        for a group without positives (negatives).
+    base_ : DataFrame
+        The same rates for the base rule ``score >= threshold``.
     unconstrained_ : DataFrame
         The same rates for the epsilon = infinity solution (each group's best hull vertex).
     hulls_ : dict
         Group label -> DataFrame of its upper-hull vertices (``fpr``, ``tpr``, ``threshold``).
     e0_ : float
-        Violation of the unconstrained solution: largest gap in the constrained rate(s).
+        Violation of the base rule on the calibration rows (largest gap in the constrained
+        rate(s)): the violation at strength 0, scaled by ``1 - strength`` along the path.
+    unconstrained_violation_ : float
+        Violation of the unconstrained solution; a ``tolerance`` at or above it changes
+        nothing.
     tolerance_ : float
-        The epsilon used.
+        The bound used: ``tolerance``, or ``(1 - strength) * e0_``.
     violation_ : float
-        Largest gap of the fitted solution (<= ``tolerance_`` up to solver precision).
+        Largest gap of the fitted decisions (<= ``tolerance_`` up to solver precision, 1e-9).
     expected_accuracy_ : float
         Expected accuracy on the calibration rows (decisions are randomised).
     expected_cost_ : float
@@ -102,8 +120,8 @@ class GroupThresholdOptimizer(BaseEstimator):
 
     Notes
     -----
-    ALGORITHMS.md section 4 (Hardt, Price & Srebro 2016; relaxed version of Cruz & Hardt 2024,
-    as in ``error-parity``). Linear program in the variables (F_a, T_a), solved by
+    docs/methods.md §4 (Hardt, Price & Srebro 2016; relaxed version of Cruz & Hardt 2024, as
+    in ``error-parity``). Linear program in the variables (F_a, T_a), solved by
     ``scipy.optimize.linprog(method="highs")``::
 
         min  sum_a cost_fp P(A=a, Y=0) F_a + cost_fn P(A=a, Y=1) (1 - T_a)
@@ -115,22 +133,31 @@ class GroupThresholdOptimizer(BaseEstimator):
     ``max - min <= eps`` is written with one auxiliary variable ``lo`` and rows
     ``lo <= r_a <= lo + eps``, the same set as the pairwise rows ``|r_a - r_b| <= eps``.
     The hull is exact (every distinct score); see ``max_roc_points`` for very long hulls.
-    A target (F*, T*) is realised on the hull edge i, i+1 around F*: with
-    ``w = (fpr[i+1] - F*) / (fpr[i+1] - fpr[i])``, hull height ``T_up`` and
-    ``q = (T* - F*) / (T_up - F*)``, the decision probability is ``q + (1 - q) F*`` for
-    ``r >= thr[i]``, ``q (1 - w) + (1 - q) F*`` for ``thr[i+1] <= r < thr[i]`` and
-    ``(1 - q) F*`` below. Strength: ``eps = (1 - strength) e0`` (section 4.7). A group with no
-    positives (negatives) is left out of the TPR (FPR) constraint with a warning (section 4.9).
+    A target is realised by a three-level rule on the hull edge around it (docs/methods.md
+    §4.4; :func:`~fairdash.mitigation.postprocessing._rules.realise`).
+
+    *Strength* (docs/methods.md §4.7). Let B_a be the (FPR, TPR) of the base rule
+    ``score >= threshold`` in group a and e0 its violation, both on the calibration rows. At
+    strength s the decision is the base rule's with probability 1 - s and the rule of X with
+    probability s, and X solves the program above with the constrained rates replaced by
+    the mixed rates ``(1 - s) r_a(B) + s r_a(X)`` and eps = (1 - s) e0. So s = 0 gives the
+    base decisions exactly (no program is solved), s = 1 the exact constraint, the violation
+    is at most (1 - s) e0 throughout, and each point is at least as cheap as the straight
+    mixture of the base rule and the exact solution (which is feasible). ``tolerance`` is
+    the native knob of the relaxed problem instead: its solution at ``tolerance = (1 - s)
+    e0`` is cheaper still but does not start from the base model. A group with no positives
+    (negatives) is left out of the TPR (FPR) constraint with a warning (§4.9).
     """
 
     def __init__(self, constraint="equalized_odds", strength=1.0, tolerance=None, cost_fp=1.0,
-                 cost_fn=1.0, max_roc_points=1000):
+                 cost_fn=1.0, max_roc_points=1000, threshold=0.5):
         self.constraint = constraint
         self.strength = strength
         self.tolerance = tolerance
         self.cost_fp = cost_fp
         self.cost_fn = cost_fn
         self.max_roc_points = max_roc_points
+        self.threshold = threshold
 
     # ---------------------------------------------------------------------------------------
     def fit(self, scores, y, *, sensitive_features):
@@ -155,6 +182,8 @@ class GroupThresholdOptimizer(BaseEstimator):
         strength = check_unit(self.strength, "strength")
         if self.tolerance is not None and not float(self.tolerance) >= 0:
             raise ValueError(f"tolerance must be >= 0; got {self.tolerance}.")
+        if not np.isfinite(float(self.threshold)):
+            raise ValueError(f"threshold must be a finite number; got {self.threshold}.")
         cost_fp, cost_fn = float(self.cost_fp), float(self.cost_fn)
         if not (cost_fp >= 0 and cost_fn >= 0 and cost_fp + cost_fn > 0):
             raise ValueError("cost_fp and cost_fn must be non-negative and not both 0.")
@@ -165,16 +194,18 @@ class GroupThresholdOptimizer(BaseEstimator):
         codes, labels = encode_fit_groups(sensitive_features, len(scores), type(self).__name__,
                                           rows="scores", error=DataError)
         self._prepare(scores, y, codes, labels, cost_fp, cost_fn)
-        self._solve(float(self.tolerance) if self.tolerance is not None
-                    else (1.0 - strength) * self.e0_)
+        if self.tolerance is not None:
+            self._solve_tolerance(float(self.tolerance))
+        else:
+            self._solve_strength(float(strength))
         return self
 
     def at_strengths(self, strengths):
         """Copies of this fitted optimizer at other strengths, reusing its ROC hulls.
 
         Building the hulls is the expensive part of :meth:`fit`; each copy only solves the
-        linear program once more, so a whole front of strengths costs one fit plus one small
-        LP per point (the tradeoff explorer relies on this).
+        linear program once more (none at strength 0), so a whole front of strengths costs
+        one fit plus one small LP per point (the tradeoff explorer relies on this).
 
         Parameters
         ----------
@@ -191,12 +222,12 @@ class GroupThresholdOptimizer(BaseEstimator):
         for s in strengths:
             twin = copy.copy(self)
             twin.strength, twin.tolerance = float(check_unit(s, "strength")), None
-            twin._solve((1.0 - twin.strength) * self.e0_)
+            twin._solve_strength(twin.strength)
             out.append(twin)
         return out
 
     def _prepare(self, scores, y, codes, labels, cost_fp, cost_fn):
-        """ROC curves, hulls and LP coefficients of the calibration rows (strength-free)."""
+        """ROC curves, hulls, base rule and LP coefficients of the calibration rows."""
         k, n = len(labels), len(scores)
         rocs = group_rocs(scores, y, codes, k)
         n_pos = np.array([r.n_pos for r in rocs], dtype=np.float64)
@@ -215,24 +246,59 @@ class GroupThresholdOptimizer(BaseEstimator):
         c_f = cost_fp * n_neg / n              # cost per unit of F_a
         c_t = cost_fn * n_pos / n              # saving per unit of T_a
         pi = n_pos / (n_pos + n_neg)
+        # the base rule score >= threshold: the ROC point of the loosest threshold >= it
+        thr = float(self.threshold)
+        base = np.array([(r.fpr[j], r.tpr[j]) for r in rocs
+                         for j in [int(np.count_nonzero(r.thresholds >= thr)) - 1]])
         # epsilon = infinity: each group's best hull vertex (first one on ties)
         free = np.array([self._best_vertex(h, a, b) for h, a, b in zip(hulls, c_f, c_t)])
-        self.e0_ = self._violation(free[:, 0], free[:, 1], pi, n_pos, n_neg)
-        self.unconstrained_ = self._rates_at(free, labels, n_pos, n_neg)
-        self._lp = (rocs, hulls, c_f, c_t, pi, n_pos, n_neg, free, n, cost_fp, cost_fn)
+        self.e0_ = self._violation(base, pi, n_pos, n_neg)
+        self.unconstrained_violation_ = self._violation(free, pi, n_pos, n_neg)
+        self.base_ = rates_table(base, labels, n_pos, n_neg)
+        self.unconstrained_ = rates_table(free, labels, n_pos, n_neg)
+        self._lp = (hulls, c_f, c_t, pi, n_pos, n_neg, free, base, n, cost_fp, cost_fn)
 
-    def _solve(self, tolerance):
-        """Targets and rules at ``tolerance`` from the prepared hulls (one LP)."""
-        rocs, hulls, c_f, c_t, pi, n_pos, n_neg, free, n, cost_fp, cost_fn = self._lp
-        self.tolerance_ = float(tolerance)
-        if self.tolerance_ >= self.e0_ or len(hulls) == 1:
+    def _solve_strength(self, strength):
+        """The mixture with the base rule at ``strength`` (one LP; none at 0)."""
+        hulls, c_f, c_t, pi, n_pos, n_neg, free, base = self._lp[:8]
+        eps = (1.0 - strength) * self.e0_
+        if strength == 0.0:
+            self._set_rules([base_parts(float(self.threshold))] * len(hulls), base, 0.0, eps)
+            return
+        mixed = (1.0 - strength) * base + strength * free
+        if self._violation(mixed, pi, n_pos, n_neg) <= eps:
             target = free
         else:
-            target = solve_lp(hulls, c_f, c_t, pi, self._constrained(n_pos, n_neg),
-                              self.tolerance_)
-        self._set_rules(hulls, target)
-        self.violation_ = self._violation(target[:, 0], target[:, 1], pi, n_pos, n_neg)
-        self.targets_ = self._expected(rocs, self.groups_, n_pos, n_neg)
+            target = solve_lp(hulls, c_f, c_t, pi, self._constrained(n_pos, n_neg), eps,
+                              base=base, share=strength)
+        self._set_rules(*self._realise(hulls, target), strength, eps)
+
+    def _solve_tolerance(self, tolerance):
+        """The relaxed problem at ``tolerance``, no mixing (one LP)."""
+        hulls, c_f, c_t, pi, n_pos, n_neg, free = self._lp[:7]
+        if tolerance >= self.unconstrained_violation_ or len(hulls) == 1:
+            target = free
+        else:
+            target = solve_lp(hulls, c_f, c_t, pi, self._constrained(n_pos, n_neg), tolerance)
+        self._set_rules(*self._realise(hulls, target), 1.0, tolerance)
+
+    @staticmethod
+    def _realise(hulls, target):
+        out = [realise(h, x) for h, x in zip(hulls, target)]
+        return [o[:3] for o in out], np.array([o[3] for o in out], dtype=np.float64)
+
+    def _set_rules(self, parts, reached, share, tolerance):
+        """The rule mixing ``parts`` (weight ``share``) with the base rule, and its rates."""
+        _, _, _, pi, n_pos, n_neg, _, base, n, cost_fp, cost_fn = self._lp
+        self.tolerance_ = float(tolerance)
+        self.rule_ = mixed_rule(parts, float(self.threshold), share)
+        rates = (1.0 - share) * base + share * reached
+        self.violation_ = self._violation(rates, pi, n_pos, n_neg)
+        probs = np.array([p[2] for p in parts], dtype=np.float64).reshape(-1, 3)
+        self.targets_ = rates_table(rates, self.groups_, n_pos, n_neg,
+                                    thr_hi=[p[0] for p in parts], thr_lo=[p[1] for p in parts],
+                                    prob_hi=probs[:, 2], prob_mid=probs[:, 1],
+                                    prob_lo=probs[:, 0], base_share=1.0 - share)
         tpr = np.nan_to_num(self.targets_["tpr"].to_numpy())
         fpr = np.nan_to_num(self.targets_["fpr"].to_numpy())
         self.expected_accuracy_ = float((n_pos * tpr + n_neg * (1 - fpr)).sum() / n)
@@ -250,14 +316,13 @@ class GroupThresholdOptimizer(BaseEstimator):
         Returns
         -------
         ndarray of shape (n,)
+            At strength 0 exactly ``1.0 * (scores >= threshold)``.
         """
         check_is_fitted(self, "rule_")
         scores = check_scores(scores)
         g = encode_known_groups(sensitive_features, self.groups_, len(scores), type(self).__name__,
                                 rows="scores", error=DataError)
-        thr_hi, thr_lo, probs = self.rule_
-        level = (scores >= thr_lo[g]).astype(np.int64) + (scores >= thr_hi[g])
-        return probs[g * 3 + level]
+        return self.rule_.proba(scores, g)
 
     def predict(self, scores, *, sensitive_features, random_state=None):
         """Sampled 0/1 decisions: 1 with probability :meth:`decision_proba`.
@@ -294,53 +359,14 @@ class GroupThresholdOptimizer(BaseEstimator):
             return none, n_pos > 0, none
         return none, none, np.ones(k, dtype=bool)
 
-    def _violation(self, f, t, pi, n_pos, n_neg):
+    def _violation(self, points, pi, n_pos, n_neg):
+        """Largest gap of the constrained rate(s) of per-group (FPR, TPR) ``points``."""
+        f, t = points[:, 0], points[:, 1]
         in_f, in_t, in_s = self._constrained(n_pos, n_neg)
         ppr = pi * t + (1 - pi) * f
         gaps = [float(v[m].max() - v[m].min()) for v, m in ((f, in_f), (t, in_t), (ppr, in_s))
                 if m.sum() >= 2]
         return max(gaps, default=0.0)
-
-    def _set_rules(self, hulls, target):
-        k = len(hulls)
-        thr_hi, thr_lo = np.empty(k), np.empty(k)
-        probs = np.empty(3 * k)                          # prob_lo, prob_mid, prob_hi per group
-        self._mix = []
-        for a, ((f, t, thr), (F, T)) in enumerate(zip(hulls, target)):
-            m = len(f)
-            i = int(np.clip(np.searchsorted(f, F, side="right") - 1, 0, m - 2))
-            width = f[i + 1] - f[i]
-            w = float(np.clip((f[i + 1] - F) / width, 0, 1)) if width > 0 else 0.0
-            t_up = w * t[i] + (1 - w) * t[i + 1]
-            q = float(np.clip((T - F) / (t_up - F), 0, 1)) if t_up - F > 1e-12 else 1.0
-            thr_hi[a], thr_lo[a] = thr[i], thr[i + 1]
-            probs[3 * a:3 * a + 3] = [(1 - q) * F, q * (1 - w) + (1 - q) * F, q + (1 - q) * F]
-            self._mix.append((i, w, q, F))
-        self.rule_ = (thr_hi, thr_lo, probs)
-
-    def _expected(self, rocs, labels, n_pos, n_neg):
-        """Expected rates of the fitted rules on the calibration rows, from the hull points."""
-        hulls = self._lp[1]
-        out = np.empty((len(hulls), 2))
-        for a, ((f, t, _), (i, w, q, F)) in enumerate(zip(hulls, self._mix)):
-            out[a, 0] = q * (w * f[i] + (1 - w) * f[i + 1]) + (1 - q) * F
-            out[a, 1] = q * (w * t[i] + (1 - w) * t[i + 1]) + (1 - q) * F
-        thr_hi, thr_lo, probs = self.rule_
-        return self._rates_at(out, labels, n_pos, n_neg, thr_hi=thr_hi, thr_lo=thr_lo,
-                              prob_hi=probs[2::3], prob_mid=probs[1::3], prob_lo=probs[0::3])
-
-    @staticmethod
-    def _rates_at(points, labels, n_pos, n_neg, **extra):
-        f, t = points[:, 0].astype(float), points[:, 1].astype(float)
-        n = n_pos + n_neg
-        sel = (n_pos * t + n_neg * f) / n
-        acc = (n_pos * t + n_neg * (1 - f)) / n
-        return pd.DataFrame({"n": n.astype(np.int64), "n_pos": n_pos.astype(np.int64),
-                             "n_neg": n_neg.astype(np.int64),
-                             "fpr": np.where(n_neg > 0, f, np.nan),
-                             "tpr": np.where(n_pos > 0, t, np.nan),
-                             "selection_rate": sel, "accuracy": acc, **extra},
-                            index=pd.Index(labels, name="group"))
 
     def _group_warnings(self, labels, n_pos, n_neg):
         out = []
