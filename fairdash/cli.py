@@ -35,7 +35,9 @@ def _data_options(p, aggregation_flag: str = "--method") -> None:
     how.add_argument("--score-column", help="audit given scores or 0/1 decisions in this column")
     p.add_argument("--rescale-scores", action="store_true",
                    help="min-max rescale a score column outside [0, 1]")
-    p.add_argument("--threshold", type=float, default=0.5)
+    p.add_argument("--threshold", type=float, default=0.5,
+                   help="decision threshold on the scores (default 0.5); mitigate and tradeoff "
+                        "start every method from the base model's decisions at it")
     p.add_argument(aggregation_flag, dest="method", choices=METHODS, default="between_groups",
                    help="how gaps aggregate over groups")
     p.add_argument("--reference", help="reference group for --method vs_reference")
@@ -203,7 +205,7 @@ def run_mitigate(args) -> dict:
     scores, model, _ = base_scores(args, ds)
     learner = args.model or default_learner(ds.task)
     result = mitigate(ds, method, args.strength, base_scores=scores, base_name=learner,
-                      base_key=model, random_state=args.seed)
+                      base_key=model, random_state=args.seed, threshold=args.threshold)
     ba = before_after(ds, scores, result, threshold=args.threshold,
                       base_decisions_only=bool(ds.roles.score_column and ds.scores_are_decisions),
                       **_audit_options(args))

@@ -18,6 +18,9 @@ COMMANDS = {
     "compas": ["mitigate", "--sample", "compas", "--sensitive", "race_binary", "--score-column",
                "decile_score", "--rescale-scores", "--method", "barycenter", "--strength", "1",
                "--threshold", "0.45", *FAST],
+    "strength_zero": ["mitigate", "--sample", "compas", "--sensitive", "race_binary",
+                      "--score-column", "decile_score", "--rescale-scores", "--method",
+                      "thresholds_dp", "--strength", "0", "--threshold", "0.65", *FAST],
     "bad_method": ["mitigate", "--sample", "adult", "--method", "magic", "--strength", "1"],
     "bad_strength": ["mitigate", "--sample", "adult", "--method", "barycenter", "--strength",
                      "2"],
@@ -81,3 +84,13 @@ def test_bad_input_is_one_sentence(runs, name, words):
     assert r.returncode == 2
     assert r.stderr.startswith("error: ") and words in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_strength_zero_at_the_threshold_changes_nothing(runs):
+    """Issue #10 item 1: --threshold reaches the method, so strength 0 is the model as it is."""
+    r = runs["strength_zero"]
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["changed_decisions"] == 0 and out["decisions_randomised"] is False
+    assert out["after"]["threshold"] == 0.65
+    assert out["after"]["gaps"] == out["before"]["gaps"]

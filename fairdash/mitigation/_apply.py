@@ -1,8 +1,9 @@
 """Apply a registered method to a Dataset: which rows fit what, and the scores it yields.
 
-One rule for every method (ALGORITHMS.md 0.2): pre- and in-processing train on the train
+One rule for every method (docs/methods.md §0.2): pre- and in-processing train on the train
 split; post-processing fits on the calibration split (never on the base model's training
-rows); before and after are both measured on the held-out test split.
+rows); before and after are both measured on the held-out test split. Strength 0 is the base
+model as it is, for every method.
 """
 
 from __future__ import annotations
@@ -11,11 +12,17 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
 from fairdash.exceptions import ModelError, RoleError
 from fairdash.mitigation._registry import Method, get_method
+from fairdash.mitigation._retrain import (  # noqa: F401 - _design: bench scripts use it
+    _design,
+    _group_values,
+    _task,
+    _with_random_state,
+    fit_on_features,
+)
 
 __all__ = ["MitigationResult", "mitigate", "native_values"]
 
@@ -45,6 +52,12 @@ class MitigationResult:
     base_key : str
         Which base model the method built on (``builtin:logreg``, ``scores:decile_score``, ...).
     warnings : tuple of str
+    threshold : float
+        The base model's decision threshold the method was fitted for (the group thresholds
+        start from the base rule ``score >= threshold``).
+    note : str
+        A plain sentence on how the result was made when it is not an ordinary fit (strength
+        0: the base model as it is); empty otherwise.
     """
 
     method: Method
@@ -56,6 +69,13 @@ class MitigationResult:
     fit_split: str
     base_key: str
     warnings: tuple = field(default_factory=tuple)
+    threshold: float = 0.5
+    note: str = ""
+
+
+#: ``MitigationResult.note`` at strength 0
+UNCHANGED_NOTE = ("Strength 0 is the model as it is: these are the base model's own scores, "
+                  "so every decision is unchanged.")
 
 
 #: fitted attribute -> native knob name reported
@@ -75,32 +95,14 @@ def native_values(estimator) -> dict:
     return out
 
 
-def _group_values(dataset, mask=None):
-    """Group label of each row (text): what the estimators receive as sensitive_features."""
-    labels = np.asarray(dataset.group_labels, dtype=object)
-    codes = dataset.group_codes if mask is None else dataset.group_codes[mask]
-    return labels[codes]
-
-
 def _sensitive_frame(dataset, mask=None):
     frame = dataset.frame[list(dataset.roles.sensitive)].astype(str)
     return frame if mask is None else frame[mask]
 
 
-def _task(dataset) -> str:
-    return getattr(dataset, "task", "classification")
-
-
-def _with_random_state(method: Method, strength: float, random_state: int):
-    est = method.make(strength)
-    if "random_state" in est.get_params():
-        est.set_params(random_state=random_state)
-    return est
-
-
 def mitigate(dataset, method: str | Method, strength: float, *, base_scores=None,
-             base_name: str = "logreg", base_key: str | None = None,
-             random_state: int = 0) -> MitigationResult:
+             base_name: str = "logreg", base_key: str | None = None, random_state: int = 0,
+             threshold: float = 0.5) -> MitigationResult:
     """Fit ``method`` at ``strength`` on ``dataset`` and score every row.
 
     Parameters
@@ -109,15 +111,25 @@ def mitigate(dataset, method: str | Method, strength: float, *, base_scores=None
     method : str or Method
         A name from :data:`fairdash.mitigation.REGISTRY`.
     strength : float in [0, 1]
-        0 = no mitigation, 1 = the method's full strength.
+        0 = the model as it is, 1 = the method's full strength. At 0 every method returns
+        the base model's own scores (``base_scores``), so every decision at any threshold is
+        unchanged: post-processing methods are still fitted (their native values, such as the
+        base model's violation ``e0``, are reported) but not applied; methods that retrain a
+        model are not refitted (``estimator`` is None, ``native`` is empty, ``fit_split`` is
+        ``"none"``, and ``note`` says so).
     base_scores : ndarray, shape (n,), optional
         The base model's scores (or regression predictions) on every row; required by
-        post-processing methods.
+        post-processing methods. Without them, strength 0 of a training method fits the
+        built-in ``base_name`` model as the base model.
     base_name : str, default "logreg"
         Built-in learner that pre-processing methods retrain on the repaired data.
     base_key : str, optional
         Name of the base model, recorded in the result.
     random_state : int, default 0
+    threshold : float, default 0.5
+        The base model's decision threshold (the audit threshold). The group thresholds
+        start from the base rule ``score >= threshold`` (docs/methods.md §4.7); recorded in
+        the result.
 
     Returns
     -------
@@ -130,6 +142,9 @@ def mitigate(dataset, method: str | Method, strength: float, *, base_scores=None
         columns, no base scores).
     """
     m = get_method(method) if isinstance(method, str) else method
+    strength = float(strength)
+    if not 0.0 <= strength <= 1.0:
+        raise ValueError(f"Strength must lie in [0, 1]; got {strength}.")
     task = _task(dataset)
     if task not in m.tasks:
         raise RoleError(f"{m.label} does not apply to a {task} target.")
@@ -139,39 +154,52 @@ def mitigate(dataset, method: str | Method, strength: float, *, base_scores=None
     key = base_key or f"builtin:{base_name}"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        est, scores, split = _fit(dataset, m, strength, base_scores, base_name, random_state)
+        est, scores, split = _fit(dataset, m, strength, base_scores, base_name, random_state,
+                                  float(threshold))
     said = list(getattr(est, "warnings_", ()) or ())
     for w in caught:  # the methods' own warnings become the result's, shown next to it
         text = str(w.message)
         if issubclass(w.category, UserWarning) and text not in said:
             said.append(text)
-    return MitigationResult(m, float(strength), np.ascontiguousarray(scores, dtype=np.float64),
-                            m.randomised and m.stage != "pre", est, native_values(est), split,
-                            key, tuple(said))
+    unchanged = strength == 0.0
+    return MitigationResult(m, strength, np.ascontiguousarray(scores, dtype=np.float64),
+                            m.randomised and m.stage != "pre" and not unchanged, est,
+                            native_values(est) if est is not None else {}, split, key,
+                            tuple(said), float(threshold), UNCHANGED_NOTE if unchanged else "")
 
 
-def _fit(dataset, m, strength, base_scores, base_name, random_state):
+def _fit(dataset, m, strength, base_scores, base_name, random_state, threshold):
     if m.inputs == "features":
         if not dataset.roles.features:
             raise RoleError(f"{m.label} trains a new model and needs feature columns; an "
                             "uploaded model or a score column can only be post-processed.")
+        if strength == 0.0:  # the model as it is: nothing to retrain
+            return None, _base_model_scores(dataset, base_scores, base_name, random_state), \
+                "none"
         with threadpool_limits(limits=1):
-            est, scores = _fit_on_features(dataset, m, strength, base_name, random_state,
-                                           base_scores)
-        split = "train"
-    else:
-        if base_scores is None:
-            raise ModelError(f"{m.label} adjusts a trained model's scores; train or choose a "
-                             "model first.")
-        est, scores = _fit_post(dataset, m, strength, np.asarray(base_scores, float),
-                                random_state)
-        split = "calibration"
-    return est, scores, split
+            est, scores = fit_on_features(dataset, m, strength, base_name, random_state,
+                                          base_scores)
+        return est, scores, "train"
+    if base_scores is None:
+        raise ModelError(f"{m.label} adjusts a trained model's scores; train or choose a "
+                         "model first.")
+    base_scores = np.asarray(base_scores, float)
+    est, scores = _fit_post(dataset, m, strength, base_scores, random_state, threshold)
+    return est, (base_scores if strength == 0.0 else scores), "calibration"
 
 
-def _fit_post(dataset, m, strength, base_scores, random_state):
+def _base_model_scores(dataset, base_scores, base_name, random_state):
+    """The base model's scores on every row: given, or the built-in ``base_name`` fitted."""
+    if base_scores is not None:
+        return np.asarray(base_scores, dtype=np.float64)
+    from fairdash.models import fit_builtin, score_dataset
+
+    return score_dataset(fit_builtin(dataset, base_name, random_state=random_state), dataset)
+
+
+def _fit_post(dataset, m, strength, base_scores, random_state, threshold):
     cal = dataset.rows("calibration")
-    est = _with_random_state(m, strength, random_state)
+    est = _with_random_state(m, strength, random_state, threshold)
     sequential = m.min_sensitive_columns > 1
     s_cal = _sensitive_frame(dataset, cal) if sequential else _group_values(dataset, cal)
     s_all = _sensitive_frame(dataset) if sequential else _group_values(dataset)
@@ -183,120 +211,3 @@ def _fit_post(dataset, m, strength, base_scores, random_state):
     if _task(dataset) == "classification":
         out = np.clip(out, 0.0, 1.0)  # the barycenter of [0, 1] laws stays in [0, 1]; jitter aside
     return est, out
-
-
-#: the last few encodings, per (dataset fingerprint, dropped columns): a sweep fits many
-#: methods on the same rows, and encoding Adult costs about 0.5 s each time
-_DESIGNS: dict = {}
-_DESIGNS_KEPT = 2
-
-
-def _design(dataset, drop=()):
-    """Fitted numeric encoding of the features (train rows) and the matrix of every row.
-
-    The result is cached per dataset fingerprint, feature columns and dropped columns (the
-    last two); the
-    matrix is read-only so that no caller can change what the next one gets.
-    """
-    key = (getattr(dataset, "fingerprint", None), tuple(dataset.X.columns), len(dataset.X),
-           tuple(drop))
-    if key[0] is not None and key in _DESIGNS:
-        return _DESIGNS[key]
-    out = _encode(dataset, drop)
-    if key[0] is not None:
-        while len(_DESIGNS) >= _DESIGNS_KEPT:
-            _DESIGNS.pop(next(iter(_DESIGNS)))
-        _DESIGNS[key] = out
-    return out
-
-
-def _encode(dataset, drop):
-    from fairdash.models import make_model
-
-    X = dataset.X.drop(columns=[c for c in drop if c in dataset.X.columns])
-    prep = clone(make_model("logreg", X).named_steps["prep"])
-    train = dataset.rows("train")
-    prep.fit(X[train])
-    M = prep.transform(X)
-    M = M.toarray() if hasattr(M, "toarray") else np.asarray(M)
-    numeric = prep.output_indices_["num"]
-    M = np.ascontiguousarray(M, dtype=np.float64)
-    M.setflags(write=False)
-    return prep, M, np.arange(M.shape[1])[numeric]
-
-
-def _learner(base_name: str, task: str, X, random_state: int):
-    """The base learner's final estimator, to retrain on an already encoded matrix."""
-    from fairdash.models import make_model
-
-    kw = {"task": task} if task != "classification" else {}
-    est = clone(make_model(base_name, X, random_state=random_state, **kw).named_steps["model"])
-    if "categorical_features" in est.get_params():
-        est.set_params(categorical_features=None)  # the matrix is already one-hot encoded
-    return est
-
-
-def _predict(est, M, task):
-    if task != "classification":
-        return np.asarray(est.predict(M), dtype=np.float64)
-    if hasattr(est, "decision_proba"):
-        return est.decision_proba(M)
-    from fairdash.models import positive_scores
-
-    return positive_scores(est, M)
-
-
-def _fit_on_features(dataset, m, strength, base_name, random_state, base_scores=None):
-    train = dataset.rows("train")
-    task = _task(dataset)
-    y_train = dataset.y[train]
-    s_train, s_all = _group_values(dataset, train), _group_values(dataset)
-    if m.name == "pc_reweighing":
-        if base_scores is None:
-            raise ModelError(f"{m.label} distils the base model; train or choose a model "
-                             "first.")
-        _, M, _ = _design(dataset)
-        old = np.clip(np.asarray(base_scores, dtype=np.float64)[train], 0.0, 1.0)
-        est = m.make(strength, estimator=_learner(base_name, task, dataset.X, random_state))
-        est.fit(M[train], y_train, old_scores=old, sensitive_features=s_train)
-        return est, _predict(est, M, task)
-    if m.name == "reweighing":
-        from fairdash.models import make_model, positive_scores
-
-        est = m.make(strength, estimator=make_model(base_name, dataset.X,
-                                                    random_state=random_state))
-        est.fit(dataset.X[train], y_train, sensitive_features=s_train)
-        return est, positive_scores(est, dataset.X)
-    if m.stage == "pre" and m.name != "ferm_projection":
-        # S itself is not repaired and is dropped from the model (ALGORITHMS.md 6.2): kept,
-        # it would carry the group straight past the repaired features.
-        _, M, numeric = _design(dataset, drop=dataset.roles.sensitive)
-        repair = _with_random_state(m, strength, random_state).set_params(columns=numeric)
-        repair.fit(M[train], y_train, sensitive_features=s_train)
-        learner = _learner(base_name, task, dataset.X, random_state)
-        learner.fit(repair.transform(M[train], sensitive_features=s_train), y_train)
-        est = _RepairedModel(repair, learner)
-        return est, _predict(learner, repair.transform(M, sensitive_features=s_all), task)
-    _, M, numeric = _design(dataset)
-    est = _with_random_state(m, strength, random_state)
-    if m.name == "ferm_projection":
-        from sklearn.linear_model import LogisticRegression
-
-        proj = est.fit(M[train], y_train, sensitive_features=s_train)
-        model = LogisticRegression(max_iter=1000).fit(proj.transform(M[train]), y_train)
-        return _RepairedModel(proj, model), _predict(model, proj.transform(M), task)
-    est.fit(M[train], y_train, sensitive_features=s_train)
-    return est, _predict(est, M, task)
-
-
-class _RepairedModel:
-    """A fitted repair and the learner trained on its output (native values read from the
-    repair)."""
-
-    def __init__(self, repair, learner):
-        self.repair, self.learner = repair, learner
-
-    def __getattr__(self, name):
-        if name.endswith("_") and not name.startswith("_"):
-            return getattr(self.repair, name)
-        raise AttributeError(name)

@@ -24,7 +24,7 @@ def evaluate(dataset, scores, *, decisions_only: bool = False, threshold: float 
     dataset : fairdash.data.Dataset
     scores : ndarray, shape (n,)
         Scores to threshold, or decision probabilities when ``decisions_only`` (expected
-        counts, ALGORITHMS.md 0.3).
+        counts, docs/methods.md §0.3).
     decisions_only : bool, default False
     threshold : float, default 0.5
         Ignored for decisions.
@@ -97,7 +97,7 @@ class BeforeAfter:
         Rows compared (the held-out test split).
     distribution : DataFrame or None
         How much the score (or prediction) distribution differs between groups, before and
-        after (mean gap, KS, W1, barycenter unfairness; ALGORITHMS.md 9.5); None when either
+        after (mean gap, KS, W1, barycenter unfairness; docs/methods.md §9.5); None when either
         side is decisions only.
     """
 

@@ -131,7 +131,7 @@ def test_reweighing_at_strength_zero_is_the_base_model(adult_small, adult_base_s
 
 def test_ferm_linear_equalises_mean_decision_values_of_the_positives(adult_small,
                                                                    adult_base_scores):
-    """What FERM constrains (ALGORITHMS.md 1.2), on the training rows. The true-positive-rate
+    """What FERM constrains (docs/methods.md §1.2), on the training rows. The true-positive-rate
     gap is only its surrogate: on this 6,000-row sample (~115 positive women in train) it
     overshoots; on the full data it falls 0.122 -> 0.030 (bench/fidelity.py)."""
     from scipy.special import logit
