@@ -6,7 +6,9 @@ import html
 import math
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+#: characters that could make a user string markup: emphasis, code, links and images, HTML,
+#: tables, strikethrough and LaTeX (plain punctuation such as . - ( ) stays as typed)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~$#])")
 
 
 def _missing(v) -> bool:

@@ -94,11 +94,12 @@ def audited_rows_caption(scored) -> None:
                "same held-out rows.")
 
 
-def warnings(messages) -> None:
-    """Warnings, with messages about individual groups folded into one."""
+def warnings(messages, sizes=None) -> None:
+    """Warnings, with messages about individual groups folded into one (``sizes``: group
+    label -> rows, to name each small group with its size)."""
     from fairdash._messages import fold_group_messages
 
-    for message in fold_group_messages(list(dict.fromkeys(messages))):
+    for message in fold_group_messages(list(dict.fromkeys(messages)), sizes=sizes):
         st.warning(message)
 
 

@@ -43,10 +43,9 @@ def render() -> None:
     if scored.task == "regression":
         audit_regression.render(scored, left, min_size)
         return
-    shell.warnings(scored.dataset.warnings)
-    left.plotly_chart(viz.group_sizes_figure(shared.audit(scored, 0.5, min_group_size=min_size)
-                                             .groups), key="fig_sizes")
-    _results(scored, min_size)
+    sizes = shared.audit(scored, 0.5, min_group_size=min_size).groups
+    left.plotly_chart(viz.group_sizes_figure(sizes), key="fig_sizes")
+    _results(scored, min_size, sizes["n"])
 
 
 def _min_group_size() -> int:
@@ -66,7 +65,7 @@ def score_label(scored) -> str:
 
 
 @st.fragment
-def _results(scored, min_size: int) -> None:
+def _results(scored, min_size: int, sizes) -> None:
     """Everything the threshold and the controls change; reruns alone when they move."""
     threshold = 0.5 if scored.decisions_only else _threshold_slider()
     c1, c2, c3 = st.columns(3)
@@ -77,7 +76,7 @@ def _results(scored, min_size: int) -> None:
     reference = c3.selectbox("Reference group", [str(g) for g in scored.labels],
                              key="w_reference") if method == "vs_reference" else None
     result = shared.audit(scored, threshold, method, reference, min_size)
-    shell.warnings(result.warnings)
+    shell.warnings([*scored.dataset.warnings, *result.warnings], sizes=sizes)
 
     left, right = st.columns(2)
     left.plotly_chart(viz.rate_bars_figure(result.groups, rate, RATE_LABELS[rate],
@@ -85,8 +84,8 @@ def _results(scored, min_size: int) -> None:
                       key="fig_rates")
     if not scored.decisions_only:
         index, _ = shared.score_index(scored)
-        right.plotly_chart(viz.roc_figure(index.roc(scored.labels), result.groups, threshold),
-                           key="fig_roc")
+        right.plotly_chart(viz.roc_figure(index.roc(scored.labels), result.groups, threshold,
+                                          score_label=score_label(scored)), key="fig_roc")
     st.subheader("Gap summary")
     if result.excluded_groups:
         st.caption(f"Gaps compare groups with at least {result.min_group_size} audited rows; "

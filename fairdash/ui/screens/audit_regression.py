@@ -24,7 +24,7 @@ def render(scored, left, min_size: int) -> None:
     group sizes."""
     target = scored.dataset.roles.target
     result = shared.regression_audit(scored, min_size)
-    shell.warnings([*scored.dataset.warnings, *result.warnings])
+    shell.warnings([*scored.dataset.warnings, *result.warnings], sizes=result.groups["n"])
     left.plotly_chart(viz.regression_group_sizes_figure(result.groups, target), key="fig_sizes")
     st.subheader("Gap summary")
     if result.excluded_groups:

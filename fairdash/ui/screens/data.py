@@ -44,15 +44,10 @@ def render() -> None:
     applied = data_roles.roles_picker(frame, table_hash, state.roles(),
                                       _flags(frame, table_hash, state.roles()),
                                       state.rescale_scores())
-    if applied:
-        roles, rescale = applied
-        try:
-            checked = shared.dataset_for(frame, table_hash, roles, rescale)
-        except FairDashError as exc:
-            st.error(f"{exc} The roles in use stay as they were.")
-        else:
-            state.set_roles(roles, rescale, task=checked.task)
-            st.success("Roles applied. The Model and Audit screens now use them.")
+    checked = _validated(frame, table_hash, applied, "The roles in use stay as they were.")
+    if checked is not None:
+        state.set_roles(*applied, task=checked.task)
+        st.success("Roles applied. The Model and Audit screens now use them.")
     ds = shell.guard_dataset()
     shell.warnings(ds.warnings)
     data_roles.group_overview(ds)
@@ -86,16 +81,22 @@ def _pending(pending) -> None:
     if st.button("Discard this upload", key="w_apply_discard"):
         state.set_pending_upload(None)
         st.rerun()
-    if applied:
-        new_roles, rescale = applied
-        try:
-            checked = shared.dataset_for(frame, table_hash, new_roles, rescale)
-        except FairDashError as exc:
-            st.error(f"{exc} The active table stays as it is.")
-            return
-        state.set_source(src, new_roles, (frame, table_hash), task=checked.task)
-        state.set_roles(new_roles, rescale, task=checked.task)
+    checked = _validated(frame, table_hash, applied, "The active table stays as it is.")
+    if checked is not None:
+        state.set_source(src, applied[0], (frame, table_hash), task=checked.task)
+        state.set_roles(*applied, task=checked.task)
         st.rerun()
+
+
+def _validated(frame, table_hash: str, applied, kept: str):
+    """The Dataset for roles the user applied, or None (with the reason and what stays)."""
+    if not applied:
+        return None
+    try:
+        return shared.dataset_for(frame, table_hash, *applied)
+    except FairDashError as exc:
+        st.error(f"{exc} {kept}")
+        return None
 
 
 def _activate_or_hold(src, roles: ColumnRoles, upload) -> None:
