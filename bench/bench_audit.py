@@ -23,7 +23,7 @@ unless a peer call is too slow to repeat; garbage collection left on, as users h
                ``audit(y, y_score=..., sensitive_features=...)`` call.
 
 Targets (from the issue) are printed with PASS/MISS; a MISS never makes the exit status non-zero.
-A timing is never a test assertion (DESIGN.md section 6).
+A timing is never a test assertion (docs/architecture.md).
 """
 
 from __future__ import annotations

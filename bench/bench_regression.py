@@ -20,7 +20,7 @@ What is timed (median wall time over repeats, ``time.perf_counter``, one warm-up
                 written the obvious way, without the permutation test.
 
 The target of the issue: the Audit page answers "well under a second" on Adult's test split.
-A timing is never a test assertion (DESIGN.md section 6).
+A timing is never a test assertion (docs/architecture.md).
 """
 
 from __future__ import annotations

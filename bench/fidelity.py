@@ -14,7 +14,7 @@ built-in logistic regression trained on the train split):
     rows (the sampling floor: KS after cannot go below it).
 (b) Partial repair: unfairness U = sum_s p_s W2^2(nu_s, nu_bar) (1,000 quantile levels) and the change
     E(g_t - f)^2 on the test rows for t in {1, .75, .5, .25, 0}, against the predictions t^2 U(f) and
-    (1 - t)^2 U(f) (ALGORITHMS.md 2.5).
+    (1 - t)^2 U(f) (docs/methods.md §2.5).
 (c) Group thresholds at epsilon = 0 for demographic parity / equal opportunity / equalized odds:
     the constrained gap on the calibration rows (the fit; 0 by construction) and on the test rows
     (expected rates from ``decision_proba``), with the binomial standard error of the test gap
@@ -212,7 +212,7 @@ def section_d():
         print(f"  {label:<26} | {np.mean(pred == yte):>8.4f} | {eo:>8.4f} {se:>7.4f} | "
               f"{dp:>7.4f} | {max(pos_means) - min(pos_means):>46.2e}")
     print("  FERM equalises the mean decision value of the positives (train), a surrogate of the "
-          "TPR gap at threshold 0.5 (ALGORITHMS.md 1.2-1.3)")
+          "TPR gap at threshold 0.5 (docs/methods.md §1.2-1.3)")
 
 
 def main():

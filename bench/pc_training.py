@@ -3,7 +3,7 @@
 Run ``python bench/pc_training.py``. The old model is the app's default, logistic regression
 trained on Adult's train split (29,305 rows, groups = sex). Two kinds of update are compared on
 the held-out test split (9,767 rows), each trained plainly and positive-congruently
-(``PositiveCongruentClassifier``, focal distillation, alpha 1, beta 5, ALGORITHMS.md 7):
+(``PositiveCongruentClassifier``, focal distillation, alpha 1, beta 5, docs/methods.md §7):
 
 (a) a stronger learner, histogram gradient boosting, at lambda = 0.3, 1 and 3;
 (b) a fairness update, reweighing at full strength, and the registered ``pc_reweighing``

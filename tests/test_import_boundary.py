@@ -1,4 +1,4 @@
-"""Layering and safety rules of DESIGN 2, 5 and 7, checked on the real source tree.
+"""Layering and safety rules of docs/architecture.md, checked on the real source tree.
 
 * ``import fairdash`` and every library subpackage work without importing streamlit;
 * only ``fairdash/ui/`` imports streamlit;

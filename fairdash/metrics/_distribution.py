@@ -11,7 +11,7 @@ from fairdash.metrics._real_values import _codes, _values, _weights
 
 __all__ = ["DISTRIBUTION_GAPS", "GRID_SIZE", "distribution_gaps"]
 
-#: Quantile levels ``(j + 0.5) / GRID_SIZE`` on which distributions are compared (ALGORITHMS 9.5).
+#: Quantile levels ``(j + 0.5) / GRID_SIZE`` on which distributions are compared (docs/methods.md §9.5).
 GRID_SIZE = 1000
 
 #: Names of the gaps :func:`distribution_gaps` returns, in order.
@@ -73,7 +73,7 @@ def distribution_gaps(values, groups, n_groups: int | None = None, *, sample_wei
     Notes
     -----
     With ``F_g`` / ``Q_g`` the (weighted) distribution / quantile function of group ``g``
-    (ALGORITHMS 9.5):
+    (docs/methods.md §9.5):
 
     * mean gap ``= max_g mean_g - min_g mean_g``;
     * KS ``= max_{g,h} sup_t |F_g(t) - F_h(t)|`` (``scipy.stats.ks_2samp(a, b).statistic``);

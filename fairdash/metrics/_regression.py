@@ -1,4 +1,4 @@
-"""Regression audits: per-group errors and prediction-distribution gaps (ALGORITHMS 9.5, 9.6).
+"""Regression audits: per-group errors and prediction-distribution gaps (docs/methods.md §9.5, 9.6).
 
 The point estimates are exact (the distribution gaps of :mod:`fairdash.metrics._distribution`).
 The uncertainty is a stratified bootstrap and a permutation test, vectorised over resamples in
@@ -133,13 +133,13 @@ def regression_audit(y_true, y_pred, *, sensitive_features, sample_weight=None,
 
     Notes
     -----
-    Per group ``g`` with errors ``e = prediction - target`` (ALGORITHMS 9.5): mean target,
+    Per group ``g`` with errors ``e = prediction - target`` (docs/methods.md §9.5): mean target,
     mean prediction, mean error (bias), MAE ``= mean |e|``, RMSE ``= sqrt(mean e^2)`` and
     ``R^2 = 1 - sum e^2 / sum (y - mean_g y)^2`` (NaN when the group's target is constant). The
     gaps compare groups with at least ``min_group_size`` rows: the max - min of the mean
     prediction, MAE and RMSE, and the distribution gaps of :func:`distribution_gaps`.
 
-    Uncertainty (ALGORITHMS 9.6): every interval is a percentile interval over ``n_resamples``
+    Uncertainty (docs/methods.md §9.6): every interval is a percentile interval over ``n_resamples``
     stratified bootstrap resamples (rows drawn with replacement within each group, so group
     sizes are fixed); every p-value is ``(1 + #{null >= observed}) / (1 + n_resamples)`` over
     data sets with the group labels shuffled among the compared rows, since a max - min gap is

@@ -82,7 +82,7 @@ def measure(points, rows, *, performance: str = "accuracy",
     which is conservative (both bounds at once are less likely than 95 %).
     *Gap* interval: the audit's multinomial bootstrap of the per-group counts.
     *Negative flip rate*: expected share of test rows the base model decided right and the
-    point decides wrong (ALGORITHMS.md 7.1), with a Wilson interval; lower is better.
+    point decides wrong (docs/methods.md §7.1), with a Wilson interval; lower is better.
     *Pareto*: :func:`pareto_front` with higher performance (lower flip rate or error) and
     lower gap better; ratio gaps (1 = parity) enter as ``1 - ratio``.
 

@@ -1,4 +1,4 @@
-"""build_dataset: every bad role choice is one clear error naming the culprit (DESIGN 7), and
+"""build_dataset: every bad role choice is one clear error naming the culprit (docs/architecture.md), and
 a valid table builds."""
 
 import re

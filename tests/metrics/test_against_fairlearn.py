@@ -1,4 +1,4 @@
-"""Property tests: on random data our numbers equal fairlearn's (ALGORITHMS.md 9.7 check 1).
+"""Property tests: on random data our numbers equal fairlearn's (docs/methods.md §9.7 check 1).
 
 Every group gets rows of all four (y, y_pred) combinations, so every per-group rate is defined
 and fairlearn's "0 for an undefined rate" convention never comes into play.

@@ -1,5 +1,5 @@
 """Bootstrap intervals and permutation p-values of the audit, and the count resamplers behind them
-(DESIGN.md 6, ALGORITHMS.md 9.6)."""
+(docs/architecture.md, docs/methods.md §9.6)."""
 
 import numpy as np
 import pytest

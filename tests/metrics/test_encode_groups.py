@@ -1,4 +1,4 @@
-"""encode_groups on hand examples: one column, intersections, missing values (ALGORITHMS.md 9.4)."""
+"""encode_groups on hand examples: one column, intersections, missing values (docs/methods.md §9.4)."""
 
 import numpy as np
 import pandas as pd

@@ -1,4 +1,4 @@
-"""Hand-computed aggregates of per-group rates and Wilson intervals (ALGORITHMS.md 9.2, 9.6)."""
+"""Hand-computed aggregates of per-group rates and Wilson intervals (docs/methods.md §9.2, 9.6)."""
 
 import math
 
@@ -62,7 +62,7 @@ def test_vs_reference_needs_reference():
 
 
 def test_vs_reference_with_zero_reference_rate_is_undefined():
-    # ratio M_g / M_r with M_r = 0 has a zero denominator: NaN (ALGORITHMS 9.1), not inf
+    # ratio M_g / M_r with M_r = 0 has a zero denominator: NaN (docs/methods.md §9.1), not inf
     out = float(aggregate(np.array([0.0, 0.4, 0.6]), kind="ratio", method="vs_reference",
                           reference=0))
     assert math.isnan(out)
@@ -93,7 +93,7 @@ def test_aggregate_batches():
 
 
 # ---------------------------------------------------------------------------------------------
-# Wilson (ALGORITHMS 9.6)
+# Wilson (docs/methods.md §9.6)
 # ---------------------------------------------------------------------------------------------
 
 

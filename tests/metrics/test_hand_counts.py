@@ -1,4 +1,4 @@
-"""Hand-computed confusion counts and rates, zero denominators included (ALGORITHMS.md 9.1)."""
+"""Hand-computed confusion counts and rates, zero denominators included (docs/methods.md §9.1)."""
 
 import math
 

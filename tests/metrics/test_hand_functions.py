@@ -1,4 +1,4 @@
-"""The metric functions on hand-computed two-group examples (ALGORITHMS.md 9.3), the sanity
+"""The metric functions on hand-computed two-group examples (docs/methods.md §9.3), the sanity
 checks of 9.7, and sample weights."""
 
 import numpy as np
@@ -14,7 +14,7 @@ from fairdash.metrics import (GAPS, accuracy_score_difference, all_rates, audit,
 
 
 # ---------------------------------------------------------------------------------------------
-# Sanity checks of ALGORITHMS 9.7
+# Sanity checks of docs/methods.md §9.7
 # ---------------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
 """Invariances of the audit: row order, group names, weights, small groups, serialisation and the
-counts entry point (DESIGN.md 6, ALGORITHMS.md 9.4)."""
+counts entry point (docs/architecture.md, docs/methods.md §9.4)."""
 
 import json
 import math

@@ -1,5 +1,5 @@
 """Regression audit: hand examples, scipy and fairlearn cross-checks, closed forms, invariance
-and the behaviour of intervals and p-values (ALGORITHMS.md 9.5, 9.6)."""
+and the behaviour of intervals and p-values (docs/methods.md §9.5, 9.6)."""
 
 import itertools
 import json

@@ -1,4 +1,4 @@
-"""Barycenter post-processing: ALGORITHMS.md 2.10 sanity checks, 2.7 sequential, estimator contract."""
+"""Barycenter post-processing: docs/methods.md §2.10 sanity checks, 2.7 sequential, estimator contract."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def ks_max(values, groups):
 
 
 def unfairness(values, groups, levels=1000):
-    """U = sum_s p_s W2^2(nu_s, nu_bar) on a grid of quantile levels (ALGORITHMS.md 9.5)."""
+    """U = sum_s p_s W2^2(nu_s, nu_bar) on a grid of quantile levels (docs/methods.md §9.5)."""
     u = (np.arange(levels) + 0.5) / levels
     labs, counts = np.unique(groups, return_counts=True)
     p = counts / counts.sum()

@@ -47,7 +47,7 @@ def test_strength_zero_is_plain_retraining(adult_matrix):
 
 def test_fewer_negative_flips_than_plain_retraining_on_adult(adult_matrix):
     """Old model: logistic regression; update: gradient boosting. PC training keeps more of
-    what the old model got right at comparable accuracy (ALGORITHMS.md 7)."""
+    what the old model got right at comparable accuracy (docs/methods.md §7)."""
     Xtr, ytr, _, Xte, yte, _ = adult_matrix
     old = LogisticRegression(max_iter=1000).fit(Xtr, ytr)
     old_te = old.predict(Xte)

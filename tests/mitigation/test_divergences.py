@@ -1,4 +1,4 @@
-"""Divergences of the fairness penalty: values, gradients and the sanity checks of ALGORITHMS.md 3.9.
+"""Divergences of the fairness penalty: values, gradients and the sanity checks of docs/methods.md §3.9.
 
 The module is private (its functions are building blocks of FairPenaltyLogistic), so it is
 imported by its path.

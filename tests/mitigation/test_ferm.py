@@ -1,4 +1,4 @@
-"""FERM: projection, epsilon-constrained logistic regression, projected kernel (ALGORITHMS.md 1)."""
+"""FERM: projection, epsilon-constrained logistic regression, projected kernel (docs/methods.md §1)."""
 
 import pickle
 import warnings
@@ -329,7 +329,7 @@ def test_adult_subsample_mean_scores_of_positives_align():
 
 @pytest.mark.slow
 def test_adult_equal_opportunity_gap_shrinks():
-    """ALGORITHMS.md 1.7 (reference code, linear SVC): DEO 0.109 -> 0.033, acc 0.808 -> 0.796.
+    """docs/methods.md §1.7 (reference code, linear SVC): DEO 0.109 -> 0.033, acc 0.808 -> 0.796.
 
     Here (logreg encoding, stratified 2/3 train split, seed 0, TPR gap by sex on the test third):
     DEO 0.101 -> 0.030 and accuracy 0.854 -> 0.852; strength 0 is LogisticRegression(C=1).

@@ -1,4 +1,4 @@
-"""FairPenaltyLogistic (ALGORITHMS.md 3): model M1, strength mapping, sanity checks of 3.9."""
+"""FairPenaltyLogistic (docs/methods.md §3): model M1, strength mapping, sanity checks of 3.9."""
 
 import pickle
 from itertools import pairwise

@@ -1,4 +1,4 @@
-"""ReductionsClassifier (ALGORITHMS.md 5): fairlearn cross-checks and the sanity checks of 5.8."""
+"""ReductionsClassifier (docs/methods.md §5): fairlearn cross-checks and the sanity checks of 5.8."""
 
 import pickle
 

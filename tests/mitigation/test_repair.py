@@ -1,4 +1,4 @@
-"""Disparate impact remover and optimal-transport repair (ALGORITHMS.md 6.2, 6.3)."""
+"""Disparate impact remover and optimal-transport repair (docs/methods.md §6.2, 6.3)."""
 
 import pickle
 

@@ -1,4 +1,4 @@
-"""Reweighing (ALGORITHMS.md 6.1): hand example, properties, and the meta-estimator."""
+"""Reweighing (docs/methods.md §6.1): hand example, properties, and the meta-estimator."""
 
 import pickle
 

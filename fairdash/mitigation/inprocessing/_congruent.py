@@ -1,4 +1,4 @@
-"""Positive-congruent training: a new model that keeps what the old one got right (ALGORITHMS.md 7).
+"""Positive-congruent training: a new model that keeps what the old one got right (docs/methods.md §7).
 
 Focal distillation with the KL divergence at temperature 1 is exactly a weighted log-loss fit on
 soft targets (7.3), so any learner that takes ``sample_weight`` can be trained with it by
@@ -16,7 +16,7 @@ from fairdash.mitigation._inputs import check_unit
 
 __all__ = ["CongruentReweighedClassifier", "PositiveCongruentClassifier"]
 
-#: lambda at strength 1 (ALGORITHMS.md 7.2: lambda in {0, 0.3, 1, 3})
+#: lambda at strength 1 (docs/methods.md §7.2: lambda in {0, 0.3, 1, 3})
 MAX_LAMBDA = 3.0
 MODES = ("distill", "reweight")
 
@@ -54,7 +54,7 @@ class PositiveCongruentClassifier(ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    ALGORITHMS.md 7.2-7.3 (Yan et al., CVPR 2021). With ``r_i`` the old model's probability and
+    docs/methods.md §7.2-7.3 (Yan et al., CVPR 2021). With ``r_i`` the old model's probability and
     ``c_i = lam * w_i``::
 
         CE(y_i, p) + c_i CE(r_i, p) = (1 + c_i) CE(q_i, p),   q_i = (y_i + c_i r_i) / (1 + c_i)

@@ -1,4 +1,4 @@
-"""Divergences between two weighted point clouds, with their gradients (ALGORITHMS.md 3.3).
+"""Divergences between two weighted point clouds, with their gradients (docs/methods.md §3.3).
 
 Every function takes two clouds ``x`` (n points) and ``y`` (m points), each of shape ``(n,)`` or
 ``(n, d)``, optional weights ``a`` and ``b`` (uniform when omitted; each sums to one) and returns
@@ -171,7 +171,7 @@ def sinkhorn_divergence(x, y, a=None, b=None, *, eps=0.01, stop_thr=1e-9, max_it
 
         grad_x_i S = 2 sum_j pi^xy_ij (x_i - y_j) - 2 sum_l pi^xx_il (x_i - x_l)
 
-    and symmetrically for y (ALGORITHMS.md 3.3; Oneto et al., NeurIPS 2020). The cross term is
+    and symmetrically for y (docs/methods.md §3.3; Oneto et al., NeurIPS 2020). The cross term is
     solved by the (over-relaxed) Sinkhorn iteration of :func:`entropic_ot`, the self terms by the
     symmetric iteration of :func:`self_entropic_ot` (same optimum, no stalling on small clouds).
     With ``state``, each solve starts from the previous call's scalings (and over-relaxation
@@ -206,7 +206,7 @@ def mmd2(x, y, a=None, b=None, *, sigmas=(0.05, 0.1, 0.2)):
         grad_x_i = -(2 a_i / sigma^2) sum_l a_l K_xx[i,l] (x_i - x_l)
                    + (2 a_i / sigma^2) sum_j b_j K_xy[i,j] (x_i - y_j),
 
-    which for uniform weights is the formula of ALGORITHMS.md 3.3. The value and gradients are
+    which for uniform weights is the formula of docs/methods.md §3.3. The value and gradients are
     sums over the bandwidths.
     """
     return _divergence("mmd", x, y, a, b, {"sigmas": sigmas})
@@ -231,7 +231,7 @@ def w2_1d(x, y, a=None, b=None):
     -----
     The monotone plan pi (the plan of ``ot.emd_1d``, kept as its at most n + m - 1 non-zero
     entries) gives W_2^2 = sum_ij pi_ij (x_i - y_j)^2 and grad_x_i = 2 sum_j pi_ij (x_i - y_j)
-    (ALGORITHMS.md 3.3); no regularisation to tune, O((n + m) log(n + m)).
+    (docs/methods.md §3.3); no regularisation to tune, O((n + m) log(n + m)).
     """
     return _divergence("w2", x, y, a, b, {})
 
@@ -260,7 +260,7 @@ def divergence_to_pool(name, clouds, pool, *, state=None, **params):
 
     Notes
     -----
-    sum_s D(x_s, P) (ALGORITHMS.md 3.2, K > 2 groups). For the debiased divergences
+    sum_s D(x_s, P) (docs/methods.md §3.2, K > 2 groups). For the debiased divergences
     D = T(x_s, P) - T(x_s, x_s) / 2 - T(P, P) / 2 and the pooled self term T(P, P) is computed
     once, not once per group.
     """

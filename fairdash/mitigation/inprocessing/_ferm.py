@@ -1,7 +1,7 @@
 """FERM classifiers: epsilon-constrained logistic regression (here) and the projected-kernel SVC
 (:mod:`._projected_svc`, re-exported).
 
-Donini, Oneto, Ben-David, Shawe-Taylor & Pontil (NeurIPS 2018); ALGORITHMS.md 1.4 and 1.5.
+Donini, Oneto, Ben-David, Shawe-Taylor & Pontil (NeurIPS 2018); docs/methods.md §1.4 and 1.5.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from ._projected_svc import ProjectedKernelSVC
 
 __all__ = ["FERMClassifier", "ProjectedKernelSVC"]
 
-#: Nystroem seed when random_state is None (ALGORITHMS.md 1.8: a fixed random_state)
+#: Nystroem seed when random_state is None (docs/methods.md §1.8: a fixed random_state)
 _NYSTROEM_SEED = 0
 
 
@@ -108,7 +108,7 @@ class FERMClassifier(_SignDecisionMixin, ClassifierMixin, BaseEstimator):
         The native bound; overrides ``strength`` when given.
     kernel : {"linear", "rbf"}, default "linear"
         ``rbf``: the same model on ``Nystroem`` RBF features (kernel FERM of the approximated
-        kernel, ALGORITHMS.md 1.5 b).
+        kernel, docs/methods.md §1.5 b).
     C : float, default 1.0
         Inverse regularisation as in ``LogisticRegression``: ``lambda = 1 / (C n)``.
     constraint : {"equal_opportunity", "equalized_odds", "demographic_parity"}
@@ -143,7 +143,7 @@ class FERMClassifier(_SignDecisionMixin, ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    ALGORITHMS.md 1.4. Minimise
+    docs/methods.md §1.4. Minimise
     :math:`\\frac1n\\sum_i \\log(1 + e^{-y_i(\\langle w, x_i\\rangle + b)}) +
     \\frac{\\lambda}{2}\\|w\\|^2` subject to :math:`|\\langle w, u_k\\rangle| \\le \\varepsilon`.
     With :math:`Q_\\perp` an orthonormal basis of :math:`\\mathrm{span}\\{u_k\\}^\\perp` (QR) and

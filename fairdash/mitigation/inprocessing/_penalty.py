@@ -1,4 +1,4 @@
-"""Logistic regression with a divergence penalty between the groups' scores (ALGORITHMS.md 3)."""
+"""Logistic regression with a divergence penalty between the groups' scores (docs/methods.md §3)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ _MIN_DIVERGENCE = 1e-6
 
 
 def penalised_objective(theta, X, y01, alpha, lam, penalty):
-    """J(w, b) of model M1 and its gradient (ALGORITHMS.md 3.2, 3.4).
+    """J(w, b) of model M1 and its gradient (docs/methods.md §3.2, 3.4).
 
     Returns ``(J, grad, data_loss, D)``; ``theta = [w, b]``; ``X`` is an array or a scipy sparse
     matrix; ``penalty(p)`` returns D and dD/dp; D is NaN (not evaluated) when ``lam == 0``.
@@ -151,7 +151,7 @@ class FairPenaltyLogistic(ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    Model M1 of ALGORITHMS.md 3.2 (after Oneto et al., "Exploiting MMD and Sinkhorn divergences
+    Model M1 of docs/methods.md §3.2 (after Oneto et al., "Exploiting MMD and Sinkhorn divergences
     for fair and transferable representation learning", NeurIPS 2020): with p = sigmoid(X w + b),
 
         J(w, b) = (1/n) sum_i CE(y_i, p_i) + (alpha / 2) ||w||^2 + lambda * D,

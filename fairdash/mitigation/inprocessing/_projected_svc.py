@@ -37,7 +37,7 @@ class ProjectedKernelSVC(_SignDecisionMixin, ClassifierMixin, BaseEstimator):
         RBF width, ``"scale"`` = ``1 / (d Var(X))``.
     strength : float in [0, 1], default 1.0
         ``t`` in ``K_t = K - (2t - t^2) T G^+ T^T``: 0 is the plain ``SVC``, 1 the exact FERM
-        constraint. Intermediate values change the model weakly (ALGORITHMS.md 1.5).
+        constraint. Intermediate values change the model weakly (docs/methods.md §1.5).
     constraint : {"equal_opportunity", "equalized_odds", "demographic_parity"}
     sensitive_column : int, optional
         Column of ``X`` that holds the groups, read when ``fit`` gets no
@@ -57,7 +57,7 @@ class ProjectedKernelSVC(_SignDecisionMixin, ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    ALGORITHMS.md 1.5 a. With :math:`\\tau(x) = \\frac{1}{|I^+_a|}\\sum_{I^+_a} k(x_j, x) -
+    docs/methods.md §1.5 a. With :math:`\\tau(x) = \\frac{1}{|I^+_a|}\\sum_{I^+_a} k(x_j, x) -
     \\frac{1}{|I^+_b|}\\sum_{I^+_b} k(x_j, x)` and
     :math:`\\|u\\|^2 = \\overline{K_{AA}} + \\overline{K_{BB}} - 2\\overline{K_{AB}}`,
 

@@ -1,4 +1,4 @@
-"""Exponentiated-gradient reduction (fairlearn) as a FairDash estimator (ALGORITHMS.md 5)."""
+"""Exponentiated-gradient reduction (fairlearn) as a FairDash estimator (docs/methods.md §5)."""
 
 from __future__ import annotations
 
@@ -181,7 +181,7 @@ class ReductionsClassifier(ClassifierMixin, BaseEstimator):
     Notes
     -----
     Agarwal et al., "A reductions approach to fair classification", ICML 2018, through
-    ``fairlearn.reductions.ExponentiatedGradient`` (ALGORITHMS.md 5.4): the constraint is
+    ``fairlearn.reductions.ExponentiatedGradient`` (docs/methods.md §5.4): the constraint is
     |E[h | A = a, E] - E[h | E]| <= epsilon for every group a (and event E: all rows for demographic
     parity, each label for equalized odds, y = 1 for equal opportunity). Both the moment's
     ``difference_bound`` and ``eps`` (which sets the multiplier bound B = 1 / eps) are epsilon.

@@ -167,7 +167,7 @@ def entropic_ot(x, y, a=None, b=None, *, eps=0.01, stop_thr=1e-9, max_iter=10_00
     -----
     OT_eps(x, y) = min over couplings pi of <pi, C> + eps * sum_ij pi_ij log(pi_ij / (a_i b_j)),
     C_ij = ||x_i - y_j||^2. The value is that of the plan, entropy term included; the value
-    of ``ot.sinkhorn2`` omits it (ALGORITHMS.md 3.3, pitfall). While max(C) / eps < 500 the
+    of ``ot.sinkhorn2`` omits it (docs/methods.md §3.3, pitfall). While max(C) / eps < 500 the
     plan is pi = diag(u) K diag(v), K = exp(-C / eps), from the Sinkhorn-Knopp iteration of
     ``ot.sinkhorn`` (same updates and stopping test), switched to its over-relaxed form when
     the plain iteration converges slowly (same fixed point, fewer iterations; the test then

@@ -1,10 +1,10 @@
 """Post-processing: change a trained model's scores or decisions, given each row's group.
 
 * :class:`GroupThresholdOptimizer` -- randomised group thresholds under demographic parity,
-  equal opportunity or equalized odds (ALGORITHMS.md 4).
+  equal opportunity or equalized odds (docs/methods.md §4).
 * :class:`BarycenterPostprocessor` -- move every group's scores to their Wasserstein
-  barycenter (ALGORITHMS.md 2.3-2.6).
-* :class:`SequentialBarycenter` -- the same for several sensitive attributes (ALGORITHMS.md 2.7).
+  barycenter (docs/methods.md §2.3-2.6).
+* :class:`SequentialBarycenter` -- the same for several sensitive attributes (docs/methods.md §2.7).
 """
 
 from fairdash.mitigation.postprocessing._barycenter import BarycenterPostprocessor

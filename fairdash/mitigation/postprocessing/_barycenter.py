@@ -1,4 +1,4 @@
-"""Wasserstein-barycenter post-processing of scores, one sensitive attribute (ALGORITHMS.md 2.2-2.6)."""
+"""Wasserstein-barycenter post-processing of scores, one sensitive attribute (docs/methods.md §2.2-2.6)."""
 
 from __future__ import annotations
 
@@ -186,7 +186,7 @@ class BarycenterPostprocessor(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    ALGORITHMS.md 2.2-2.5 (Chzhen, Denis, Hebiri, Oneto & Pontil, NeurIPS 2020; Chzhen &
+    docs/methods.md §2.2-2.5 (Chzhen, Denis, Hebiri, Oneto & Pontil, NeurIPS 2020; Chzhen &
     Schreuder 2022)::
 
         g(v, s) = t v + (1 - t) sum_s' p_s' Q_s'(F_s(v~)),   v~ = v + U(-sigma, sigma)

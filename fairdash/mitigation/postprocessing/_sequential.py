@@ -1,4 +1,4 @@
-"""Barycenter repair for several sensitive attributes, one after another (ALGORITHMS.md 2.7)."""
+"""Barycenter repair for several sensitive attributes, one after another (docs/methods.md §2.7)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class SequentialBarycenter(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    ALGORITHMS.md 2.7 (Hu, Ratz & Charpentier, AAAI 2024; EquiPy ``MultiWasserstein``). Unlike
+    docs/methods.md §2.7 (Hu, Ratz & Charpentier, AAAI 2024; EquiPy ``MultiWasserstein``). Unlike
     EquiPy, which fits every later step on calibration scores repaired with t = 0 whatever t is
     used later, the calibration scores are carried through each step with the same ``t_i`` that
     transform uses, so each step's maps are fitted on the distribution they will receive.

@@ -5,7 +5,7 @@
 - :class:`OTRepair` -- Gordaliza et al. 2019 (6.3)
 - :class:`FERMProjection` -- Donini et al. 2018 (1.3 A)
 
-Section numbers refer to ALGORITHMS.md.
+Section numbers refer to docs/methods.md.
 """
 
 from fairdash.mitigation.preprocessing._di_remover import DisparateImpactRemover

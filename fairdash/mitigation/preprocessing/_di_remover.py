@@ -1,4 +1,4 @@
-"""Disparate impact remover (Feldman et al. 2015; ALGORITHMS.md 6.2) and the quantile-map core.
+"""Disparate impact remover (Feldman et al. 2015; docs/methods.md §6.2) and the quantile-map core.
 
 The per-feature repair maps of the disparate impact remover and of the marginal optimal-transport
 repair differ only in the target quantile function (median vs weighted mean of the groups'
@@ -131,7 +131,7 @@ class DisparateImpactRemover(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    Feldman, Friedler, Moeller, Scheidegger & Venkatasubramanian (KDD 2015), ALGORITHMS.md 6.2.
+    Feldman, Friedler, Moeller, Scheidegger & Venkatasubramanian (KDD 2015), docs/methods.md §6.2.
     Per column, with ``F_s``/``Q_s`` the CDF/quantile function of group ``s``:
 
     .. math:: Q_A(u) = \\operatorname{median}_s Q_s(u), \\qquad

@@ -1,4 +1,4 @@
-"""FERM orthogonal projection (Donini et al. 2018; ALGORITHMS.md 1.3 A and 1.6).
+"""FERM orthogonal projection (Donini et al. 2018; docs/methods.md §1.3 A and 1.6).
 
 Also holds the direction vectors ``u`` shared with the in-processing FERM estimators.
 """
@@ -19,9 +19,9 @@ from fairdash.mitigation._inputs import check_unit, encode_fit_groups, resolve_s
 __all__ = ["FERMProjection"]
 
 CONSTRAINTS = ("equal_opportunity", "equalized_odds", "demographic_parity")
-#: fewer positives than this in a group make its mean (and so u) noisy (ALGORITHMS.md 1.9)
+#: fewer positives than this in a group make its mean (and so u) noisy (docs/methods.md §1.9)
 MIN_ROWS_WARNING = 30
-#: directions shorter than this are void (the groups already agree; ALGORITHMS.md 1.9)
+#: directions shorter than this are void (the groups already agree; docs/methods.md §1.9)
 VOID_NORM = 1e-12
 
 
@@ -39,7 +39,7 @@ def _direction_weights(codes: np.ndarray, groups, positive, constraint: str,
     Each direction is the difference between a group's mean and the reference group's mean
     (the last group, in sorted order, that has rows in the cell) over the rows of one cell:
     the positives (equal opportunity), also the negatives (equalized odds), or all rows
-    (demographic parity); ALGORITHMS.md 1.2 and 1.6.
+    (demographic parity); docs/methods.md §1.2 and 1.6.
     """
     n, K = len(codes), len(groups)
     if constraint == "demographic_parity":
@@ -125,7 +125,7 @@ class FERMProjection(TransformerMixin, BaseEstimator):
         ``FERMClassifier`` for a tradeoff curve.
     constraint : {"equal_opportunity", "equalized_odds", "demographic_parity"}
         Which group means are equalised: of the positives, of the positives and of the
-        negatives, or of all rows (surrogates, ALGORITHMS.md 1.6).
+        negatives, or of all rows (surrogates, docs/methods.md §1.6).
     drop_sensitive : bool, default False
         Remove the column ``sensitive_column`` from ``X`` before projecting (needs
         ``sensitive_column``). The reference experiments keep it.
@@ -147,7 +147,7 @@ class FERMProjection(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    Donini, Oneto, Ben-David, Shawe-Taylor & Pontil (NeurIPS 2018), ALGORITHMS.md 1.3 A / 1.6.
+    Donini, Oneto, Ben-David, Shawe-Taylor & Pontil (NeurIPS 2018), docs/methods.md §1.3 A / 1.6.
     Two groups: :math:`u = \\bar x^{+}_a - \\bar x^{+}_b` and :math:`P = I - u u^T/\\|u\\|^2`.
     Any linear model with intercept trained on :math:`P x` has :math:`\\langle w, u\\rangle = 0`,
     so its mean decision values on the positives of the groups are equal on the training rows.

@@ -112,7 +112,7 @@ class OTRepair(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    Gordaliza, del Barrio, Gamboa & Loubes (ICML 2019), ALGORITHMS.md 6.3.
+    Gordaliza, del Barrio, Gamboa & Loubes (ICML 2019), docs/methods.md §6.3.
     Marginal: :math:`Q_B(u) = \\sum_s p_s Q_s(u)`, :math:`T_s(x) = Q_B(F_s(x))` per column.
     Joint, two groups: plan :math:`G` between the groups (``ot.emd``),
     :math:`T_{01}(x_i) = (G X_1)_i / (G 1)_i` and the image of a group-0 row is

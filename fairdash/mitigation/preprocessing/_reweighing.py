@@ -1,4 +1,4 @@
-"""Reweighing (Kamiran & Calders 2012; ALGORITHMS.md 6.1)."""
+"""Reweighing (Kamiran & Calders 2012; docs/methods.md §6.1)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def reweighing_weights(y, sensitive_features, strength: float = 1.0) -> np.ndarr
 
     Notes
     -----
-    Kamiran & Calders (2012), ALGORITHMS.md 6.1. Every row of cell (s, y) gets
+    Kamiran & Calders (2012), docs/methods.md §6.1. Every row of cell (s, y) gets
 
     .. math:: W(s, y) = \\frac{P(S=s) P(Y=y)}{P(S=s, Y=y)} = \\frac{n_s n_y}{n\\, n_{s,y}},
               \\qquad w_\\lambda = 1 + \\lambda (W - 1).
@@ -124,7 +124,7 @@ class ReweighedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    ALGORITHMS.md 6.1: :math:`W(s, y) = n_s n_y / (n\\, n_{s,y})`,
+    docs/methods.md §6.1: :math:`W(s, y) = n_s n_y / (n\\, n_{s,y})`,
     :math:`w_\\lambda = 1 + \\lambda (W - 1)`. The groups are needed in ``fit`` only.
     """
 
