@@ -69,8 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--methods", default="all",
                    help="method names, comma-separated, or 'all' (default)")
     p.add_argument("--points", type=int, default=None,
-                   help="strengths per method (default 50 for the single-fit post-processing "
-                        "fronts, 4 for methods refitted at each strength)")
+                   help="strengths per method (default 51 from 0 to 1 for the single-fit "
+                        "post-processing fronts; 4 for methods refitted at each strength, plus "
+                        "strength 0, the base model, which needs no fit)")
     p.add_argument("--performance", default=None,
                    choices=["accuracy", "balanced_accuracy", "negative_flip_rate", "rmse",
                             "mae"],

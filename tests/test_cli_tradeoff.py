@@ -59,10 +59,14 @@ def test_csv_has_every_point_with_intervals_and_the_front(runs):
     assert run.returncode == 0, run.stderr
     table = pd.read_csv(io.StringIO(run.stdout))
     assert list(table.columns) == list(SWEEP_COLUMNS)
-    # thresholds_eo: 3 points from 0 to 1; reweighing: 3 points in (0, 1]
+    # thresholds_eo: 3 points from 0 to 1; reweighing: 3 points in (0, 1] after strength 0,
+    # the base model (no fit), so both lines start at the baseline row
     assert table.loc[table["method"] == "thresholds_eo", "strength"].tolist() == [0, 0.5, 1]
     assert table.loc[table["method"] == "reweighing", "strength"].round(4).tolist() == [
-        0.3333, 0.6667, 1.0]
+        0.0, 0.3333, 0.6667, 1.0]
+    starts = table[(table["method"] != "baseline") & (table["strength"] == 0)]
+    assert (starts["gap"] == table.iloc[0]["gap"]).all()
+    assert (starts["performance"] == table.iloc[0]["performance"]).all()
     assert (table["performance_low"] <= table["performance"]).all()
     assert (table["performance"] <= table["performance_high"]).all()
     assert table["pareto"].tolist() == pareto_front(table["gap"].to_numpy(),

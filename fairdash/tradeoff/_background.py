@@ -15,7 +15,7 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from fairdash.mitigation import get_method
-from fairdash.tradeoff._points import EvalRows
+from fairdash.tradeoff._points import EvalRows, fit_point
 
 __all__ = ["SweepJob"]
 
@@ -34,8 +34,6 @@ class MethodProgress:
 def _fit_task(dataset, method, strength, base_scores, threshold, base_key, base_name,
               random_state):
     """One (method, strength) fit in a worker: the point, or the error in one sentence."""
-    from fairdash.tradeoff._sweep import fit_point
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -67,9 +65,11 @@ class SweepJob:
     Notes
     -----
     Tasks are ordered strength by strength across methods (every method's first point, then
-    every second point...), so every line starts early. :meth:`cancel` stops handing out
-    tasks and cancels the queued ones (a fit already running in a worker finishes and is
-    dropped); the points already in stay. :meth:`start` again resumes with the missing points.
+    every second point...), so every line starts early. Strength 0 is the base model (no
+    fit): those points are made at once in the job's thread, not in a worker.
+    :meth:`cancel` stops handing out tasks and cancels the queued ones (a fit already running
+    in a worker finishes and is dropped); the points already in stay. :meth:`start` again
+    resumes with the missing points.
     """
 
     def __init__(self, dataset, plan, base_scores, *, threshold: float = 0.5,
@@ -154,24 +154,30 @@ class SweepJob:
                 if i < len(ss)]
 
     def _run(self) -> None:
+        args = (self.base_scores, self.threshold, self.base_key, self.base_name,
+                self.random_state)
+        for m, s in self.missing():
+            if s == 0.0:   # the base model: nothing to fit, no worker needed
+                self._store(*_fit_task(self.dataset, m, s, *args))
         todo = self.missing()
         if not todo:
             return
-        args = (self.base_scores, self.threshold, self.base_key, self.base_name,
-                self.random_state)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # joblib's note about cancelled tasks
             results = Parallel(n_jobs=min(self.n_jobs, len(todo)),
                                return_as="generator_unordered")(
                 delayed(_fit_task)(self.dataset, m, s, *args) for m, s in todo)
             try:
-                for method, strength, point, error in results:
-                    with self._lock:
-                        if point is not None:
-                            self._points[(method, strength)] = point
-                        elif method not in self._errors:
-                            self._errors[method] = error
+                for found in results:
+                    self._store(*found)
                     if self._stop.is_set():
                         break
             finally:
                 results.close()
+
+    def _store(self, method, strength, point, error) -> None:
+        with self._lock:
+            if point is not None:
+                self._points[(method, strength)] = point
+            elif method not in self._errors:
+                self._errors[method] = error

@@ -1,36 +1,98 @@
 """Post-processing fronts without refitting: one fit, then every strength from sorted scores.
 
-Group thresholds (ALGORITHMS.md 4): the ROC hulls of the calibration rows are built once, each
-strength solves one small LP (:meth:`GroupThresholdOptimizer.at_strengths`), and the expected
-confusion counts of the three-level rule on the test rows come from binary searches in each
-group's sorted test scores (split by label): each strength's rule is a step function with three
-cuts per group (its two thresholds and the base model's threshold), so O(K log n) per point,
-no pass over rows, all strengths searched at once.
+Group thresholds (docs/methods.md §4): the ROC hulls of the calibration rows are built once,
+each strength solves one small LP (:meth:`GroupThresholdOptimizer.at_strengths`; none at
+strength 0), and the expected confusion counts of each strength's rule on the test rows come
+from binary searches in each group's sorted test scores (split by label): the rule is a step
+function with three cuts per group (its two thresholds and the base model's threshold), so a
+point costs O(K log n), with no pass over the rows, and all strengths are searched at once.
 
-Barycenter (ALGORITHMS.md 2): the quantile maps do not depend on the strength, and the output
-at share ``t`` of the original score is ``t * s + (1 - t) * fair(s)``; the fully repaired
-scores are computed once and each strength is one blend and one ``bincount``.
+Barycenter (docs/methods.md §2): the quantile maps do not depend on the strength, and the
+output at share ``t`` of the original score is ``t * s + (1 - t) * fair(s)``; the fully
+repaired scores are computed once and each strength is one blend and one ``bincount``.
 
 Both give exactly what :func:`fairdash.mitigation.mitigate` followed by an audit of the test
-rows gives at each strength (the tests check this).
+rows gives at each strength (the tests check this); strength 0 is the base model's point.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from fairdash.exceptions import DataError
-from fairdash.mitigation import get_method
+from fairdash.mitigation import REGISTRY, get_method
 from fairdash.mitigation._apply import _group_values, _with_random_state
 from fairdash.mitigation.postprocessing._rules import selected
-from fairdash.tradeoff._points import (EvalRows, SweepPoint, point_from_decisions,
-                                      point_from_predictions)
+from fairdash.tradeoff._measure import BASELINE_LABEL
+from fairdash.tradeoff._plan import resolve_methods, strengths_for
+from fairdash.tradeoff._points import (
+    EvalRows,
+    SweepPoint,
+    baseline_point,
+    point_from_decisions,
+    point_from_predictions,
+)
 
-__all__ = ["FAST_METHODS", "fast_points"]
+__all__ = ["FAST_METHODS", "fast_points", "fronts"]
 
-#: registry names whose whole front is computed from one fit
-FAST_METHODS = ("thresholds_dp", "thresholds_eop", "thresholds_eo", "barycenter")
+#: registry names whose whole front is computed from one fit (``Method.single_fit_front``;
+#: kept for callers that filter by name)
+FAST_METHODS = tuple(m.name for m in REGISTRY.values() if m.single_fit_front)
+
+
+def fronts(dataset, base_scores, *, threshold: float = 0.5, points=None, methods="all",
+           random_state: int = 0, rows: EvalRows | None = None, progress=None):
+    """The base model's point and every single-fit post-processing front, warnings captured.
+
+    What the Tradeoffs page draws at once (and :func:`sweep` measures first): the baseline
+    point at the audit threshold, then, for each method with ``single_fit_front``, its points
+    from :func:`fast_points`. Every front starts at strength 0, which is the baseline point.
+
+    Parameters
+    ----------
+    dataset : fairdash.data.Dataset
+    base_scores : ndarray, shape (n,)
+        The base model's scores (or regression predictions) on every row.
+    threshold : float, default 0.5
+        The audit threshold: the base model's decisions, the base rule the group thresholds
+        start from, and the cut applied to repaired scores.
+    points : int, sequence of float or None
+        Strengths per front: a number of evenly spaced strengths from 0 to 1, the strengths
+        themselves, or None for :func:`default_strengths` (51).
+    methods : "all" or sequence of str or Method, default "all"
+        Methods to consider; those without a single-fit front are left out (so the list of
+        every method that applies can be passed as it is).
+    random_state : int, default 0
+    rows : EvalRows, optional
+        The dataset's test rows, when already built.
+    progress : callable, optional
+        Called as ``progress(points_so_far, label)`` after the baseline and after each front.
+
+    Returns
+    -------
+    (list of SweepPoint, list of str)
+        The baseline point then each front's points (method order, then strength); and the
+        methods' warnings (small groups, groups left out of a constraint), each once.
+    """
+    rows = rows or EvalRows.of(dataset)
+    chosen = [m for m in resolve_methods(dataset, methods) if m.single_fit_front]
+    plan = {m.name: strengths_for(m, points) for m in chosen}
+    out = [baseline_point(dataset, base_scores, threshold=threshold, rows=rows)]
+    if progress is not None:
+        progress(len(out), BASELINE_LABEL)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for m in chosen:
+            out += fast_points(dataset, m.name, plan[m.name], base_scores, threshold=threshold,
+                               random_state=random_state, rows=rows)
+            if progress is not None:
+                progress(len(out), m.label)
+    said = list(dict.fromkeys(str(w.message) for w in caught
+                              if issubclass(w.category, UserWarning)))
+    return out, said
 
 
 def fast_points(dataset, method: str, strengths, base_scores, *, threshold: float = 0.5,
@@ -41,12 +103,13 @@ def fast_points(dataset, method: str, strengths, base_scores, *, threshold: floa
     ----------
     dataset : fairdash.data.Dataset
     method : str
-        One of :data:`FAST_METHODS`.
+        A method with ``single_fit_front`` (see :data:`FAST_METHODS`).
     strengths : sequence of float in [0, 1]
     base_scores : ndarray, shape (n,)
         The base model's scores on every row.
     threshold : float, default 0.5
-        Threshold of the base model (and of the repaired barycenter scores).
+        Threshold of the base model: its decisions, the group thresholds' base rule, and the
+        cut applied to the repaired barycenter scores.
     random_state : int, default 0
     rows : EvalRows, optional
         The dataset's test rows, when already built.
@@ -56,30 +119,32 @@ def fast_points(dataset, method: str, strengths, base_scores, *, threshold: floa
     list of SweepPoint, in the order of ``strengths``
     """
     m = get_method(method)
-    if m.name not in FAST_METHODS:
+    if not m.single_fit_front:
         raise ValueError(f"{m.label} has no single-fit front; use sweep_points.")
     rows = rows or EvalRows.of(dataset)
     base_scores = np.asarray(base_scores, dtype=np.float64)
     cal = dataset.rows("calibration")
-    est = _with_random_state(m, 1.0, random_state)
-    if "threshold" in est.get_params():
-        est.set_params(threshold=float(threshold))
-    base_test = (base_scores[rows.mask] >= threshold).astype(np.float64)
+    est = _with_random_state(m, 1.0, random_state, threshold)
+    raw = base_scores[rows.mask]
+    base_test = (raw >= threshold).astype(np.float64)
     if m.inputs == "scores_labels":
         est.fit(base_scores[cal], dataset.y[cal], sensitive_features=_group_values(dataset, cal))
-        return _threshold_points(est, strengths, base_scores[rows.mask], base_test, rows,
-                                 m.name)
+        return _threshold_points(est, strengths, raw, base_test, rows, m.name)
     est.fit(base_scores[cal], sensitive_features=_group_values(dataset, cal))
     fair = est.transform(base_scores, sensitive_features=_group_values(dataset))[rows.mask]
-    raw = base_scores[rows.mask]
     out = []
     for s in strengths:
         t = 1.0 - float(s)
-        blended = fair if t == 0 else t * raw + (1 - t) * fair
+        if t == 1:       # strength 0: the base scores as they are (mitigate returns them)
+            blended = raw
+        else:
+            blended = fair if t == 0 else t * raw + (1 - t) * fair
+            if rows.task != "regression":
+                blended = np.clip(blended, 0.0, 1.0)
         if rows.task == "regression":
             out.append(point_from_predictions(rows, m.name, s, blended, raw))
             continue
-        decisions = (np.clip(blended, 0.0, 1.0) >= threshold).astype(np.float64)
+        decisions = (blended >= threshold).astype(np.float64)
         out.append(point_from_decisions(rows, m.name, s, decisions, base_test))
     return out
 

@@ -8,15 +8,16 @@ refits. A regression point keeps its test predictions (errors and distribution g
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from fairdash.metrics import confusion_counts
-from fairdash.mitigation import EVALUATION_SPLIT
+from fairdash.mitigation import EVALUATION_SPLIT, mitigate
 
-__all__ = ["BASELINE", "EvalRows", "SweepPoint", "point_from_decisions",
-           "point_from_predictions"]
+__all__ = ["BASELINE", "EvalRows", "SweepPoint", "baseline_point", "fit_point",
+           "point_from_decisions", "point_from_predictions"]
 
 #: method name of the base model's point
 BASELINE = "baseline"
@@ -43,7 +44,7 @@ class SweepPoint:
         A regression point's predictions on the test rows.
     negative : ndarray of float, shape (K,), optional
         Expected negative flips per group: test rows the base model decided right and this
-        point decides wrong (classification only; ALGORITHMS.md 7.1).
+        point decides wrong (classification only; docs/methods.md §7.1).
     """
 
     method: str
@@ -141,3 +142,70 @@ def point_from_predictions(rows: EvalRows, method: str, strength: float, predict
     moved = (np.abs(p - base) > 1e-9 * scale).astype(np.float64)
     changed = np.bincount(rows.codes, weights=moved, minlength=rows.k)
     return SweepPoint(method, float(strength), None, changed, float(seconds), p)
+
+
+def baseline_point(dataset, base_scores, *, threshold: float = 0.5,
+                   rows: EvalRows | None = None) -> SweepPoint:
+    """The base model's point: its decisions ``score >= threshold`` on the test rows.
+
+    Parameters
+    ----------
+    dataset : fairdash.data.Dataset
+    base_scores : ndarray, shape (n,)
+        The base model's scores (or regression predictions) on every row.
+    threshold : float, default 0.5
+        The audit threshold.
+    rows : EvalRows, optional
+        The dataset's test rows, when already built.
+
+    Returns
+    -------
+    SweepPoint
+        Method ``"baseline"``, strength 0.
+    """
+    rows = rows or EvalRows.of(dataset)
+    scores = np.asarray(base_scores, dtype=np.float64)[rows.mask]
+    if rows.task == "regression":
+        return point_from_predictions(rows, BASELINE, 0.0, scores, scores)
+    base = (scores >= threshold).astype(float)
+    return point_from_decisions(rows, BASELINE, 0.0, base, base)
+
+
+def fit_point(dataset, method: str, strength: float, base_scores, *, threshold: float = 0.5,
+              base_key: str | None = None, base_name: str = "logreg", random_state: int = 0,
+              rows: EvalRows | None = None) -> SweepPoint:
+    """Fit one method at one strength with :func:`fairdash.mitigation.mitigate` and measure it.
+
+    Parameters
+    ----------
+    dataset : fairdash.data.Dataset
+    method : str
+        A registry name.
+    strength : float in [0, 1]
+        At 0 the point is the base model's (no fit for methods that retrain).
+    base_scores : ndarray, shape (n,)
+    threshold : float, default 0.5
+        The audit threshold: the base model's decisions, the method's base rule and the cut
+        applied to its scores.
+    base_key : str, optional
+    base_name : str, default "logreg"
+        Built-in learner that pre-processing methods retrain (as on the Mitigate page).
+    random_state : int, default 0
+    rows : EvalRows, optional
+
+    Returns
+    -------
+    SweepPoint
+    """
+    rows = rows or EvalRows.of(dataset)
+    start = time.perf_counter()
+    result = mitigate(dataset, method, strength, base_scores=base_scores, base_key=base_key,
+                      base_name=base_name, random_state=random_state, threshold=threshold)
+    out = result.scores[rows.mask]
+    base = np.asarray(base_scores, dtype=np.float64)[rows.mask]
+    if rows.task == "regression":
+        return point_from_predictions(rows, method, strength, out, base,
+                                      time.perf_counter() - start)
+    decisions = out if result.decisions_only else (out >= threshold).astype(np.float64)
+    return point_from_decisions(rows, method, strength, decisions,
+                                (base >= threshold).astype(float), time.perf_counter() - start)

@@ -2,69 +2,32 @@
 
 from __future__ import annotations
 
-import time
+import warnings
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
 from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE
-from fairdash.mitigation import get_method, methods_for, mitigate
+from fairdash.mitigation import get_method
 from fairdash.tradeoff._background import SweepJob
-from fairdash.tradeoff._fast import FAST_METHODS, fast_points
-from fairdash.tradeoff._measure import BASELINE_LABEL, check_metrics, measure
-from fairdash.tradeoff._points import (BASELINE, EvalRows, SweepPoint, point_from_decisions,
-                                      point_from_predictions)
+from fairdash.tradeoff._fast import fast_points, fronts
+from fairdash.tradeoff._measure import check_metrics, measure
+from fairdash.tradeoff._plan import (
+    DEFAULT_POINTS,
+    default_strengths,
+    resolve_methods,
+    strengths_for,
+)
+from fairdash.tradeoff._points import EvalRows, SweepPoint, baseline_point, fit_point
 
 __all__ = ["DEFAULT_POINTS", "baseline_point", "default_strengths", "fit_point",
            "resolve_methods", "sweep", "sweep_points"]
-
-#: default number of strengths: fronts fitted once, and methods refitted per strength
-DEFAULT_POINTS = {"front": 51, "refit": 4}
-
-
-def default_strengths(method, points: int | None = None) -> list[float]:
-    """The strengths a sweep visits for ``method`` by default.
-
-    Parameters
-    ----------
-    method : str or Method
-    points : int, optional
-        Number of strengths; default :data:`DEFAULT_POINTS` (51, a step of 0.02, for the single-fit fronts
-        of :data:`FAST_METHODS`, 4 for methods refitted at each strength).
-
-    Returns
-    -------
-    list of float
-        Single-fit fronts: ``points`` evenly spaced strengths from 0 to 1. Refitted methods:
-        ``points`` evenly spaced strengths in (0, 1], leaving out 0 (a training method at
-        strength 0 is its own unconstrained model, and the base model is already on the
-        chart).
-    """
-    name = method if isinstance(method, str) else method.name
-    fast = name in FAST_METHODS
-    n = int(points) if points is not None else DEFAULT_POINTS["front" if fast else "refit"]
-    if n < 1 or (fast and n < 2):
-        raise ValueError(f"A sweep needs at least {2 if fast else 1} strengths; got {n}.")
-    grid = np.linspace(0.0, 1.0, n) if fast else np.linspace(0.0, 1.0, n + 1)[1:]
-    return [round(float(v), 6) for v in grid]
-
-
-def baseline_point(dataset, base_scores, *, threshold: float = 0.5,
-                   rows: EvalRows | None = None) -> SweepPoint:
-    """The base model's point: its decisions ``score >= threshold`` on the test rows."""
-    rows = rows or EvalRows.of(dataset)
-    scores = np.asarray(base_scores, dtype=np.float64)[rows.mask]
-    if rows.task == "regression":
-        return point_from_predictions(rows, BASELINE, 0.0, scores, scores)
-    base = (scores >= threshold).astype(float)
-    return point_from_decisions(rows, BASELINE, 0.0, base, base)
 
 
 def sweep_points(dataset, method, strengths, *, base_scores, threshold: float = 0.5,
                  base_key: str | None = None, base_name: str = "logreg", random_state: int = 0,
                  rows: EvalRows | None = None) -> list[SweepPoint]:
-    """Points of one method at each strength (one fit for the fast post-processing fronts).
+    """Points of one method at each strength (one fit for the single-fit fronts).
 
     Parameters
     ----------
@@ -73,6 +36,7 @@ def sweep_points(dataset, method, strengths, *, base_scores, threshold: float = 
     strengths : sequence of float in [0, 1]
     base_scores : ndarray, shape (n,)
     threshold : float, default 0.5
+        The audit threshold (see :func:`fit_point`).
     base_key : str, optional
     base_name : str, default "logreg"
         Built-in learner that pre-processing methods retrain.
@@ -82,39 +46,18 @@ def sweep_points(dataset, method, strengths, *, base_scores, threshold: float = 
     Returns
     -------
     list of SweepPoint
-        Methods in :data:`FAST_METHODS` come from :func:`fast_points`; every other method is
-        fitted at each strength with :func:`fairdash.mitigation.mitigate`.
+        Methods with ``single_fit_front`` come from :func:`fast_points`; every other method
+        is fitted at each strength with :func:`fairdash.mitigation.mitigate` (strength 0
+        without a fit: the base model).
     """
     m = get_method(method) if isinstance(method, str) else method
     rows = rows or EvalRows.of(dataset)
-    if m.name in FAST_METHODS:
+    if m.single_fit_front:
         return fast_points(dataset, m.name, strengths, base_scores, threshold=threshold,
                            random_state=random_state, rows=rows)
     return [fit_point(dataset, m.name, s, base_scores, threshold=threshold, base_key=base_key,
                       base_name=base_name, random_state=random_state, rows=rows)
             for s in strengths]
-
-
-def fit_point(dataset, method: str, strength: float, base_scores, *, threshold: float = 0.5,
-              base_key: str | None = None, base_name: str = "logreg", random_state: int = 0,
-              rows: EvalRows | None = None) -> SweepPoint:
-    """Fit one method at one strength with :func:`fairdash.mitigation.mitigate` and measure it.
-
-    ``base_name`` is the built-in learner pre-processing methods retrain (as on the Mitigate
-    page); the other arguments are those of :func:`sweep_points`.
-    """
-    rows = rows or EvalRows.of(dataset)
-    start = time.perf_counter()
-    result = mitigate(dataset, method, strength, base_scores=base_scores, base_key=base_key,
-                      base_name=base_name, random_state=random_state)
-    out = result.scores[rows.mask]
-    base = np.asarray(base_scores, dtype=np.float64)[rows.mask]
-    if rows.task == "regression":
-        return point_from_predictions(rows, method, strength, out, base,
-                                      time.perf_counter() - start)
-    decisions = out if result.decisions_only else (out >= threshold).astype(np.float64)
-    return point_from_decisions(rows, method, strength, decisions,
-                                (base >= threshold).astype(float), time.perf_counter() - start)
 
 
 def sweep(dataset, methods, strengths=None, *, base_scores, performance: str = "accuracy",
@@ -135,7 +78,9 @@ def sweep(dataset, methods, strengths=None, *, base_scores, performance: str = "
         only those its number of sensitive columns allows).
     strengths : sequence of float in [0, 1], int, or None
         The same strengths for every method; a number of points per method (see
-        :func:`default_strengths`); or None for each method's defaults.
+        :func:`default_strengths`: strength 0 and evenly spaced strengths up to 1); or None
+        for each method's defaults. A method's strength 0 is the base model itself, so by
+        default every method's line starts at the baseline row.
     base_scores : ndarray, shape (n,)
         The base model's scores on every row: the baseline row, and the input of the
         post-processing methods.
@@ -145,7 +90,9 @@ def sweep(dataset, methods, strengths=None, *, base_scores, performance: str = "
         Any name in :data:`fairdash.metrics.GAPS`; for regression any name in
         :data:`fairdash.metrics.REGRESSION_GAPS` (default there ``"mean_prediction_gap"``).
     threshold : float, default 0.5
-        Applied to scores (not to the decision probabilities of randomised methods).
+        The audit threshold: the base model's decisions ``score >= threshold`` (the baseline
+        row, and the rule the group thresholds start from at strength 0) and the cut applied
+        to scores (not to the decision probabilities of randomised methods).
     base_key : str, optional
         Name of the base model, passed to :func:`fairdash.mitigation.mitigate`.
     base_name : str, default "logreg"
@@ -161,8 +108,9 @@ def sweep(dataset, methods, strengths=None, *, base_scores, performance: str = "
         Worker processes for the methods refitted at each strength (a :class:`SweepJob`);
         1 fits them one after the other in this process.
     progress : callable, optional
-        Called as ``progress(done, total, label)`` after the baseline and after each method,
-        ``done`` rows of ``total`` = 1 + methods x strengths measured so far.
+        Called as ``progress(done, total, label)`` after the baseline and after each method
+        (the single-fit fronts first), ``done`` rows of ``total`` = 1 + methods x strengths
+        measured so far.
 
     Returns
     -------
@@ -185,7 +133,8 @@ def sweep(dataset, methods, strengths=None, *, base_scores, performance: str = "
     group, with the same numbers :func:`fairdash.mitigation.evaluate` gives (the gap interval
     is the audit's bootstrap with the same seed), so rows are comparable with each other and
     with the Mitigate page. The group-threshold and barycenter fronts are fitted once
-    (:func:`fast_points`); other methods are refitted at each strength.
+    (:func:`fronts`, whose warnings are raised again here as UserWarning); other methods are
+    refitted at each strength, except at strength 0 (the base model, no fit).
 
     *Accuracy* interval: the Wilson interval of the pooled (expected, for randomised
     decisions) number of correct decisions over the test rows.
@@ -209,16 +158,26 @@ def sweep(dataset, methods, strengths=None, *, base_scores, performance: str = "
         gap = "mean_prediction_gap"
     check_metrics(performance, gap, task)
     chosen = resolve_methods(dataset, methods)
-    plan = {m.name: _strengths_for(m, strengths) for m in chosen}
+    plan = {m.name: strengths_for(m, strengths) for m in chosen}
     rows = EvalRows.of(dataset)
-    points = [baseline_point(dataset, base_scores, threshold=threshold, rows=rows)]
     total = 1 + sum(len(v) for v in plan.values())
-    if progress is not None:
-        progress(1, total, BASELINE_LABEL)
+    front_names = [m.name for m in chosen if m.single_fit_front]
+
+    def told(done, label):
+        if progress is not None:
+            progress(done, total, label)
+
+    front, said = fronts(dataset, base_scores, threshold=threshold,
+                         points=strengths, methods=front_names, random_state=random_state,
+                         rows=rows, progress=told)
+    for text in said:
+        warnings.warn(text, UserWarning, stacklevel=2)
+    done = {}
+    for p in front[1:]:
+        done.setdefault(p.method, []).append(p)
     fit_kw = {"base_scores": base_scores, "threshold": threshold, "base_key": base_key,
               "base_name": base_name, "random_state": random_state}
-    slow = {m: s for m, s in plan.items() if m not in FAST_METHODS}
-    done = {}
+    slow = {m: s for m, s in plan.items() if m not in front_names}
     if n_jobs > 1 and slow:
         job = SweepJob(dataset, slow, base_scores, threshold=threshold, base_key=base_key,
                        base_name=base_name, random_state=random_state, n_jobs=n_jobs).start()
@@ -228,34 +187,15 @@ def sweep(dataset, methods, strengths=None, *, base_scores, performance: str = "
         failed = [f"{p.label}: {p.error}" for p in job.progress() if p.error]
         if failed:
             raise ValueError("Some methods failed: " + "; ".join(failed))
+    points, count = front[:1], len(front)
     for m in chosen:
-        points += done.get(m.name) or sweep_points(dataset, m, plan[m.name], rows=rows,
-                                                   **fit_kw)
-        if progress is not None:
-            progress(len(points), total, m.label)
+        if m.name in slow:
+            if m.name not in done:
+                done[m.name] = sweep_points(dataset, m, plan[m.name], rows=rows, **fit_kw)
+            count += len(done[m.name])
+            told(count, m.label)
+        points += done.get(m.name, [])
     return measure(points, rows, performance=performance, gap_name=gap,
                    method=gap_method, reference=reference, min_group_size=min_group_size,
                    n_resamples=n_resamples, random_state=random_state)
 
-
-def _strengths_for(method, strengths) -> list[float]:
-    """The strengths of one method: given list, number of points, or defaults."""
-    if strengths is None or isinstance(strengths, (int, np.integer)):
-        return default_strengths(method, strengths)
-    levels = [float(s) for s in strengths]
-    bad = [s for s in levels if not 0.0 <= s <= 1.0]
-    if bad:
-        raise ValueError(f"Strengths must lie in [0, 1]; got {bad}.")
-    return levels
-
-
-def resolve_methods(dataset, methods):
-    """The Method objects a sweep runs, in registry order for ``"all"``."""
-    if isinstance(methods, str):
-        if methods != "all":
-            raise ValueError(f"methods must be a list of method names or 'all'; got "
-                             f"'{methods}'.")
-        return methods_for(getattr(dataset, "task", "classification"),
-                           has_features=bool(dataset.roles.features),
-                           n_sensitive=len(dataset.roles.sensitive))
-    return [get_method(name) if isinstance(name, str) else name for name in methods]

@@ -32,13 +32,18 @@ def quiet(fn, *args, **kw):
 
 
 @pytest.mark.parametrize("name", FAST_METHODS)
-def test_front_equals_refitting_each_strength(name, adult_small, adult_base_scores, rows):
-    points = quiet(fast_points, adult_small, name, STRENGTHS, adult_base_scores, rows=rows)
+@pytest.mark.parametrize("threshold", [0.5, 0.65])
+def test_front_equals_refitting_each_strength(name, threshold, adult_small, adult_base_scores,
+                                              rows):
+    points = quiet(fast_points, adult_small, name, STRENGTHS, adult_base_scores, rows=rows,
+                   threshold=threshold)
     assert [p.strength for p in points] == STRENGTHS
     for p, s in zip(points, STRENGTHS):
-        refit = quiet(fit_point, adult_small, name, s, adult_base_scores, rows=rows)
+        refit = quiet(fit_point, adult_small, name, s, adult_base_scores, rows=rows,
+                      threshold=threshold)
         np.testing.assert_allclose(p.counts, refit.counts, atol=1e-6)
         np.testing.assert_allclose(p.changed, refit.changed, atol=1e-6)
+        np.testing.assert_allclose(p.negative, refit.negative, atol=1e-6)
 
 
 @pytest.mark.parametrize("name", ["thresholds_eo", "barycenter"])
@@ -76,8 +81,9 @@ def test_strength_zero_barycenter_is_the_base_model(adult_small, adult_base_scor
 
 
 def test_threshold_tolerance_shrinks_the_calibration_gap(adult_small, adult_base_scores):
-    """Theory (ALGORITHMS.md 4.7): on the calibration rows the fitted DP gap is at most
-    (1 - strength) e0, a bound that shrinks monotonically with the strength."""
+    """Theory (docs/methods.md §4.7): on the calibration rows the fitted DP gap is at most
+    (1 - strength) e0, e0 the base model's gap there, a bound that shrinks monotonically with
+    the strength."""
     cal = adult_small.rows("calibration")
     cal_rows = EvalRows(cal, adult_small.y[cal].astype(np.int64),
                         adult_small.group_codes[cal].astype(np.int64),
@@ -96,8 +102,8 @@ def test_default_strengths():
     front = default_strengths("thresholds_dp")
     assert len(front) == 51 and front[0] == 0.0 and front[-1] == 1.0 and front[1] == 0.02
     refit = default_strengths("ferm_linear")
-    assert refit == [0.25, 0.5, 0.75, 1.0]
-    assert default_strengths("reweighing", 2) == [0.5, 1.0]
+    assert refit == [0.0, 0.25, 0.5, 0.75, 1.0]          # 0: the base model, no fit
+    assert default_strengths("reweighing", 2) == [0.0, 0.5, 1.0]
     with pytest.raises(ValueError, match="at least 2"):
         default_strengths("barycenter", 1)
 
