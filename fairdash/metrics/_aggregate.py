@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fairdash.exceptions import RoleError
+from fairdash.metrics._regression_gaps import REGRESSION_GAPS
 
 METHODS = ("between_groups", "to_overall", "vs_reference")
 
@@ -225,8 +226,6 @@ def gap_change_verdict(name: str, before: float, after: float, *,
     """
     spec = GAPS.get(name)
     if spec is None:
-        from fairdash.metrics import REGRESSION_GAPS
-
         if name not in REGRESSION_GAPS:
             raise ValueError(f"There is no gap called '{name}'.")
         kind = "difference"
