@@ -77,6 +77,10 @@ class Method:
         Property: True when the method trains a new model on the features
         (``inputs == "features"``), so it needs features, a training split and a built-in
         learner.
+    fit_recipe : str
+        How a method that retrains is fitted, a key of
+        ``fairdash.mitigation._retrain.RECIPES``; empty means the stage's default ("repair"
+        before training, "direct" during training).
     """
 
     name: str
@@ -96,6 +100,7 @@ class Method:
     params: dict = field(default_factory=dict)
     min_sensitive_columns: int = 1
     single_fit_front: bool = False
+    fit_recipe: str = ""
     what_regression: str = ""
 
     def describe(self, task: str = "classification") -> str:
@@ -160,7 +165,8 @@ _methods = [
              "training data, so no group looks more often positive than another.",
         assumes="Changes only how much each training row counts; a flexible model may change "
                 "little, so read the measured gap.",
-        paper=_KC),
+        paper=_KC,
+        fit_recipe="pipeline"),
     Method(
         "di_remover", "Disparate-impact remover", "pre", _DP, "repair level lambda",
         "lambda = strength", ("classification", "regression"), "features", True, False,
@@ -212,7 +218,8 @@ _methods = [
              "differ on average, then trains a linear model on what is left.",
         assumes="Equalises mean scores of the qualified people, not their true-positive rates "
                 "exactly; only meaningful for a linear model.",
-        paper=_DONINI),
+        paper=_DONINI,
+        fit_recipe="project"),
     # ---- in-processing ----------------------------------------------------------------------
     Method(
         "ferm_linear", "FERM (linear, epsilon)", "in", _EOP, "epsilon bound on |<w, u>|",
@@ -271,13 +278,15 @@ _methods = [
         assumes="Trades part of reweighing's parity gain for fewer negative flips; it needs the "
                 "base model's scores on the training rows.",
         paper="Yan et al. 2021, Positive-congruent training: towards regression-free model "
-              f"updates (CVPR), with {_KC}"),
+              f"updates (CVPR), with {_KC}",
+        fit_recipe="distil"),
     # ---- post-processing --------------------------------------------------------------------
     *[Method(
         f"thresholds_{short}", f"Group thresholds ({_CRITERION_WORDS[crit]})", "post", crit,
         "tolerance epsilon",
-        "epsilon = (1 - strength) * e0, e0 = the violation of the best unconstrained "
-        "group thresholds",
+        "a share strength of each group's decisions follows the most accurate group rule that "
+        "keeps the gap of the mix within (1 - strength) * e0, e0 = the base model's gap at the "
+        "audit threshold; the rest keep the base decision",
         ("classification",), "scores_labels", True, True,
         f"{_POST}:GroupThresholdOptimizer", params={"constraint": constraint},
         what=f"Picks a threshold (randomised between two where needed) for each group so that "

@@ -100,7 +100,7 @@ def _predict(est, M, task):
     return positive_scores(est, M)
 
 
-#: how a method that retrains is fitted (see :func:`_recipe`)
+#: how a method that retrains is fitted (``Method.fit_recipe``; see :func:`recipe`)
 RECIPES = {
     "direct": "the estimator is fitted on the encoded feature matrix and scores it",
     "pipeline": "the estimator wraps the whole base model pipeline and is fitted on the raw "
@@ -110,12 +110,6 @@ RECIPES = {
               "base learner retrained on the repaired matrix",
     "project": "a projection of the encoded features, then a logistic regression on it",
 }
-
-#: methods whose recipe is not the default of their stage (pre: repair, in: direct), until the
-#: registry carries it as ``Method.fit_recipe``
-_RECIPE_EXCEPTIONS = {"reweighing": "pipeline", "pc_reweighing": "distil",
-                      "ferm_projection": "project"}
-
 
 def recipe(m: Method) -> str:
     """The key of :data:`RECIPES` that fits method ``m``.
@@ -127,11 +121,10 @@ def recipe(m: Method) -> str:
     Returns
     -------
     str
-        ``m.fit_recipe`` when the registry has that field; until then the exceptions table,
-        else ``"repair"`` for pre-processing and ``"direct"`` for in-processing.
+        ``m.fit_recipe`` from the registry, else ``"repair"`` for pre-processing and
+        ``"direct"`` for in-processing.
     """
-    recipe = getattr(m, "fit_recipe", None) or _RECIPE_EXCEPTIONS.get(m.name) \
-        or ("repair" if m.stage == "pre" else "direct")
+    recipe = m.fit_recipe or ("repair" if m.stage == "pre" else "direct")
     if recipe not in RECIPES:
         raise ValueError(f"{m.label} has an unknown fit recipe '{recipe}'.")
     return recipe

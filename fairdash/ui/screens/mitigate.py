@@ -161,8 +161,11 @@ def _card(method, result, task: str) -> None:
         else "does not need the group when deciding",
         "randomises decisions (expected rates shown)" if method.randomised and task !=
         "regression" else "deterministic",
-        f"fitted on the {result.fit_split} split",
+        f"fitted on the {result.fit_split} split" if result.fit_split != "none"
+        else "nothing fitted",
         f"Source: {method.paper}",
     ]
+    if result.note:
+        st.caption(result.note)
     st.caption(" · ".join(facts))
     shell.warnings(result.warnings)
