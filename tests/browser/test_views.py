@@ -265,3 +265,66 @@ def test_twelve_intersectional_groups_stay_readable(app: AppPage, tmp_path):
     assert sum(w.startswith("Group '") for w in mitigate_warnings) <= 1, mitigate_warnings
     screenshot(page, "item6-many-groups-mitigate.png")
     assert_healthy(app)
+
+
+# ---- item 8: gap wording follows the controls -----------------------------------------------
+
+#: For every chart: its layout title and its x and y axis titles (plotly keeps them in the layout).
+AXIS_TITLES_JS = """() => Array.from(document.querySelectorAll('%s')).map(plot => {
+  const strip = s => String(s || '').replace(/<[^>]+>/g, '');
+  const titles = re => Object.keys(plot.layout).filter(k => re.test(k))
+    .map(k => plot.layout[k].title ? strip(plot.layout[k].title.text) : '').filter(t => t);
+  return {title: strip(plot.layout.title && plot.layout.title.text),
+          x: titles(/^xaxis[0-9]*$/), y: titles(/^yaxis[0-9]*$/)};
+})""" % CHARTS
+
+
+def test_gap_wording_follows_direction_reference_and_score(app: AppPage):
+    """Mitigate's change column says which way is fairer (a ratio rising is fairer); the
+    audit's sentence against a reference group names it and no "highest/lowest"; the COMPAS
+    score histogram names decile_score, not a predicted probability."""
+    page = app.page
+    open_app(app)
+    go_to(app, "Mitigate")
+    choose(app, "Method", "Group thresholds (demographic parity)")
+    expect(page.get_by_role("slider", name=re.compile("^Strength"))).to_have_value("1")
+    expect(comparison_table(page)).to_have_count(1)
+    dp_change = change_cell(page, "Demographic parity difference")
+    ratio_change = change_cell(page, "Demographic parity ratio")
+    print(f"\nAdult, group thresholds DP at 1: difference {dp_change!r}, ratio {ratio_change!r}")
+    assert dp_change.startswith("-") and "fairer" in dp_change and "less fair" not in dp_change
+    assert ratio_change.startswith("+") and "▲ fairer" in ratio_change
+
+    go_to(app, "Audit")
+    expect(gap_table(page)).to_have_count(1)
+    choose(app, "Gaps measured", "Against a reference group (signed)")
+    choose(app, "Reference group", "Male")
+    expect(page.get_by_test_id("stMain").locator("li").filter(
+        has_text=re.compile("^Demographic parity difference:"))).to_contain_text("'Male'")
+    sentence = gap_sentence(page, "Demographic parity difference")
+    print(f"against 'Male': {sentence}")
+    assert re.search(r"reference group 'Male'", sentence), sentence
+    assert "'Female' minus 'Male'" in sentence
+    assert not re.search(r"highest|lowest", sentence), sentence
+    assert float(gap_value(page, "demographic_parity_difference")) < 0  # Female below Male
+
+    go_to(app, "Mitigate")
+    before = app.runs.count
+    page.get_by_role("button", name=re.compile("COMPAS demo")).click()
+    wait_for_rerun(page, app.runs, before, timeout=TRAIN_TIMEOUT_MS)
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("decile_score")
+    go_to(app, "Audit")
+    wait_for_charts(page, 4)
+
+    def histogram_axes():
+        figures = page.evaluate(AXIS_TITLES_JS)
+        hist = [f for f in figures if f["title"].startswith("Score distribution")]
+        assert len(hist) == 1, [f["title"] for f in figures]
+        assert hist[0]["x"], hist
+        return hist[0]["x"]
+    x_titles = eventually(histogram_axes)
+    print(f"COMPAS histogram x axis: {x_titles}")
+    assert all("decile_score" in t for t in x_titles), x_titles
+    assert not any("probability" in t.lower() for t in x_titles), x_titles
+    assert_healthy(app)
+
