@@ -328,3 +328,60 @@ def test_gap_wording_follows_direction_reference_and_score(app: AppPage):
     assert not any("probability" in t.lower() for t in x_titles), x_titles
     assert_healthy(app)
 
+
+
+# ---- item 9: the tradeoff chart's view controls ---------------------------------------------
+
+def test_tradeoff_whiskers_and_method_filter(app: AppPage):
+    """Whiskers are off by default and the toggle adds error bars on both axes; every method
+    has its own colour; one method in "Methods shown" leaves its line, the star and the
+    Pareto line."""
+    page = app.page
+    open_app(app)
+    go_to(app, "Tradeoffs")
+    wait_for_charts(page, 1)
+    switch = page.get_by_role("switch", name="95 % whiskers")
+    expect(switch).not_to_be_checked()
+
+    def drawn():
+        lines = method_traces(page)
+        assert len(lines) >= 4, traces(page)
+        return lines
+    lines = eventually(drawn)
+    assert not any(t["error_x"] or t["error_y"] for t in traces(page)), traces(page)
+    assert page.locator(f"{CHARTS} .errorbar").count() == 0
+    colours = {t["name"]: t["line"] or t["marker"] for t in lines}
+    print(f"\nmethod colours: {colours}")
+    assert len(set(colours.values())) == len(colours), colours
+    assert any(BASE_TRACE.match(t["name"]) and t["symbol"] == "star" for t in traces(page))
+
+    before = app.runs.count
+    page.get_by_test_id("stCheckbox").filter(has_text="95 % whiskers").get_by_text(
+        "95 % whiskers").click()
+    wait_for_rerun(page, app.runs, before)
+    expect(switch).to_be_checked()
+
+    def whiskers_on():
+        with_bars = [t["name"] for t in method_traces(page) if t["error_x"] and t["error_y"]]
+        assert len(with_bars) == len(method_traces(page)) > 0, traces(page)
+        assert page.locator(f"{CHARTS} .errorbar").count() > 0
+    eventually(whiskers_on)
+
+    labels = options_of(page, "Methods shown")
+    assert set(labels) == set(colours), (labels, colours)
+    chosen = "Group thresholds (equal opportunity)"
+    page.get_by_role("combobox", name="Methods shown", exact=True).click()
+    before = app.runs.count
+    page.get_by_role("option", name=chosen, exact=True).click()
+    wait_for_rerun(page, app.runs, before)
+    page.keyboard.press("Escape")
+
+    def only_chosen():
+        names = [t["name"] for t in traces(page)]
+        others = [n for n in names if not BASE_TRACE.match(n) and not PARETO_TRACE.match(n)]
+        assert others and set(others) == {chosen}, names
+        assert sum(bool(BASE_TRACE.match(n)) for n in names) == 1, names
+        return names
+    print(f"after choosing {chosen!r}: {eventually(only_chosen)}")
+    screenshot(page, "item9-tradeoffs-one-method-whiskers.png")
+    assert_healthy(app)
