@@ -6,6 +6,7 @@ See BROWSER_TESTING.md for why waiting works this way.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,3 +134,114 @@ def assert_healthy(app: AppPage, *, errors_expected: bool = False) -> None:
     if not errors_expected:
         alerts = error_alerts(page)
         assert alerts.count() == 0, alerts.all_inner_texts()
+
+
+# ---- reading the page ------------------------------------------------------------------------
+
+#: The sentence every screen states about its rows (``shell.audited_rows_caption``).
+AUDITED_ROWS = re.compile(r"audited on the held-out test split \(([\d,]+) rows\)\. Every screen "
+                          r"and the command line measure on these same held-out rows\.")
+#: The plotly figure of a ``st.plotly_chart``.
+PLOTLY = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+
+
+def main(page: Page):
+    """The main column (the sidebar has captions and alerts of its own)."""
+    return page.get_by_test_id("stMain")
+
+
+def sidebar(page: Page):
+    """The sidebar: navigation and the active data, model and mitigation."""
+    return page.get_by_test_id("stSidebar")
+
+
+def main_captions(page: Page) -> str:
+    """Every caption of the main column, one per line."""
+    return "\n".join(main(page).get_by_test_id("stCaptionContainer").all_inner_texts())
+
+
+def audited_rows(page: Page) -> int:
+    """The number of held-out test rows the screen says it audits (the caption every screen
+    shows); fails unless exactly one caption says it."""
+    caption = main(page).get_by_test_id("stCaptionContainer").filter(has_text=AUDITED_ROWS)
+    expect(caption).to_have_count(1)
+    return int(AUDITED_ROWS.search(caption.inner_text()).group(1).replace(",", ""))
+
+
+def static_table(page: Page, column: str):
+    """The ``st.table`` whose header has a column called ``column``."""
+    return page.get_by_test_id("stTable").filter(
+        has=page.locator("thead th", has_text=re.compile(f"^{re.escape(column)}$")))
+
+
+def static_table_rows(table) -> dict[str, dict[str, str]]:
+    """An ``st.table`` as {row header: {column: cell text}} (first header = index name)."""
+    expect(table).to_have_count(1)
+    return table.evaluate("""t => {
+        const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
+        const out = {};
+        for (const tr of t.querySelectorAll('tbody tr')) {
+            const row = {};
+            [...tr.querySelectorAll('td')].forEach((td, i) => row[heads[i + 1]] =
+                td.textContent.trim());
+            out[tr.querySelector('th').textContent.trim()] = row;
+        }
+        return out;
+    }""")
+
+
+def dataframe_rows(grid) -> list[dict[str, str]]:
+    """The rows of an ``st.dataframe`` as {column: cell text}, read from the accessible table
+    the data grid keeps inside its canvas (rows scrolled out of view are not in it)."""
+    expect(grid).to_have_count(1)
+    expect(grid.locator('table[role="grid"] td[role="gridcell"]').first).to_be_attached()
+    return grid.evaluate("""g => {
+        const t = g.querySelector('table[role="grid"]');
+        const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
+        return [...t.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(
+            [...tr.querySelectorAll('td')].map((td, i) => [heads[i], td.textContent.trim()])));
+    }""")
+
+
+def plotly_traces(chart) -> list[dict]:
+    """The drawn traces of a plotly chart (``_fullData``: arrays decoded): name, visible,
+    x, y and customdata (a list per point, or None)."""
+    expect(chart).to_have_count(1)
+    return chart.evaluate("""e => e._fullData.map(t => ({
+        name: t.name, visible: t.visible,
+        x: t.x ? Array.from(t.x) : [], y: t.y ? Array.from(t.y) : [],
+        customdata: t.customdata ? Array.from(t.customdata, c => Array.from(c)) : null}))""")
+
+
+# ---- acting -----------------------------------------------------------------------------------
+
+def click_and_wait(app: AppPage, locator, timeout: float = RERUN_TIMEOUT_MS) -> None:
+    """Click ``locator`` (a button, a radio option, ...) and wait for the rerun it causes."""
+    before = app.runs.count
+    locator.click()
+    wait_for_rerun(app.page, app.runs, before, timeout)
+
+
+def choose(app: AppPage, combobox: str | re.Pattern, option: str,
+           timeout: float = RERUN_TIMEOUT_MS) -> None:
+    """Pick ``option`` in the selectbox labelled ``combobox``, typing to filter (long option
+    lists are virtualised), and wait for the rerun."""
+    page = app.page
+    box = page.get_by_role("combobox", name=combobox)
+    box.click()
+    box.fill(option)
+    click_and_wait(app, page.get_by_role("option", name=option, exact=True), timeout)
+    expect(box).to_have_value(option)
+
+
+def press_slider(app: AppPage, slider, key: str, times: int) -> list[float]:
+    """Press ``key`` on a focused slider ``times`` times, waiting for each rerun; returns the
+    milliseconds from each key press to its run's end (print them, never assert on them)."""
+    slider.focus()
+    latencies = []
+    for _ in range(times):
+        before, start = app.runs.count, time.perf_counter()
+        slider.press(key)
+        wait_for_rerun(app.page, app.runs, before)
+        latencies.append((app.runs.finished[before] - start) * 1000)
+    return latencies

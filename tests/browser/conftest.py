@@ -3,6 +3,9 @@
 See BROWSER_TESTING.md. Never run ``playwright install``: the tests launch
 ``/usr/bin/chromium``. Without it they skip, unless ``FAIRDASH_REQUIRE_BROWSER=1`` (set by
 ``.ci/run``) makes that a failure. Waiting and screenshot helpers live in ``browser_helpers.py``.
+
+The ``adult_logreg`` and ``compas_demo`` fixtures compute, with the library alone, what the app
+shows, so the tests can check that the screens state the library's numbers.
 """
 
 from __future__ import annotations
@@ -146,3 +149,25 @@ def app(page: Page) -> AppPage:
     page.on("pageerror", lambda exc: watched.page_errors.append(str(exc)))
     page.set_default_timeout(RERUN_TIMEOUT_MS)
     return watched
+
+
+@pytest.fixture(scope="session")
+def adult_logreg():
+    """The app's default, computed by the library: Adult with its recommended roles and the
+    logistic regression trained on its train split; ``(dataset, scores on every row)``."""
+    from fairdash import data, models
+
+    ds = data.build_dataset(data.load_sample("adult"), data.sample_roles("adult"))
+    return ds, models.score_dataset(models.fit_builtin(ds, "logreg"), ds)
+
+
+@pytest.fixture(scope="session")
+def compas_demo():
+    """The COMPAS demo's data, computed by the library: decile_score rescaled to 0-1 as given
+    scores of two-year recidivism, grouped by race (as ``workspace.with_compas_demo``)."""
+    from fairdash import data
+
+    base = data.sample_roles("compas")
+    roles = data.ColumnRoles(base.target, base.positive_label, ("race_binary",), base.features,
+                             "decile_score")
+    return data.build_dataset(data.load_sample("compas"), roles, rescale_scores=True)
