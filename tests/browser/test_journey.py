@@ -1,5 +1,5 @@
-"""The main user journeys in a real browser: audit Adult, change the model, move the threshold,
-upload a table, and survive a bad upload."""
+"""The main user journeys in a real browser: from Home to the Adult audit, change the model,
+move the threshold, upload a table, and survive a bad upload."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from browser_helpers import (AppPage, assert_healthy, error_alerts, go_to, open_app, screenshot,
+from browser_helpers import (AppPage, assert_healthy, audited_rows, click_and_wait, error_alerts,
+                             go_to, main, main_captions, open_app, screenshot, sidebar,
                              wait_for_rerun)
 from playwright.sync_api import Page, expect
 
@@ -57,28 +58,65 @@ def wait_for_audit(page: Page) -> None:
         expect(charts.nth(i).locator(".main-svg").first).to_be_visible()
 
 
-def page_caption(page: Page) -> str:
-    """The caption under the page title (the sidebar has captions too)."""
-    return page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first.inner_text()
+def library_dp(dataset, scores, threshold: float = 0.5) -> tuple[float, int]:
+    """The demographic parity difference the library measures on the audited rows, and their
+    number."""
+    from fairdash.data import AUDITED_SPLIT
+    from fairdash.metrics import audit
+
+    mask = dataset.rows(AUDITED_SPLIT)
+    result = audit(dataset.y[mask], y_score=scores[mask], threshold=threshold,
+                   sensitive_features=dataset.frame.loc[mask, list(dataset.roles.sensitive)])
+    return float(result.gaps.loc["demographic_parity_difference", "value"]), int(mask.sum())
 
 
-def test_main_journey_adult(app: AppPage):
+def library_test_rows(path) -> int:
+    """How many held-out test rows the library splits off an uploaded file (roles as
+    suggested)."""
+    from fairdash import data
+
+    frame = data.read_table(path.read_bytes(), path.name)
+    dataset = data.build_dataset(frame, data.suggest_roles(frame))
+    return int(dataset.rows(data.AUDITED_SPLIT).sum())
+
+
+def open_home(app: AppPage) -> None:
+    """Open the app: it lands on Home, with its three ways in and the journey strip."""
     page = app.page
     open_app(app)
+    expect(page.get_by_role("heading", name="FairDash", exact=True)).to_be_visible()
+    for button in ("Audit Adult", "Repair COMPAS scores", "Start with a synthetic population"):
+        expect(main(page).get_by_role("button", name=button)).to_be_visible()
+    links = main(page).get_by_role("link")
+    for step in (f"Data: {ADULT}", "Model: Logistic regression", "Audit: ready",
+                 "Mitigate: nothing chosen yet"):
+        expect(links.filter(has_text=step)).to_have_count(1)
+    nav = page.get_by_test_id("stSidebarNav")
+    for title in ("Home", "Data", "Model", "Audit", "Mitigate", "Tradeoffs", "Compare"):
+        expect(nav.get_by_role("link", name=title, exact=True)).to_be_visible()
+
+
+def test_main_journey_adult(app: AppPage, adult_logreg):
+    page = app.page
+    open_home(app)
+    screenshot(page, "home.png")
+    click_and_wait(app, main(page).get_by_role("button", name="Audit Adult"))
     wait_for_audit(page)
     expect(page.get_by_role("heading", name="Fairness audit")).to_be_visible()
-    assert "Logistic regression" in page_caption(page)
-    expect(page.get_by_test_id("stSidebar")).to_contain_text(ADULT)
+    assert "Logistic regression" in main_captions(page)
+    expect(sidebar(page)).to_contain_text(ADULT)
     dp, sentence = dp_shown(page)
     print(f"\nAdult, logistic regression: demographic parity difference {dp:.3f} ({sentence})")
-    assert 0 < dp < 1
+    # the screen states the library's number on the library's rows
+    expected, rows = library_dp(*adult_logreg)
+    assert f"{dp:.3f}" == f"{expected:.3f}"
+    assert audited_rows(page) == rows
     # the table and the sentence under it state the same number
     assert f"{dp * 100:.1f}" == DP_SENTENCE.search(sentence).group(1)
     screenshot(page, "audit-adult.png")
 
     go_to(app, "Data")
-    expect(page.get_by_role("heading", name=re.compile(r"^Preview of the active data: Adult")))\
-        .to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Preview: Adult"))).to_be_visible()
     expect(page.get_by_text(re.compile(r"^48,842 rows × 20 columns"))).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"^Groups: sizes"))).to_be_visible()
     screenshot(page, "data-adult.png")
@@ -88,16 +126,15 @@ def test_main_journey_adult(app: AppPage):
     page.get_by_role("combobox", name="Model").click()
     page.get_by_role("option", name="Random forest").click()
     wait_for_rerun(page, app.runs, before, timeout=120_000)  # trains the forest
-    expect(page.get_by_test_id("stMain").get_by_test_id("stAlert")
-           .filter(has_text="Random forest")).to_be_visible()
-    # Not checked here: app.py draws the sidebar badge before the page runs, so on this run
-    # it still names the previous model; it catches up on the next page.
+    expect(main(page).get_by_test_id("stAlert").filter(has_text="Random forest")).to_be_visible()
+    # the sidebar is drawn after the screen, so it names the new model on this very run
+    expect(sidebar(page)).to_contain_text("Random forest (trained here)")
     screenshot(page, "model-random-forest.png")
 
     go_to(app, "Audit")
     wait_for_audit(page)
-    assert "Random forest" in page_caption(page)
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("Random forest")
+    assert "Random forest" in main_captions(page)
+    expect(sidebar(page)).to_contain_text("Random forest")
     rf_dp, rf_sentence = dp_shown(page)
     print(f"Adult, random forest: demographic parity difference {rf_dp:.3f} ({rf_sentence})")
     screenshot(page, "audit-adult-random-forest.png")
@@ -107,6 +144,7 @@ def test_main_journey_adult(app: AppPage):
 def test_threshold_slider_moves_the_gaps(app: AppPage):
     page = app.page
     open_app(app)
+    go_to(app, "Audit")
     wait_for_audit(page)
     slider = page.get_by_role("slider", name=THRESHOLD)
     expect(slider).to_have_value("0.5")
@@ -172,17 +210,17 @@ def test_upload_csv_with_string_labels(app: AppPage, tmp_path):
     open_app(app)
     _choose_upload(app)
     _upload(app, path)
-    expect(page.get_by_role("heading", name=re.compile(r"^Preview of the active data: hiring.csv")))\
-        .to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Preview: hiring.csv"))).to_be_visible()
     expect(page.get_by_text(re.compile(r"^800 rows × 4 columns"))).to_be_visible()
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("hiring.csv")
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("outcome")
+    expect(sidebar(page)).to_contain_text("hiring.csv")
+    expect(sidebar(page)).to_contain_text("outcome")
     assert error_alerts(page).count() == 0, error_alerts(page).all_inner_texts()
 
     go_to(app, "Audit")
     wait_for_audit(page)
-    caption = page_caption(page)
-    assert "outcome = yes" in caption, caption
+    captions = main_captions(page)
+    assert "Positive prediction = outcome = yes." in captions, captions
+    assert audited_rows(page) == library_test_rows(path)
     dp, sentence = dp_shown(page)
     print(f"\nuploaded table: demographic parity difference {dp:.3f} ({sentence})")
     assert "'man'" in sentence and "'woman'" in sentence
@@ -210,12 +248,13 @@ def test_bad_upload_shows_an_error_and_the_app_keeps_working(app: AppPage, tmp_p
     print(f"\n{kind} bytes as bad.csv: {message}")
     assert "'bad.csv'" in message
     assert re.search(r"\w[^.]*\.", message), "the error should be a sentence"
-    expect(page.get_by_test_id("stSidebar")).to_contain_text(ADULT)
+    expect(sidebar(page)).to_contain_text(ADULT)
     screenshot(page, f"data-bad-upload-{kind}.png")
 
     go_to(app, "Audit")
     wait_for_audit(page)
-    assert "Logistic regression" in page_caption(page)
-    assert "income above $50K" in page_caption(page)
-    expect(page.get_by_test_id("stSidebar")).to_contain_text(ADULT)
+    captions = main_captions(page)
+    assert "Logistic regression" in captions
+    assert "Positive prediction = income above $50K." in captions
+    expect(sidebar(page)).to_contain_text(ADULT)
     assert_healthy(app)
