@@ -385,3 +385,38 @@ def test_tradeoff_whiskers_and_method_filter(app: AppPage):
     print(f"after choosing {chosen!r}: {eventually(only_chosen)}")
     screenshot(page, "item9-tradeoffs-one-method-whiskers.png")
     assert_healthy(app)
+
+
+# ---- item 10: an upload too small to audit --------------------------------------------------
+
+def test_three_row_upload_leaves_adult_active(app: AppPage, tmp_path):
+    """A 3-row CSV does not replace the active table: the Data screen says why in a sentence,
+    the sidebar and the Audit screen still show Adult."""
+    page = app.page
+    path = tmp_path / "tiny.csv"
+    path.write_text("a,b\n1,2\n3,4\n5,6\n")
+    open_app(app)
+    choose_upload(app, path)
+    main = page.get_by_test_id("stMain")
+    pending = main.locator(WARNING).filter(has_text="is not active yet")
+    errors = error_alerts(page)
+    expect(pending.or_(errors).first).to_be_visible()
+    message = (pending if pending.count() else errors).first.inner_text()
+    print(f"\n3-row upload: {message}")
+    assert "'tiny.csv'" in message, message
+    if pending.count():
+        assert re.search(r"active table is still '" + ADULT, message), message
+    else:  # an error instead: one sentence (the first full stop ends the text)
+        assert re.fullmatch(r"[^.]+\.", message.strip()), message
+    assert ADULT in sidebar_active_data(page)
+    assert "tiny.csv" not in sidebar_active_data(page).split("Upload")[0]
+    screenshot(page, "item10-tiny-upload.png")
+
+    go_to(app, "Audit")
+    expect(gap_table(page)).to_have_count(1)
+    assert ADULT in sidebar_active_data(page)
+    caption = main.get_by_test_id("stCaptionContainer").filter(has_text="Positive prediction")
+    expect(caption).to_contain_text("income above $50K")
+    sentence = gap_sentence(page, "Demographic parity difference")
+    assert "'Female'" in sentence and "'Male'" in sentence, sentence
+    assert_healthy(app)
