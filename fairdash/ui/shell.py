@@ -146,7 +146,8 @@ def journey() -> list[tuple[str, str, bool, str]]:
         model_status = "uploaded" if choice.kind == "upload" else "given predictions"
     active = state.mitigation()
     return [
-        ("Data", DATA_PAGE, data_ok, active_data_name() if data_ok else "roles to fix"),
+        ("Data", DATA_PAGE, data_ok,
+         active_data_name().split(" (")[0] if data_ok else "roles to fix"),
         ("Model", MODEL_PAGE, model_ok, model_status),
         ("Audit", AUDIT_PAGE, model_ok, "ready" if model_ok else "needs a model"),
         ("Mitigate", MITIGATE_PAGE, active is not None,
