@@ -268,14 +268,6 @@ def mitigation(scored: Scored, name: str, strength: float, threshold: float):
                        scored.all_scores)
 
 
-def active_mitigation(scored: Scored):
-    """The MitigationResult the user made active, or None."""
-    choice = state.mitigation()
-    if choice is None:
-        return None
-    return mitigation(scored, choice.name, choice.strength, state.threshold())
-
-
 def content_key(data: bytes) -> str:
     """Short content hash of uploaded bytes."""
     return hashlib.sha1(data).hexdigest()[:16]

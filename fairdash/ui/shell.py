@@ -124,11 +124,6 @@ def _task() -> str | None:
         return None
 
 
-#: journey steps shown in the sidebar and on Home: (label, page)
-STEPS = (("Data", DATA_PAGE), ("Model", MODEL_PAGE), ("Audit", AUDIT_PAGE),
-         ("Mitigate", MITIGATE_PAGE))
-
-
 def journey() -> list[tuple[str, str, bool, str]]:
     """(step, page, done, status in words) for data -> model -> audit -> mitigate."""
     from fairdash.mitigation import REGISTRY
