@@ -420,3 +420,62 @@ def test_three_row_upload_leaves_adult_active(app: AppPage, tmp_path):
     sentence = gap_sentence(page, "Demographic parity difference")
     assert "'Female'" in sentence and "'Male'" in sentence, sentence
     assert_healthy(app)
+
+
+# ---- item 11: method cards in words ---------------------------------------------------------
+
+BY_LABEL = {m.label: m for m in REGISTRY.values()}
+RAW_KNOB = re.compile(r"\b(e0|eps|epsilon|tolerance|lambda_|C)\s*=")
+
+
+def method_card(page: Page) -> tuple[str, str]:
+    """(the card's three paragraphs, its caption of facts ending with the source)."""
+    main = page.get_by_test_id("stMain")
+    card = main.get_by_test_id("stMarkdownContainer").filter(has_text="What it does.")
+    facts = main.get_by_test_id("stCaptionContainer").filter(has_text="Source:")
+    expect(card).to_have_count(1)
+    expect(facts).to_have_count(1)
+    return card.inner_text(), facts.inner_text()
+
+
+def test_every_method_card_is_in_words(app: AppPage):
+    """For every method Mitigate offers on Adult (gap × stage × method), the card has its
+    knob in a sentence and its paper, and no pointer to ALGORITHMS.md or raw parameters."""
+    page = app.page
+    open_app(app)
+    go_to(app, "Mitigate")
+    expect(comparison_table(page)).to_have_count(1)
+    stage_radio = page.get_by_test_id("stRadio").filter(has_text="Stage")
+    seen = {}
+    for criterion in options_of(page, "Gap to close"):
+        choose(app, "Gap to close", criterion, timeout=TRAIN_TIMEOUT_MS)
+        stages = [s.strip() for s in stage_radio.locator("label").all_inner_texts()
+                  if s.strip() and s.strip() != "Stage"]
+        assert stages, criterion
+        for stage in stages:
+            if not stage_radio.get_by_role("radio", name=stage).is_checked():
+                before = app.runs.count
+                stage_radio.get_by_text(stage, exact=True).click()
+                wait_for_rerun(page, app.runs, before, timeout=TRAIN_TIMEOUT_MS)
+            for label in options_of(page, "Method"):
+                choose(app, "Method", label, timeout=TRAIN_TIMEOUT_MS)
+                expect(page.get_by_role("combobox", name="Method")).to_have_value(label)
+                card, facts = method_card(page)
+                method = BY_LABEL[label]
+                where = f"{criterion} / {stage} / {label}"
+                assert "ALGORITHMS" not in card + facts, where
+                assert not RAW_KNOB.search(card + facts), (where, card)
+                for part in ("What it does.", "What it assumes.", "Its knob."):
+                    assert part in card, (where, card)
+                knob = card.split("Its knob.", 1)[1].strip()
+                assert re.match(r"Strength \d\.\d\d: \w.*\w.*\.$", knob, re.S), (where, knob)
+                assert f"Source: {method.paper}" in facts, (where, facts)
+                seen[label] = knob
+    print(f"\n{len(seen)} method cards checked:")
+    for label, knob in seen.items():
+        print(f"  {label}: {knob}")
+    assert len(seen) >= 10, seen
+    assert {"Reweighing", "Group thresholds (demographic parity)",
+            "Exponentiated gradient (equalized odds)"} <= set(seen)
+    assert_healthy(app)
+
