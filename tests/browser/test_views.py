@@ -479,3 +479,45 @@ def test_every_method_card_is_in_words(app: AppPage):
             "Exponentiated gradient (equalized odds)"} <= set(seen)
     assert_healthy(app)
 
+
+# ---- item 12: an undefined part of a mean ---------------------------------------------------
+
+def test_equalized_odds_mean_leaves_an_undefined_part_out(app: AppPage):
+    """Adult at threshold 0.99: no woman is a false positive (FPR 0). Against the reference
+    group 'Female', the FPR ratio is x / 0, undefined; the mean of the TPR and FPR ratios
+    must then be the TPR ratio alone, not "n/a"."""
+    page = app.page
+    open_app(app)
+    go_to(app, "Audit")
+    expect(gap_table(page)).to_have_count(1)
+    slider = page.get_by_role("slider", name=re.compile(r"^Decision threshold"))
+    slider.focus()
+    before = app.runs.count
+    slider.press("End")
+    wait_for_rerun(page, app.runs, before)
+    before = app.runs.count
+    slider.press("ArrowLeft")
+    wait_for_rerun(page, app.runs, before)
+    expect(slider).to_have_value("0.99")
+    choose(app, "Gaps measured", "Against a reference group (signed)")
+    choose(app, "Reference group", "Female")
+
+    # the per-group table: Female's false positive rate is 0 (so the part is undefined)
+    grid = page.get_by_test_id("stDataFrame").locator("table[role=grid]")
+    headers = [h.strip() for h in grid.locator("th").all_inner_texts()]
+    fpr_col = headers.index("False positive rate") + 1
+    female = grid.locator("tbody tr").filter(
+        has=page.locator('td[aria-colindex="1"]', has_text=re.compile("^Female$")))
+    fpr = female.locator(f'td[aria-colindex="{fpr_col}"]').inner_text()
+    print(f"\nthreshold 0.99, Female FPR: {fpr}")
+    assert fpr.startswith("0.0%"), fpr
+
+    eo_ratio = gap_value(page, "equal_opportunity_ratio")
+    mean_ratio = gap_value(page, "equalized_odds_ratio_mean")
+    mean_diff = gap_value(page, "equalized_odds_difference_mean")
+    print(f"equal opportunity ratio {eo_ratio}, equalized odds ratio (mean) {mean_ratio}, "
+          f"equalized odds difference (mean) {mean_diff}")
+    assert mean_ratio != "n/a" and mean_diff != "n/a"
+    assert mean_ratio == eo_ratio  # the defined part alone
+    assert_healthy(app)
+
