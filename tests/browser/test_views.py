@@ -521,3 +521,36 @@ def test_equalized_odds_mean_leaves_an_undefined_part_out(app: AppPage):
     assert mean_ratio == eo_ratio  # the defined part alone
     assert_healthy(app)
 
+
+# ---- item 13: the first screen --------------------------------------------------------------
+
+def test_home_then_repair_compas(app: AppPage):
+    """Home has the title, the three journeys and the data → model → audit → mitigate strip;
+    "Repair COMPAS scores" lands on Mitigate with COMPAS active and the barycenter active."""
+    page = app.page
+    open_app(app)
+    main = page.get_by_test_id("stMain")
+    expect(page.get_by_role("heading", name="FairDash", exact=True)).to_be_visible()
+    for name in ("Audit Adult", "Repair COMPAS scores", "Start with a synthetic population"):
+        expect(main.get_by_role("button", name=name)).to_be_visible()
+    strip = main.get_by_test_id("stPageLink")
+    for step in ("Data", "Model", "Audit", "Mitigate"):
+        expect(strip.filter(has_text=re.compile(rf"{step}: \w"))).to_have_count(1)
+    screenshot(page, "item13-home.png")
+
+    before = app.runs.count
+    main.get_by_role("button", name="Repair COMPAS scores").click()
+    wait_for_rerun(page, app.runs, before, timeout=TRAIN_TIMEOUT_MS)
+    expect(page.get_by_role("heading", name="Mitigate", exact=True)).to_be_visible()
+    assert page.url.rstrip("/").endswith("/mitigate"), page.url
+    expect(page.get_by_role("combobox", name="Method")).to_have_value("Wasserstein barycenter")
+    expect(main.get_by_test_id("stAlert").filter(
+        has_text="Active mitigation: Wasserstein barycenter at strength 1.00")).to_be_visible()
+    expect(comparison_table(page)).to_have_count(1)
+    active = sidebar_active_data(page)
+    assert "COMPAS" in active, active
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar).to_contain_text("decile_score")
+    expect(sidebar).to_contain_text("Wasserstein barycenter at strength 1.00")
+    screenshot(page, "item13-compas-repaired.png")
+    assert_healthy(app)
