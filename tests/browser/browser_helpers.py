@@ -245,3 +245,21 @@ def press_slider(app: AppPage, slider, key: str, times: int) -> list[float]:
         wait_for_rerun(app.page, app.runs, before)
         latencies.append((app.runs.finished[before] - start) * 1000)
     return latencies
+
+
+def tradeoff_points(page: Page) -> tuple[tuple[float, float], dict[str, list[tuple]]]:
+    """The Tradeoffs chart read from its figure: the base model's star ``(x, y)`` and, per
+    method, its drawn points ``(strength, x, y)`` (each marker's customdata starts with
+    ``[method, strength]``)."""
+    chart = page.locator(PLOTLY)
+    base, lines = None, {}
+    for trace in plotly_traces(chart):
+        if not trace["customdata"] or trace["visible"] is not True:
+            continue
+        for custom, x, y in zip(trace["customdata"], trace["x"], trace["y"]):
+            if custom[0] == "baseline":
+                base = (x, y)
+            else:
+                lines.setdefault(custom[0], []).append((float(custom[1]), x, y))
+    assert base is not None, "the chart has no base-model star"
+    return base, lines

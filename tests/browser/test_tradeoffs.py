@@ -1,35 +1,57 @@
-"""The Tradeoffs page in a real browser: click a point, its detail, the background sweep."""
+"""The Tradeoffs screen in a real browser: click a point (it becomes the active mitigation), its
+detail, the background sweep, and a deep link on a fresh server."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from browser_helpers import (AppPage, assert_healthy, go_to, open_app, screenshot, wait_for_rerun,
-                             wait_idle)
+from browser_helpers import (PLOTLY, AppPage, assert_healthy, click_and_wait, go_to, main,
+                             open_app, plotly_traces, screenshot, sidebar, tradeoff_points,
+                             wait_for_rerun, wait_idle)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 FITS_TIMEOUT_MS = 240_000
+THRESHOLDS_DP = "Group thresholds (demographic parity)"
+#: the single-fit post-processing fronts on Adult with logistic regression
+FRONTS = ("thresholds_dp", "thresholds_eop", "thresholds_eo", "barycenter")
 
 
 def traces(page: Page):
-    return page.locator(f"{CHART} .scatterlayer .trace")
+    return page.locator(f"{PLOTLY} .scatterlayer .trace")
 
 
-def wait_for_more_traces(page: Page, than: int, timeout: float = FITS_TIMEOUT_MS) -> None:
-    """Wait until the chart draws more than ``than`` traces (a rerun briefly shows none)."""
-    page.wait_for_function(
-        "n => document.querySelectorAll("
-        "'[data-testid=\"stPlotlyChart\"] .js-plotly-plot .scatterlayer .trace').length > n",
-        arg=than, timeout=timeout)
+def trace_index(page: Page, name: str) -> int:
+    """Position of the drawn trace called ``name`` among the chart's scatter traces."""
+    names = [t["name"] for t in plotly_traces(page.locator(PLOTLY)) if t["visible"] is True]
+    return names.index(name)
 
 
 def wait_for_chart(page: Page) -> None:
-    expect(page.locator(CHART)).to_have_count(1)
-    expect(traces(page).first.locator(".points path").first).to_be_attached()
+    expect(page.locator(PLOTLY)).to_have_count(1)
+    expect(page.locator(f"{PLOTLY} .scatterlayer .trace .points path").first).to_be_attached()
+
+
+def assert_lines_start_at_base(page: Page, methods) -> dict:
+    """Every drawn method's strength-0 point is the base model's star (strength 0 is the model
+    as it is); ``methods`` must be among them. Returns the lines."""
+    base, lines = tradeoff_points(page)
+    assert set(methods) <= set(lines), sorted(lines)
+    for method, points in lines.items():
+        zero = [(x, y) for s, x, y in points if s == 0]
+        assert len(zero) == 1, (method, points[:3])
+        assert zero[0] == pytest.approx(base, abs=1e-9), (method, zero[0], base)
+    return lines
+
+
+def show_stage(app: AppPage, stage: str) -> None:
+    """Add ``stage`` to the "Stages shown" filter."""
+    page = app.page
+    page.get_by_role("combobox", name="Stages shown").click()
+    click_and_wait(app, page.get_by_role("option", name=stage, exact=True))
+    page.keyboard.press("Escape")
 
 
 def test_click_a_point_then_sweep_in_the_background(app: AppPage):
@@ -37,44 +59,65 @@ def test_click_a_point_then_sweep_in_the_background(app: AppPage):
     open_app(app)
     go_to(app, "Tradeoffs")
     wait_for_chart(page)
-    before_traces = traces(page).count()
+    expect(main(page)).to_contain_text("deciding at the threshold 0.50 set on the Audit screen")
+    expect(main(page)).to_contain_text("every line starts at the base model")
+    lines = assert_lines_start_at_base(page, FRONTS)
+    assert {len(points) for points in lines.values()} == {51}
     # four single-fit fronts, the base model and the Pareto front are there at once
-    assert before_traces >= 6
-    first = traces(page).nth(0).locator(".points path")
-    expect(first).to_have_count(51)
+    assert traces(page).count() >= 6
+    dp_line = traces(page).nth(trace_index(page, THRESHOLDS_DP)).locator(".points path")
+    expect(dp_line).to_have_count(51)
 
     count = app.runs.count
-    first.nth(30).click(force=True)        # group thresholds (DP) at strength 30/50 = 0.6
+    dp_line.nth(30).click(force=True)        # group thresholds (DP) at strength 30/50 = 0.6
     wait_for_rerun(page, app.runs, count)
     heading = page.get_by_role("heading", name=re.compile("^Chosen point"))
-    expect(heading).to_contain_text("Group thresholds (demographic parity) at strength 0.60")
-    main = page.get_by_test_id("stMain")
-    expect(main).to_contain_text("Decisions changed")
-    expect(main).to_contain_text("selection rate gap closed")
-    sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar).to_contain_text("Group thresholds (demographic parity) at strength 0.60")
+    expect(heading).to_contain_text(f"{THRESHOLDS_DP} at strength 0.60")
+    expect(main(page)).to_contain_text("Decisions changed")
+    expect(main(page)).to_contain_text("gap closed")
+    # a clicked point is the active mitigation, and the detail says so
+    expect(main(page)).to_contain_text("This point is the active mitigation (see the sidebar)")
+    expect(sidebar(page)).to_contain_text(f"{THRESHOLDS_DP} at strength 0.60")
+    assert "Chosen point" in [t["name"] for t in plotly_traces(page.locator(PLOTLY))]
     screenshot(page, "tradeoffs-adult-chosen-point.png")
 
+    # the chosen point is the Mitigate screen's starting point, shown as the active one
+    go_to(app, "Mitigate")
+    expect(page.get_by_role("combobox", name="Method")).to_have_value(THRESHOLDS_DP)
+    expect(page.get_by_role("slider", name=re.compile("^Strength"))).to_have_value("0.6")
+    expect(main(page).get_by_test_id("stAlert").filter(has_text="Active mitigation")) \
+        .to_contain_text(f"Active mitigation: {THRESHOLDS_DP} at strength 0.60")
+    go_to(app, "Tradeoffs")     # looking at Mitigate changes nothing
+    wait_for_chart(page)
+    expect(main(page)).to_contain_text("This point is the active mitigation (see the sidebar)")
+
     # the training methods sweep in the background; points appear; stopping keeps them
-    count = app.runs.count
-    page.get_by_role("button", name="Sweep the training methods").click()
-    wait_for_rerun(page, app.runs, count)
+    before_traces = traces(page).count()
+    click_and_wait(app, page.get_by_role("button", name="Sweep the training methods"))
     expect(page.get_by_role("button", name="Stop the training sweeps")).to_be_visible()
-    expect(main).to_contain_text(re.compile(r"Reweighing: [1-4] of 4 strengths"),
-                                 timeout=FITS_TIMEOUT_MS)
-    wait_for_more_traces(page, before_traces)   # a new method's line
+    expect(main(page)).to_contain_text(re.compile(r"Reweighing: [2-5] of 5 strengths"),
+                                       timeout=FITS_TIMEOUT_MS)
     page.get_by_role("button", name="Stop the training sweeps").click()
     expect(page.get_by_role("button", name="Resume the training sweeps")).to_be_visible(
         timeout=FITS_TIMEOUT_MS)
     wait_idle(page)
-    wait_for_more_traces(page, before_traces)
+    expect(main(page)).to_contain_text(re.compile(r"Reweighing: [2-5] of 5 strengths"))
+    # Without touching the filter, the swept methods' lines should be on the chart.
+    drawn = set(tradeoff_points(page)[1]) - set(FRONTS)
+    print(f"\ntraces before the sweep {before_traces}, after {traces(page).count()}; swept lines "
+          f"drawn without touching the stage filter: {sorted(drawn)}")
     screenshot(page, "tradeoffs-adult-sweep-stopped.png")
-
-    # the chosen point is the Mitigate page's starting point
-    go_to(app, "Mitigate")
-    expect(page.get_by_role("combobox", name="Method")).to_have_value(
-        "Group thresholds (demographic parity)")
-    expect(page.get_by_role("slider", name=re.compile("^Strength"))).to_have_value("0.6")
+    # with every stage shown, every swept line starts at the base model too
+    for stage in ("Pre-processing", "In-processing"):
+        if not page.get_by_test_id("stMultiSelect").filter(has_text="Stages shown") \
+                .get_by_text(stage, exact=True).count():
+            show_stage(app, stage)
+    swept = set(assert_lines_start_at_base(page, FRONTS)) - set(FRONTS)
+    print(f"swept lines with every stage shown: {sorted(swept)}")
+    assert "reweighing" in swept
+    screenshot(page, "tradeoffs-adult-sweep-every-stage.png")
+    assert drawn, ("the swept methods' lines are not drawn: 'Stages shown' keeps only the "
+                   "stages present before the sweep started")
     assert_healthy(app)
 
 
@@ -87,4 +130,5 @@ def test_a_deep_link_opens_its_page_on_a_fresh_server(app: AppPage, fresh_server
     wait_for_chart(page)
     nav = page.get_by_test_id("stSidebarNav")
     expect(nav.get_by_role("link", name="Tradeoffs", exact=True)).to_be_visible()
+    expect(sidebar(page)).to_contain_text("Active data")
     assert_healthy(app)
