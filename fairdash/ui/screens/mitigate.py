@@ -46,9 +46,11 @@ def render() -> None:
 
 
 def _sync_from_active() -> None:
-    """Open on the active mitigation when it changed elsewhere (Tradeoffs, the demo)."""
+    """Open on the active mitigation when it changed elsewhere (Tradeoffs, the demo) or when
+    the screen comes back (Streamlit forgets a page's widgets when another page is shown)."""
     active = state.mitigation()
-    if active is None or active == state.screen_memory(SCREEN, "synced"):
+    if active is None or (active == state.screen_memory(SCREEN, "synced")
+                          and state.widget("w_mitigation") is not None):
         return
     method = get_method(active.name)
     state.seed_widget(SCREEN, "w_criterion", method.criterion)

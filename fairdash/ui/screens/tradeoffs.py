@@ -123,7 +123,15 @@ def _view_controls(table) -> tuple[list, bool]:
     stage_of = dict(zip(rows["method"], rows["stage"]))
     left, mid, right = st.columns([2, 3, 1])
     stages = [s for s in STAGES if s in set(stage_of.values())]
-    shown_stages = left.multiselect("Stages shown", stages, default=stages,
+    shown_now = state.widget("w_tradeoff_stages")
+    if shown_now is None:
+        state.seed_widget(SCREEN, "w_tradeoff_stages", stages)
+    else:  # a finished sweep brings new stages: show them too
+        new = [s for s in stages if s not in state.screen_memory(SCREEN, "stages", [])]
+        state.seed_widget(SCREEN, "w_tradeoff_stages",
+                          [s for s in stages if s in shown_now or s in new])
+    state.remember(SCREEN, "stages", stages)
+    shown_stages = left.multiselect("Stages shown", stages,
                                     format_func=lambda s: STAGES[s].split(" (")[0],
                                     key="w_tradeoff_stages")
     in_stage = [m for m in labels if stage_of[m] in shown_stages]
