@@ -263,3 +263,68 @@ def tradeoff_points(page: Page) -> tuple[tuple[float, float], dict[str, list[tup
                 lines.setdefault(custom[0], []).append((float(custom[1]), x, y))
     assert base is not None, "the chart has no base-model star"
     return base, lines
+
+
+# ---- screens ----------------------------------------------------------------------------------
+
+def audit_gap_table(page: Page):
+    """The Audit screen's gap table (the static table with a "fairlearn name" column)."""
+    return static_table(page, "fairlearn name")
+
+
+def wait_for_audit(page: Page) -> None:
+    """The Audit screen of a yes/no target is complete: gap table and all four charts drawn."""
+    expect(page.get_by_role("heading", name="Gap summary")).to_be_visible()
+    expect(audit_gap_table(page)).to_have_count(1)
+    charts = page.locator(PLOTLY)
+    expect(charts).to_have_count(4)
+    for i in range(4):
+        expect(charts.nth(i).locator(".main-svg").first).to_be_visible()
+
+
+def mitigate_gap_table(page: Page):
+    """The Mitigate screen's before/after gap table (its header has a "p-value after" column)."""
+    return static_table(page, "p-value after")
+
+
+def wait_for_mitigation(page: Page) -> None:
+    """The Mitigate screen of a yes/no target is complete: before/after table and chart."""
+    expect(page.get_by_role("heading", name="Fairness gaps")).to_be_visible()
+    expect(mitigate_gap_table(page)).to_have_count(1)
+    chart = page.locator(PLOTLY)
+    expect(chart).to_have_count(1)
+    expect(chart.first.locator(".main-svg").first).to_be_visible()
+
+
+def wait_for_tradeoffs_chart(page: Page) -> None:
+    """The Tradeoffs chart is drawn with its points."""
+    expect(page.locator(PLOTLY)).to_have_count(1)
+    expect(page.locator(f"{PLOTLY} .scatterlayer .trace .points path").first).to_be_attached()
+
+
+def assert_lines_start_at_base(page: Page, methods=()) -> tuple[tuple[float, float], dict]:
+    """Every drawn method's strength-0 point is the base model's star, within 1e-9 (strength 0
+    is the model as it is); ``methods`` must be among the drawn ones. Returns the star and
+    the lines of :func:`tradeoff_points`."""
+    base, lines = tradeoff_points(page)
+    assert set(methods) <= set(lines), sorted(lines)
+    for method, points in lines.items():
+        zero = [(x, y) for s, x, y in points if s == 0]
+        assert len(zero) == 1, (method, points[:3])
+        assert abs(zero[0][0] - base[0]) <= 1e-9 and abs(zero[0][1] - base[1]) <= 1e-9, \
+            (method, zero[0], base)
+    return base, lines
+
+
+def wait_for_dataframe_change(grid, previous: list[dict],
+                              timeout: float = EXPECT_TIMEOUT_MS) -> list[dict]:
+    """The rows of an ``st.dataframe`` once they differ from ``previous``: after a rerun the
+    grid's accessible table can still hold the old rows for a moment."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        rows = dataframe_rows(grid)
+        if rows != previous:
+            return rows
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the data grid still shows {previous}")
+        grid.page.wait_for_timeout(100)

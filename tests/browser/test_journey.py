@@ -11,9 +11,9 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from browser_helpers import (AppPage, assert_healthy, audited_rows, click_and_wait, error_alerts,
-                             go_to, main, main_captions, open_app, screenshot, sidebar,
-                             wait_for_rerun)
+from browser_helpers import (AppPage, assert_healthy, audit_gap_table, audited_rows,
+                             click_and_wait, error_alerts, go_to, main, main_captions, open_app,
+                             screenshot, sidebar, wait_for_audit, wait_for_rerun)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -24,16 +24,10 @@ THRESHOLD = re.compile(r"^Decision threshold")
 DP_SENTENCE = re.compile(r"Demographic parity difference: .*?The gap is ([\d.]+) percentage points")
 
 
-def gap_table(page: Page):
-    """The audit's gap table (the static table with a "fairlearn name" column)."""
-    return page.get_by_test_id("stTable").filter(
-        has=page.locator("th", has_text="fairlearn name"))
-
-
 def dp_cell(page: Page):
     """The "value" cell of the demographic parity difference row of the gap table
     (the row header is the criterion; cells: fairlearn name, value, 95 % CI, p-value)."""
-    row = gap_table(page).locator("tbody tr").filter(
+    row = audit_gap_table(page).locator("tbody tr").filter(
         has=page.locator("td", has_text=re.compile(r"^demographic_parity_difference$")))
     return row.locator("td").nth(1)
 
@@ -46,16 +40,6 @@ def dp_shown(page: Page) -> tuple[float, str]:
     bullets = page.get_by_test_id("stMarkdownContainer").filter(has_text=DP_SENTENCE)
     sentence = DP_SENTENCE.search(bullets.first.inner_text()).group(0)
     return value, sentence
-
-
-def wait_for_audit(page: Page) -> None:
-    """The audit page is complete: gap summary, gap table and all four charts drawn."""
-    expect(page.get_by_role("heading", name="Gap summary")).to_be_visible()
-    expect(gap_table(page)).to_have_count(1)
-    charts = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
-    expect(charts).to_have_count(4)
-    for i in range(4):
-        expect(charts.nth(i).locator(".main-svg").first).to_be_visible()
 
 
 def library_dp(dataset, scores, threshold: float = 0.5) -> tuple[float, int]:

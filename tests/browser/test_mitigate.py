@@ -7,9 +7,9 @@ import re
 import statistics
 
 import pytest
-from browser_helpers import (AppPage, assert_healthy, click_and_wait, go_to, main, open_app,
-                             press_slider, screenshot, sidebar, static_table,
-                             static_table_rows)
+from browser_helpers import (AppPage, assert_healthy, click_and_wait, go_to, main,
+                             mitigate_gap_table, open_app, press_slider, screenshot, sidebar,
+                             static_table_rows, wait_for_mitigation)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -22,24 +22,11 @@ MAKE_ACTIVE = "Make this the active mitigation"
 CLEAR = "Clear the active mitigation"
 
 
-def comparison_table(page: Page):
-    """The before/after gap table (its header has a "p-value after" column)."""
-    return static_table(page, "p-value after")
-
-
 def dp_cells(page: Page) -> tuple[float, float]:
     """(before, after) demographic parity difference as the comparison table shows them
     (each cell: "value (low to high)")."""
-    row = static_table_rows(comparison_table(page))[DP_ROW]
+    row = static_table_rows(mitigate_gap_table(page))[DP_ROW]
     return float(row["before"].split(" ")[0]), float(row["after"].split(" ")[0])
-
-
-def wait_for_mitigation(page: Page) -> None:
-    expect(page.get_by_role("heading", name="Fairness gaps")).to_be_visible()
-    expect(comparison_table(page)).to_have_count(1)
-    chart = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
-    expect(chart).to_have_count(1)
-    expect(chart.first.locator(".main-svg").first).to_be_visible()
 
 
 def library_dp(adult_logreg, method: str, strength: float) -> tuple[float, float]:
@@ -71,7 +58,7 @@ def test_preview_strength_activate_demo_and_clear(app: AppPage, adult_logreg):
     # the library's numbers on the same rows
     lib_before, lib_after = library_dp(adult_logreg, "thresholds_dp", 1.0)
     assert (f"{before:.3f}", f"{after:.3f}") == (f"{lib_before:.3f}", f"{lib_after:.3f}")
-    change = static_table_rows(comparison_table(page))[DP_ROW]["change"]
+    change = static_table_rows(mitigate_gap_table(page))[DP_ROW]["change"]
     assert change == f"{after - before:+.3f} ▼ fairer", change
     screenshot(page, "mitigate-adult-thresholds.png")
 

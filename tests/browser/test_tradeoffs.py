@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import (PLOTLY, AppPage, assert_healthy, click_and_wait, go_to, main,
-                             open_app, plotly_traces, screenshot, sidebar, tradeoff_points,
-                             wait_for_rerun, wait_idle)
+from browser_helpers import (PLOTLY, AppPage, assert_healthy, assert_lines_start_at_base,
+                             click_and_wait, go_to, main, open_app, plotly_traces, screenshot,
+                             sidebar, tradeoff_points, wait_for_rerun, wait_for_tradeoffs_chart,
+                             wait_idle)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -29,23 +30,6 @@ def trace_index(page: Page, name: str) -> int:
     return names.index(name)
 
 
-def wait_for_chart(page: Page) -> None:
-    expect(page.locator(PLOTLY)).to_have_count(1)
-    expect(page.locator(f"{PLOTLY} .scatterlayer .trace .points path").first).to_be_attached()
-
-
-def assert_lines_start_at_base(page: Page, methods) -> dict:
-    """Every drawn method's strength-0 point is the base model's star (strength 0 is the model
-    as it is); ``methods`` must be among them. Returns the lines."""
-    base, lines = tradeoff_points(page)
-    assert set(methods) <= set(lines), sorted(lines)
-    for method, points in lines.items():
-        zero = [(x, y) for s, x, y in points if s == 0]
-        assert len(zero) == 1, (method, points[:3])
-        assert zero[0] == pytest.approx(base, abs=1e-9), (method, zero[0], base)
-    return lines
-
-
 def show_stage(app: AppPage, stage: str) -> None:
     """Add ``stage`` to the "Stages shown" filter."""
     page = app.page
@@ -58,10 +42,10 @@ def test_click_a_point_then_sweep_in_the_background(app: AppPage):
     page = app.page
     open_app(app)
     go_to(app, "Tradeoffs")
-    wait_for_chart(page)
+    wait_for_tradeoffs_chart(page)
     expect(main(page)).to_contain_text("deciding at the threshold 0.50 set on the Audit screen")
     expect(main(page)).to_contain_text("every line starts at the base model")
-    lines = assert_lines_start_at_base(page, FRONTS)
+    _, lines = assert_lines_start_at_base(page, FRONTS)
     assert {len(points) for points in lines.values()} == {51}
     # four single-fit fronts, the base model and the Pareto front are there at once
     assert traces(page).count() >= 6
@@ -88,7 +72,7 @@ def test_click_a_point_then_sweep_in_the_background(app: AppPage):
     expect(main(page).get_by_test_id("stAlert").filter(has_text="Active mitigation")) \
         .to_contain_text(f"Active mitigation: {THRESHOLDS_DP} at strength 0.60")
     go_to(app, "Tradeoffs")     # looking at Mitigate changes nothing
-    wait_for_chart(page)
+    wait_for_tradeoffs_chart(page)
     expect(main(page)).to_contain_text("This point is the active mitigation (see the sidebar)")
 
     # the training methods sweep in the background; points appear; stopping keeps them
@@ -112,7 +96,7 @@ def test_click_a_point_then_sweep_in_the_background(app: AppPage):
         if not page.get_by_test_id("stMultiSelect").filter(has_text="Stages shown") \
                 .get_by_text(stage, exact=True).count():
             show_stage(app, stage)
-    swept = set(assert_lines_start_at_base(page, FRONTS)) - set(FRONTS)
+    swept = set(assert_lines_start_at_base(page, FRONTS)[1]) - set(FRONTS)
     print(f"swept lines with every stage shown: {sorted(swept)}")
     assert "reweighing" in swept
     screenshot(page, "tradeoffs-adult-sweep-every-stage.png")
@@ -127,7 +111,7 @@ def test_a_deep_link_opens_its_page_on_a_fresh_server(app: AppPage, fresh_server
     page = app.page
     open_app(app, f"{fresh_server}/tradeoffs")
     expect(page.get_by_role("heading", name="Tradeoffs")).to_be_visible()
-    wait_for_chart(page)
+    wait_for_tradeoffs_chart(page)
     nav = page.get_by_test_id("stSidebarNav")
     expect(nav.get_by_role("link", name="Tradeoffs", exact=True)).to_be_visible()
     expect(sidebar(page)).to_contain_text("Active data")
