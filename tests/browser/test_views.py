@@ -60,6 +60,7 @@ def choose(app: AppPage, label: str, option: str, timeout: float = 60_000) -> No
 def options_of(page: Page, label: str) -> list[str]:
     """The options a selectbox or multiselect offers (opens and closes its list)."""
     page.get_by_role("combobox", name=label, exact=True).click()
+    expect(page.get_by_role("option").first).to_be_visible()
     texts = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
     return [t.strip() for t in texts if t.strip() != "Select all"]
