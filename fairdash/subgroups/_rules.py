@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from fairdash.exceptions import RoleError
+from fairdash.subgroups._literals import KEYWORDS, format_value
 
-__all__ = ["Rule", "parse_rule", "format_value", "quote_column"]
+__all__ = ["Rule", "parse_rule"]
 
 _TOKEN = re.compile(r"""
     (?P<space>\s+)
@@ -29,35 +30,7 @@ _TOKEN = re.compile(r"""
   | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,|&|\||~|-)
 """, re.VERBOSE)
 
-_KEYWORDS = {"and", "or", "not", "in", "is", "missing", "true", "false"}
 _COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-def quote_column(name: str) -> str:
-    """A column name as the rule language spells it: bare when it is an identifier (and not a
-    keyword), else between backquotes."""
-    name = str(name)
-    if _IDENTIFIER.match(name) and name.lower() not in _KEYWORDS:
-        return name
-    if "`" in name:
-        raise RoleError(f"Column '{name}' contains a backquote, so a rule cannot name it.")
-    return f"`{name}`"
-
-
-def format_value(value) -> str:
-    """A value as a rule literal that reads back to exactly the same value."""
-    if isinstance(value, (bool, np.bool_)):
-        return "True" if value else "False"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        v = float(value)
-        if v.is_integer() and abs(v) < 1e15:
-            return str(int(v))
-        return np.format_float_positional(v, unique=True, trim="-")
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
 
 
 @dataclass(frozen=True)
@@ -157,7 +130,7 @@ class _Parser:
             if word in ("true", "false"):
                 self.take()
                 return ("lit", word == "true")
-            if word in _KEYWORDS:
+            if word in KEYWORDS:
                 self.fail("a column name or a value")
             self.take()
             return ("col", token.text)
