@@ -4,9 +4,11 @@ sentence; nothing is evaluated as Python (fairdash/subgroups/_rules.py)."""
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fairdash.exceptions import RoleError
-from fairdash.subgroups import parse_rule
+from fairdash.subgroups import Condition, parse_rule
 
 FRAME = pd.DataFrame({
     "age": [20, 35, 50, np.nan, 65],
@@ -78,3 +80,31 @@ def test_the_parser_never_executes_text(monkeypatch):
     parse_rule.cache_clear()
     assert parse_rule("age > 30 and sex == 'M'").mask(FRAME).sum() == 1
     assert parse_rule("age > 30 and sex == 'M'").columns == {"age", "sex"}
+
+
+values = st.one_of(
+    st.integers(-10**12, 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.text(min_size=0, max_size=8),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(values, st.sampled_from(["==", "<", ">="]))
+def test_a_written_condition_reads_back_to_the_same_rows(value, op):
+    """Condition.text() round-trips every value exactly (shortest float repr, escaped text)."""
+    if isinstance(value, str):
+        op = "=="
+        column = pd.Series([value, value + "x", "", 'a"b\\c', None], dtype=object)
+    else:
+        column = pd.Series([float(value), np.nextafter(float(value), np.inf),
+                            np.nextafter(float(value), -np.inf), 0.0, np.nan])
+    frame = pd.DataFrame({"v": column})
+    got = parse_rule(Condition("v", op, value).text()).mask(frame)
+    present = column.notna().to_numpy()
+    if op == "==":
+        want = present & np.array([v == value for v in column], dtype=bool)
+    else:
+        cmp = np.less if op == "<" else np.greater_equal
+        want = present & cmp(column.to_numpy(dtype=float), float(value))
+    np.testing.assert_array_equal(got, want)
