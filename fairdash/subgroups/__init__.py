@@ -15,18 +15,31 @@ RATES, SCORES
 parse_rule, Rule, Condition, describe
     A small safe language for group rules (never evaluated as Python), slice conditions and
     their plain-words description.
+DecisionList, load_decision_list
+    The bias-bounty model: (group -> model) entries in front of a base model; a scikit-learn
+    estimator saved with skops.
+submit, Submission, list_errors
+    Judge a (group, model) submission on held-out rows and update the list with the repair
+    step (Globus-Harris, Kearns & Roth 2022).
+hunt, HuntResult, train_group_model, EVALUATION_SPLIT
+    The automated hunter: confirmed slices -> group models -> submissions, round by round.
 bh_qvalues
     Benjamini-Hochberg q-values.
 """
 
+from fairdash.subgroups._bounty import Submission, list_errors, submit
+from fairdash.subgroups._decision_list import DecisionList, load_decision_list
 from fairdash.subgroups._discover import (RATES, SCORES, SliceSearchResult, discover_slices,
                                           find_slices)
 from fairdash.subgroups._encode import Condition, describe
+from fairdash.subgroups._hunt import EVALUATION_SPLIT, HuntResult, hunt, train_group_model
 from fairdash.subgroups._rules import Rule, parse_rule
 from fairdash.subgroups._stats import bh_qvalues
 from fairdash.subgroups._top import top_slices
 
 __all__ = [
-    "Condition", "RATES", "Rule", "SCORES", "SliceSearchResult", "bh_qvalues", "describe",
-    "discover_slices", "find_slices", "parse_rule", "top_slices",
+    "Condition", "DecisionList", "EVALUATION_SPLIT", "HuntResult", "RATES", "Rule", "SCORES",
+    "SliceSearchResult", "Submission", "bh_qvalues", "describe", "discover_slices",
+    "find_slices", "hunt", "list_errors", "load_decision_list", "parse_rule", "submit",
+    "top_slices", "train_group_model",
 ]
