@@ -10,8 +10,8 @@ find_slices, discover_slices, SliceSearchResult
     and Benjamini-Hochberg q-values.
 top_slices
     The bare lattice search on a per-row error vector (SliceLine's score or FairDash's).
-RATES, SCORES
-    The rates and the scores the search offers.
+RATES, SCORES, check_search_options
+    The rates and the scores the search offers; a check of search options (one sentence).
 parse_rule, Rule, Condition, describe
     A small safe language for group rules (never evaluated as Python), slice conditions and
     their plain-words description.
@@ -29,8 +29,8 @@ bh_qvalues
 
 from fairdash.subgroups._bounty import Submission, list_errors, submit
 from fairdash.subgroups._decision_list import DecisionList, load_decision_list
-from fairdash.subgroups._discover import (RATES, SCORES, SliceSearchResult, discover_slices,
-                                          find_slices)
+from fairdash.subgroups._discover import (RATES, SCORES, SliceSearchResult,
+                                          check_search_options, discover_slices, find_slices)
 from fairdash.subgroups._encode import Condition, describe
 from fairdash.subgroups._hunt import EVALUATION_SPLIT, HuntResult, hunt, train_group_model
 from fairdash.subgroups._rules import Rule, parse_rule
@@ -39,7 +39,8 @@ from fairdash.subgroups._top import top_slices
 
 __all__ = [
     "Condition", "DecisionList", "EVALUATION_SPLIT", "HuntResult", "RATES", "Rule", "SCORES",
-    "SliceSearchResult", "Submission", "bh_qvalues", "describe", "discover_slices",
+    "SliceSearchResult", "Submission", "bh_qvalues", "check_search_options", "describe",
+    "discover_slices",
     "find_slices", "hunt", "list_errors", "load_decision_list", "parse_rule", "submit",
     "top_slices", "train_group_model",
 ]

@@ -22,7 +22,8 @@ from fairdash.subgroups._encode import describe, encode_columns, rule_text
 from fairdash.subgroups._lattice import search_lattice
 from fairdash.subgroups._stats import bh_qvalues, mean_effect, proportion_effect
 
-__all__ = ["RATES", "SCORES", "SliceSearchResult", "discover_slices", "find_slices"]
+__all__ = ["RATES", "SCORES", "SliceSearchResult", "check_search_options", "discover_slices",
+           "find_slices"]
 
 #: Rate name -> (plain name, confusion cells of the numerator, of the denominator); ``mae`` is
 #: the mean absolute error of a continuous target and has no cells.
@@ -104,13 +105,28 @@ class SliceSearchResult:
         return {"tested": int(self.tested), "slices": out}
 
 
+def check_search_options(*, rate: str = "error", score: str = "fairdash", max_depth: int = 3,
+                         min_support: float = 0.01, fdr: float = 0.05, candidates: int = 50,
+                         task: str | None = None) -> None:
+    """Refuse search options that cannot work, with one sentence (a form can call this before
+    searching; ``task=None`` skips the check of the rate against the task).
+
+    Raises
+    ------
+    RoleError
+    """
+    _check(rate, score, max_depth, min_support, fdr, candidates, task)
+
+
 def _check(rate, score, max_depth, min_support, fdr, candidates, task):
     if rate not in RATES:
         raise RoleError(f"Unknown rate '{rate}'; choose one of {', '.join(RATES)}.")
-    if task == "regression" and rate != "mae":
+    if task is None:
+        pass
+    elif task == "regression" and rate != "mae":
         raise RoleError(f"The rate '{rate}' needs yes/no outcomes; for a continuous target "
                         "use 'mae'.")
-    if task != "regression" and rate == "mae":
+    elif task != "regression" and rate == "mae":
         raise RoleError("The rate 'mae' needs a continuous target; for yes/no outcomes choose "
                         "error, fpr, fnr or selection.")
     if score not in SCORES:

@@ -93,7 +93,7 @@ def train_group_model(dataset, group, learner: str | None = None, *, random_stat
 
 
 def hunt(dataset, model, *, rounds: int = 3, learner: str | None = None,
-         threshold: float = 0.5, max_submissions: int = 10, alpha: float = 0.05,
+         threshold: float = 0.5, max_submissions: int = 10, accept_level: float = 0.05,
          random_state: int = 0, progress=None, **search) -> HuntResult:
     """Hunt for groups the model serves worse than it could, and patch them.
 
@@ -113,8 +113,8 @@ def hunt(dataset, model, *, rounds: int = 3, learner: str | None = None,
     threshold : float, default 0.5
     max_submissions : int, default 10
         Confirmed slices submitted per round, largest effect first.
-    alpha : float, default 0.05
-        Significance level of each acceptance test.
+    accept_level : float, default 0.05
+        Significance level of each acceptance test (``alpha`` of :func:`submit`).
     random_state : int, default 0
     progress : callable ``(fraction, text)``, optional
     **search
@@ -153,7 +153,7 @@ def hunt(dataset, model, *, rounds: int = 3, learner: str | None = None,
                                 "overall_error_after": before["overall"], "p_value": np.nan,
                                 "n": n, "reason": str(exc)})
                 continue
-            sub = submit(dl, rule, h, X_ev, y_ev, alpha=alpha)
+            sub = submit(dl, rule, h, X_ev, y_ev, alpha=accept_level)
             records.append({"round": r, **{k: getattr(sub, k) for k in ROUND_COLUMNS[1:]}})
             if sub.accepted:
                 dl = sub.decision_list
