@@ -11,6 +11,7 @@ import math
 import sys
 from pathlib import Path
 
+from fairdash import cli_subgroups
 from fairdash import data as fd_data
 from fairdash.exceptions import FairDashError
 from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, METHODS, audit, regression_audit
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--flipped-rows", type=int, default=20,
                    help="how many flipped rows to list (negative flips first)")
     p.add_argument("--format", choices=["json"], default="json")
+    cli_subgroups.add_parsers(sub, _data_options)  # slices, bounty
     return parser
 
 
@@ -356,7 +358,9 @@ def main(argv=None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
     run = {"audit": run_audit, "methods": run_methods, "mitigate": run_mitigate,
-           "tradeoff": run_tradeoff, "compare": run_compare}[args.command]
+           "tradeoff": run_tradeoff, "compare": run_compare,
+           "slices": lambda a: cli_subgroups.run_slices(a, load_dataset, base_scores),
+           "bounty": lambda a: cli_subgroups.run_bounty(a, load_dataset)}[args.command]
     try:
         out = run(args)
     except (FairDashError, ValueError) as exc:
@@ -366,6 +370,8 @@ def main(argv=None) -> int:
         print(out.to_csv(index=False), end="")
     elif args.format == "json":
         print(json.dumps(out, indent=2))
+    elif args.command in cli_subgroups.TABLES:
+        print(cli_subgroups.TABLES[args.command](out))
     else:
         print(format_methods(out) if args.command == "methods" else format_table(out))
     return 0
