@@ -152,8 +152,11 @@ def _reweighing(m, native, s, task):
 
 
 def _pc_reweighing(m, native, s, task):
-    return (_reweighing(m, {"lambda": _get(native, "lam", s)}, s, task)
-            + ", while a fixed distillation towards the base model keeps the rows it got right")
+    # the reweighing lambda is the strength; ``lam`` is the fixed distillation weight
+    weight = _get(native, "lam", 0.1)
+    return (_reweighing(m, {"lambda": s}, s, task)
+            + f", while a fixed distillation weight of {weight:g} towards the base model keeps "
+              "the rows it got right")
 
 
 def _penalty(m, native, s, task):

@@ -65,7 +65,8 @@ def test_barycenter_sentence():
 @pytest.mark.parametrize("name, native, strength, words", [
     ("reweighing", {"lambda": 0.3}, 0.3, ["30 % of the way", "independent"]),
     ("reweighing", {"lambda": 0.0}, 0.0, ["weight 1"]),
-    ("pc_reweighing", {"lam": 0.5}, 0.5, ["50 % of the way", "distillation"]),
+    ("pc_reweighing", {"lam": 0.1}, 0.5, ["50 % of the way", "distillation weight of 0.1"]),
+    ("pc_reweighing", {"lam": 0.1}, 1.0, ["100 % of the way", "distillation weight of 0.1"]),
     ("di_remover", {"repair_level": 0.8}, 0.8, ["80 % of the way", "median distribution"]),
     ("ot_repair", {"lambda": 0.25}, 0.25, ["25 % of the way", "barycenter"]),
     ("ot_repair_random", {"lambda": 0.25}, 0.25, ["random 25 %", "other 75 %"]),

@@ -311,8 +311,9 @@ class FairPenaltyLogistic(ClassifierMixin, BaseEstimator):
                                 "ftol": 64 * np.finfo(float).eps, "maxls": 50})
         self.n_iter_ = int(res.nit)
         if res.nit >= int(self.max_iter):
-            warnings.warn(f"{type(self).__name__} ({stage} fit) stopped at max_iter="
-                          f"{self.max_iter} before converging; increase max_iter.",
+            warnings.warn(f"The penalised logistic regression ({stage} fit) stopped after "
+                          f"{self.max_iter} iterations before converging, so it may sit slightly "
+                          "off its optimum (max_iter raises the limit in Python).",
                           ConvergenceWarning, stacklevel=3)
         return res.x if transform is None else T @ res.x
 

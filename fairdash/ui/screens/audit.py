@@ -35,7 +35,14 @@ def render() -> None:
         st.caption(f"Continuous target {fmt.code(scored.dataset.roles.target)}: a regression "
                    "audit of each group's errors and distribution of predictions.")
     else:
-        st.caption(f"Positive prediction = {fmt.md(shell.positive_meaning())}.")
+        st.caption(f"A positive prediction means: {fmt.md(shell.positive_meaning())}.")
+    active = state.mitigation()
+    if active is not None:
+        from fairdash.mitigation import get_method
+
+        st.caption(f"This audit is of the model as it is. The active mitigation "
+                   f"({get_method(active.name).label} at strength {active.strength:.2f}) is "
+                   "compared with it on the Mitigate, Tradeoffs and Compare screens.")
     left, right = st.columns([3, 2])
     with right:
         min_size = _min_group_size()

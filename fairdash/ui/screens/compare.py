@@ -49,7 +49,7 @@ def options(scored) -> dict[str, ModelSpec]:
     from fairdash.mitigation import get_method
     from fairdash.models import builtin_models
 
-    out = {"Base model (the active model)": ModelSpec("base")}
+    out = {"Base model (before any mitigation)": ModelSpec("base")}
     active = state.mitigation()
     if active is not None:
         out[f"Active mitigation: {get_method(active.name).label} at strength "

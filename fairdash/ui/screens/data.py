@@ -71,9 +71,9 @@ def _preview(frame, table_hash, name: str, roles) -> None:
 def _pending(pending) -> None:
     """An upload whose roles do not fit yet: its preview and roles; the active table stays."""
     src, frame, table_hash, roles, problem = pending
-    st.warning(f"The uploaded table {fmt.quoted(src.name)} is not active yet: {problem} "
-               f"The active table is still {fmt.quoted(shell.active_data_name())}; choose "
-               "roles that fit below to switch, or pick other data above.")
+    st.warning(f"The uploaded table {fmt.quoted(src.name)} is not active yet. {problem} "
+               f"The active table is still {fmt.quoted(shell.active_data_name())}. If other "
+               "column roles fit, choose them below to switch; otherwise pick other data above.")
     _preview(frame, table_hash, src.name, roles)
     st.subheader("Column roles for the uploaded table")
     applied = data_roles.roles_picker(frame, table_hash, roles,

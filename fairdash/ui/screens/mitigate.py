@@ -31,12 +31,16 @@ def render() -> None:
     ds = scored.dataset
     shell.audited_rows_caption(scored)
     threshold = 0.5 if scored.decisions_only or ds.task == "regression" else state.threshold()
+    valid = shared.methods_available(scored)
+    trains = any(m.retrains for m in valid)
     st.caption(f"Post-processing is fitted on the calibration split "
-               f"({int(ds.rows('calibration').sum()):,} rows), pre- and in-processing train on "
-               f"the train split; before and after are measured on the test rows"
+               f"({int(ds.rows('calibration').sum()):,} rows)"
+               + (", pre- and in-processing train on the train split" if trains else
+                  " (only post-processing applies: given scores or an uploaded model cannot be "
+                  "retrained)")
+               + "; before and after are measured on the test rows"
                + ("" if ds.task == "regression" else
                   f", deciding at the threshold {threshold:.2f} set on the Audit screen") + ".")
-    valid = shared.methods_available(scored)
     if not valid:
         st.info(f"No registered method applies to a {ds.task} target with this model.")
         return
@@ -162,7 +166,7 @@ def _card(method, result, task: str) -> None:
         "needs each person's group when deciding" if method.needs_sensitive_at_predict
         else "does not need the group when deciding",
         "randomises decisions (expected rates shown)" if method.randomised and task !=
-        "regression" else "deterministic",
+        "regression" else "no random decisions",
         f"fitted on the {result.fit_split} split" if result.fit_split != "none"
         else "nothing fitted",
         f"Source: {method.paper}",

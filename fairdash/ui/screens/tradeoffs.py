@@ -121,7 +121,7 @@ def _view_controls(table) -> tuple[list, bool]:
     rows = table[table["method"] != tradeoff.BASELINE].drop_duplicates("method")
     labels = dict(zip(rows["method"], rows["label"]))
     stage_of = dict(zip(rows["method"], rows["stage"]))
-    left, mid, right = st.columns([2, 3, 1])
+    left, mid, right = st.columns([2, 4, 1])
     stages = [s for s in STAGES if s in set(stage_of.values())]
     shown_now = state.widget("w_tradeoff_stages")
     if shown_now is None:
@@ -132,12 +132,14 @@ def _view_controls(table) -> tuple[list, bool]:
                           [s for s in stages if s in shown_now or s in new])
     state.remember(SCREEN, "stages", stages)
     shown_stages = left.multiselect("Stages shown", stages,
-                                    format_func=lambda s: STAGES[s].split(" (")[0],
-                                    key="w_tradeoff_stages")
+                                    format_func=lambda s: STAGES[s].split("-")[0],
+                                    key="w_tradeoff_stages",
+                                    help="Pre-, in- and post-processing methods.")
     in_stage = [m for m in labels if stage_of[m] in shown_stages]
     state.keep_valid_many(SCREEN, "w_tradeoff_methods", in_stage)
     methods = mid.multiselect("Methods shown", in_stage, format_func=labels.get,
                               key="w_tradeoff_methods",
+                              placeholder="All methods of the chosen stages",
                               help="Leave empty to show every method of the chosen stages.")
     whiskers = right.toggle("95 % whiskers", key="w_tradeoff_whiskers",
                             help="Intervals on both axes; hover any point for its own.")
