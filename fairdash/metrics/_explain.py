@@ -139,8 +139,8 @@ def _words(method, spec, name, value, rates, main, among, what, result, ref):
         if len(rates) and not math.isnan(overall):
             far = (rates - overall).abs().idxmax() if spec.kind == "difference" else \
                 np.minimum(rates / overall, overall / rates).idxmin()
-            lead = (f"{among}{_pct(rates[far])} of '{far}' {what} versus {_pct(overall)} of "
-                    "all rows")
+            lead = (f"{among}{_pct(rates[far])} of {_who(result, far, main)} {what} versus "
+                    f"{_pct(overall)} of all rows")
         if spec.kind == "difference":
             size = (f"The largest distance of a group from all rows is {value * 100:.1f} "
                     "percentage points")
@@ -151,8 +151,8 @@ def _words(method, spec, name, value, rates, main, among, what, result, ref):
     lead = ""
     if len(rates) >= 2:
         hi_g, lo_g = rates.idxmax(), rates.idxmin()
-        lead = (f"{among}{_pct(rates[hi_g])} of '{hi_g}' {what} versus {_pct(rates[lo_g])} of "
-                f"'{lo_g}'")
+        lead = (f"{among}{_pct(rates[hi_g])} of {_who(result, hi_g, main)} {what} versus "
+                f"{_pct(rates[lo_g])} of {_who(result, lo_g, main)}")
     notes = []
     if spec.kind == "difference":
         size = f"The gap is {value * 100:.1f} percentage points"
@@ -183,8 +183,8 @@ def _reference_words(spec, name, value, main, among, what, result, ref):
         g = others.index[int(np.nanargmax(dist))]
     else:                            # the (group, rate) farthest from the reference
         g = others.index[int(np.nanargmax(np.nanmax(np.where(np.isnan(dist), -1, dist), 1)))]
-    lead = (f"{among}{_pct(groups.loc[g, main])} of '{g}' {what} versus "
-            f"{_pct(groups.loc[ref, main])} of the reference group '{ref}'")
+    lead = (f"{among}{_pct(groups.loc[g, main])} of {_who(result, g, main)} {what} versus "
+            f"{_pct(groups.loc[ref, main])} of the reference group {_who(result, ref, main)}")
     side = "higher" if (value > 0 if spec.kind == "difference" else value > 1) else "lower"
     notes = [f"of all groups, '{g}' is the farthest from '{ref}'"]
     if spec.kind == "difference":
@@ -213,6 +213,25 @@ def _evidence(p, n_resamples: int) -> str:
         return f"p = {p:.3f}: some evidence of a real difference between groups."
     return (f"p = {p:.2f}: a gap this size often appears by chance at these group sizes, "
             "so it is not clear evidence of a difference.")
+
+
+#: rate -> the rows it is a share of, as a function of a group's row of the audit
+_DENOMINATORS = {
+    "selection_rate": lambda g: g["n"], "accuracy": lambda g: g["n"],
+    "tpr": lambda g: g["positives"], "fpr": lambda g: g["n"] - g["positives"],
+    "ppv": lambda g: g["predicted_positives"],
+}
+
+
+def _who(result, group, rate) -> str:
+    """A group named with the rows behind its rate: "'a' (12 of 40)" (expected counts for
+    randomised decisions are rounded)."""
+    row = result.groups.loc[group]
+    if rate not in _DENOMINATORS:
+        return f"'{group}'"
+    d = float(_DENOMINATORS[rate](row))
+    k = float(row[rate]) * d if d > 0 else 0.0
+    return f"'{group}' ({k:,.0f} of {d:,.0f})"
 
 
 def _pct(v) -> str:
