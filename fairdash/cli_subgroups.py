@@ -78,10 +78,10 @@ def _search_kwargs(args, rate=None) -> dict:
 
 def run_slices(args, load_dataset, base_scores) -> dict:
     """Search the test split and return ``{"tested", "slices"}`` (the first ``--top``)."""
+    if args.top < 1:  # the cheap checks first, before the library loads
+        raise FairDashError(f"--top must be at least 1; got {args.top}.")
     from fairdash.subgroups import RATES, find_slices
 
-    if args.top < 1:
-        raise FairDashError(f"--top must be at least 1; got {args.top}.")
     options = _search_kwargs(args, args.rate)
     ds = load_dataset(args)
     scores, model, _ = base_scores(args, ds)
@@ -98,10 +98,7 @@ def run_slices(args, load_dataset, base_scores) -> dict:
 
 def run_bounty(args, load_dataset) -> dict:
     """Hunt on the dataset with the built-in base model; returns ``{"rounds", "final"}``."""
-    from fairdash.models import default_learner, fit_builtin
-    from fairdash.subgroups import hunt
-
-    if args.score_column:
+    if args.score_column:  # the cheap checks first, before the library loads
         raise FairDashError("The bounty patches a model, so it needs a built-in model "
                             f"(--model), not the given scores in '{args.score_column}'.")
     if args.rounds < 1:
@@ -110,6 +107,9 @@ def run_bounty(args, load_dataset) -> dict:
         raise FairDashError(f"--max-submissions must be at least 1; got {args.max_submissions}.")
     if not 0 < args.accept_p <= 1:
         raise FairDashError(f"--accept-p must lie in (0, 1]; got {args.accept_p}.")
+    from fairdash.models import default_learner, fit_builtin
+    from fairdash.subgroups import hunt
+
     options = _search_kwargs(args)
     ds = load_dataset(args)
     model = fit_builtin(ds, args.model or default_learner(ds.task), random_state=args.seed)

@@ -34,11 +34,23 @@ def _flipped_csv(path):
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
+def runs():
+    return run_commands({
+        "json": ["slices", "--sample", "adult", "--max-depth", "2", "--top", "5"],
+        "depth": ["slices", "--sample", "adult", "--max-depth", "0"],
+        "mae": ["slices", "--sample", "adult", "--rate", "mae"],
+        "top": ["slices", "--sample", "adult", "--top", "0"],
+        "scores": ["bounty", "--sample", "compas", "--score-column", "decile_score",
+                   "--rescale-scores"],
+        "rounds": ["bounty", "--sample", "adult", "--rounds", "0"],
+    })
+
+
+@pytest.fixture(scope="module")
+def slow_runs(tmp_path_factory):
     csv = str(_flipped_csv(tmp_path_factory.mktemp("bounty") / "flipped.csv"))
     data = ["--data", csv, "--target", "label", "--positive-label", "1", "--sensitive", "sex"]
     return run_commands({
-        "json": ["slices", "--sample", "adult", "--max-depth", "2", "--top", "5"],
         "table": ["slices", "--sample", "adult", "--max-depth", "2", "--top", "3",
                   "--format", "table"],
         "sliceline": ["slices", "--sample", "adult", "--score", "sliceline", "--rate", "fnr",
@@ -46,14 +58,6 @@ def runs(tmp_path_factory):
         "regression": ["slices", "--sample", "adult", "--target", "hours_per_week",
                        "--sensitive", "sex", "--max-depth", "1", "--top", "3"],
         "bounty": ["bounty", *data, "--rounds", "2", "--max-depth", "2"],
-        "depth": ["slices", "--sample", "adult", "--max-depth", "0"],
-        "support": ["slices", "--sample", "adult", "--min-support", "2"],
-        "fdr": ["slices", "--sample", "adult", "--fdr", "1.5"],
-        "top": ["slices", "--sample", "adult", "--top", "0"],
-        "mae": ["slices", "--sample", "adult", "--rate", "mae"],
-        "scores": ["bounty", "--sample", "compas", "--score-column", "decile_score",
-                   "--rescale-scores"],
-        "rounds": ["bounty", "--sample", "adult", "--rounds", "0"],
     })
 
 
@@ -77,8 +81,9 @@ def test_slices_json_is_the_issues_shape_and_the_librarys_numbers(runs):
         parse_rule(s["rule"]).mask(ds.frame)                    # every rule reads back
 
 
-def test_slices_table_names_the_rows_and_the_caution(runs):
-    run = runs["table"]
+@pytest.mark.slow
+def test_slices_table_names_the_rows_and_the_caution(slow_runs):
+    run = slow_runs["table"]
     assert run.returncode == 0, run.stderr
     assert "adult: logreg, error rate on the test split" in run.stdout
     assert "confirmed at FDR 0.05" in run.stdout
@@ -87,22 +92,25 @@ def test_slices_table_names_the_rows_and_the_caution(runs):
                 and "==" in ln]) == 3
 
 
-def test_sliceline_score_and_another_rate(runs):
-    run = runs["sliceline"]
+@pytest.mark.slow
+def test_sliceline_score_and_another_rate(slow_runs):
+    run = slow_runs["sliceline"]
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert out["tested"] >= 1 and out["slices"][0]["rate"] > out["slices"][0]["rate_rest"]
 
 
-def test_a_continuous_target_searches_the_mae(runs):
-    run = runs["regression"]
+@pytest.mark.slow
+def test_a_continuous_target_searches_the_mae(slow_runs):
+    run = slow_runs["regression"]
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert len(out["slices"]) == 3 and all(s["rate"] > 1 for s in out["slices"])   # hours
 
 
-def test_bounty_json_patches_the_planted_group(runs):
-    run = runs["bounty"]
+@pytest.mark.slow
+def test_bounty_json_patches_the_planted_group(slow_runs):
+    run = slow_runs["bounty"]
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert set(out) == {"rounds", "final"} and set(out["final"]) == {"overall_error", "groups"}
@@ -115,8 +123,6 @@ def test_bounty_json_patches_the_planted_group(runs):
 
 @pytest.mark.parametrize("name, words", [
     ("depth", "from 1 to 5"),
-    ("support", "between 0 and 1"),
-    ("fdr", "between 0 and 1"),
     ("top", "--top must be at least 1"),
     ("mae", "needs a continuous target"),
     ("scores", "needs a built-in model"),

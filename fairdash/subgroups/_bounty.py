@@ -1,5 +1,5 @@
 """Bias-bounty submissions: accept a (group, model) pair when held-out rows support it, and
-update the decision list without raising any earlier group's error (docs/methods.md §8.4).
+update the decision list without raising any earlier group's error (docs/methods.md §8.3).
 
 Globus-Harris, Kearns & Roth (2022), "An algorithmic framework for bias bounties", FAccT.
 """

@@ -1,5 +1,5 @@
 """The bias-bounty model: a decision list of (group rule -> model) in front of a base model
-(docs/methods.md §8.4)."""
+(docs/methods.md §8.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Slice discovery with honest statistics (docs/methods.md §8.2-§8.3).
+"""Slice discovery with honest statistics (docs/methods.md §8.2, §8.4).
 
 The held-out rows are cut at random (seeded, stratified by label) into a discovery half and a
 confirmation half. The lattice search ranks slices on the discovery half only; each candidate is
@@ -198,6 +198,19 @@ def discover_slices(frame: pd.DataFrame, y_true, y_pred, *, columns, rate: str =
     Returns
     -------
     SliceSearchResult
+
+    Notes
+    -----
+    The rows are cut into a discovery and a confirmation half. On the discovery half the lattice
+    search of :func:`~fairdash.subgroups.top_slices` (SliceLine's enumeration and pruning,
+    Sagadeeva & Boehm, SIGMOD 2021) keeps the ``candidates`` best slices. Each is tested once on
+    the confirmation half: effect ``d = rate(S) - rate(rest)``, its 95 % Newcombe hybrid score
+    interval (MAE: Welch's normal interval), and the one-sided p-value of ``rate(S) >
+    rate(rest)`` (pooled two-proportion z-test, or Fisher's exact test where an expected cell
+    count is below 50; MAE: Welch z). Benjamini-Hochberg q-values over the m tested,
+    ``q_(i) = min_{j >= i} m p_(j) / j`` (Benjamini & Hochberg 1995); confirmed means
+    ``q <= fdr`` and ``d > 0``. Candidates with the same confirmation rows are folded into the one
+    with the fewest conditions (docs/methods.md §8.4).
     """
     _check(rate, score, max_depth, min_support, fdr, candidates, task)
     columns = list(dict.fromkeys(columns))

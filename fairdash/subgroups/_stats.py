@@ -1,5 +1,5 @@
 """Tests, intervals and multiple-testing control for slices and bounty submissions
-(docs/methods.md §8.3, §8.4)."""
+(docs/methods.md §8.4, §8.3)."""
 
 from __future__ import annotations
 
