@@ -103,14 +103,18 @@ def go_to(app: AppPage, title: str) -> None:
 
 
 def screenshot(page: Page, name: str) -> Path:
-    """Save the whole main column to ``test-results/screenshots/<name>``.
+    """Save the whole main column and sidebar to ``test-results/screenshots/<name>``.
 
     ``full_page=True`` would capture only the viewport, because Streamlit scrolls inside its
-    main block; so the viewport is made as tall as the content for the shot.
+    main block (and the sidebar inside its own); so the viewport is made as tall as the taller
+    of the two for the shot.
     """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     height = page.get_by_test_id("stMainBlockContainer").evaluate("e => e.scrollHeight")
+    side = page.get_by_test_id("stSidebarContent")
+    if side.count():
+        height = max(height, side.evaluate("e => e.scrollHeight"))
     page.set_viewport_size({"width": size["width"], "height": int(height) + 100})
     page.wait_for_timeout(400)  # let plotly and the data grids lay themselves out again
     path = SCREENSHOTS / name
