@@ -116,6 +116,7 @@ def screenshot(page: Page, name: str) -> Path:
     if side.count():
         height = max(height, side.evaluate("e => e.scrollHeight"))
     page.set_viewport_size({"width": size["width"], "height": int(height) + 100})
+    page.mouse.move(0, 0)  # no tooltip of the last button clicked over the shot
     page.wait_for_timeout(400)  # let plotly and the data grids lay themselves out again
     path = SCREENSHOTS / name
     page.screenshot(path=path)
