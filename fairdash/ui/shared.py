@@ -41,7 +41,9 @@ def _builtin_model(dataset_key: str, name: str, _dataset):
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _scores(dataset_key: str, model_key: str, _dataset, _model):
+def _scores(dataset_key: str, model_key: str, _dataset, _model, _score=None):
+    if _score is not None:  # a model that reads whole rows (a decision list's rules)
+        return _score(_model, _dataset.frame)
     return fd_models.score_dataset(_model, _dataset)
 
 
@@ -69,9 +71,10 @@ def builtin_model(dataset, name: str):
     return _builtin_model(dataset.fingerprint, name, dataset)
 
 
-def model_scores(dataset, key: str, model):
-    """Scores of ``model`` on every row of ``dataset`` (cached under ``key``)."""
-    return _scores(dataset.fingerprint, key, dataset, model)
+def model_scores(dataset, key: str, model, score=None):
+    """Scores of ``model`` on every row of ``dataset`` (cached under ``key``); ``score(model,
+    frame)`` scores whole rows instead of the feature columns."""
+    return _scores(dataset.fingerprint, key, dataset, model, score)
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,6 +94,8 @@ class Scored:
         True when only 0/1 decisions exist (no threshold to move).
     description : str
         One sentence: which model, which rows.
+    group_codes, group_labels : optional
+        Groups that replace the sensitive columns' on every row (a slice against the rest).
     """
 
     dataset: object
@@ -99,6 +104,8 @@ class Scored:
     all_scores: np.ndarray
     decisions_only: bool
     description: str
+    group_codes: np.ndarray | None = None
+    group_labels: object = None
 
     @property
     def mask(self):
@@ -114,11 +121,12 @@ class Scored:
 
     @property
     def codes(self):
-        return self.dataset.group_codes[self.mask]
+        codes = self.dataset.group_codes if self.group_codes is None else self.group_codes
+        return codes[self.mask]
 
     @property
     def labels(self):
-        return self.dataset.group_labels
+        return self.dataset.group_labels if self.group_labels is None else self.group_labels
 
     @property
     def task(self) -> str:
@@ -151,6 +159,12 @@ def active_scores(progress=None) -> Scored:
             else ""
         return Scored(ds, f"scores:{choice.name}", split, ds.scores, ds.scores_are_decisions,
                       f"Given {what} from column '{choice.name}'{rescaled}, {rows}.")
+    if choice.kind == "bounty":
+        from fairdash.models import positive_scores
+
+        dl, key = state.upload_model(), f"bounty:{choice.key}"
+        return Scored(ds, key, split, model_scores(ds, key, dl, positive_scores), False,
+                      f"Bias-bounty decision list ({choice.name}), {rows}.")
     if choice.kind == "upload":
         model, key = state.upload_model(), f"upload:{choice.key}"
         desc = (f"Uploaded model '{choice.name}', {rows}. FairDash cannot know which rows it "
@@ -184,6 +198,18 @@ def methods_available(scored: Scored) -> list:
     return methods_for(ds.task, has_features=bool(ds.roles.features)
                        and state.model().kind == "builtin",
                        n_sensitive=len(ds.roles.sensitive))
+
+
+def with_slice(scored: Scored, rule: str) -> Scored:
+    """The same scores, grouped as the slice ``rule`` against the rest of the rows."""
+    from dataclasses import replace
+
+    from fairdash.subgroups import parse_rule
+
+    inside = parse_rule(rule).mask(scored.dataset.frame)
+    return replace(scored, model_key=f"{scored.model_key}|slice:{rule}",
+                   group_codes=np.where(inside, 0, 1),
+                   group_labels=np.array(["in the slice", "rest"], dtype=object))
 
 
 # ---- the audit at a threshold -------------------------------------------------------------

@@ -27,9 +27,11 @@ PAGES = (
     ("app_pages/mitigate.py", "Mitigate", ":material/tune:", False),
     ("app_pages/tradeoffs.py", "Tradeoffs", ":material/scatter_plot:", False),
     ("app_pages/compare.py", "Compare", ":material/compare_arrows:", False),
+    ("app_pages/subgroups.py", "Subgroups", ":material/travel_explore:", False),
 )
-DATA_PAGE, MODEL_PAGE, AUDIT_PAGE, MITIGATE_PAGE = (
-    "app_pages/data.py", "app_pages/model.py", "app_pages/audit.py", "app_pages/mitigate.py")
+DATA_PAGE, MODEL_PAGE, AUDIT_PAGE, MITIGATE_PAGE, SUBGROUPS_PAGE = (
+    "app_pages/data.py", "app_pages/model.py", "app_pages/audit.py", "app_pages/mitigate.py",
+    "app_pages/subgroups.py")
 
 
 class Halt(Exception):
@@ -138,7 +140,8 @@ def journey() -> list[tuple[str, str, bool, str]]:
     elif choice.kind == "builtin":
         model_status = builtin_models(task).get(choice.name, choice.name)
     else:
-        model_status = "uploaded" if choice.kind == "upload" else "given predictions"
+        model_status = {"upload": "uploaded", "bounty": "bias-bounty list"}.get(
+            choice.kind, "given predictions")
     active = state.mitigation()
     return [
         ("Data", DATA_PAGE, data_ok,
@@ -182,6 +185,8 @@ def sidebar(where) -> None:
             st.markdown(f"**{label}** (trained here)")
         elif choice.kind == "upload":
             st.markdown(f"**Uploaded:** {fmt.md(choice.name)}")
+        elif choice.kind == "bounty":
+            st.markdown(f"**Bias-bounty decision list** ({fmt.md(choice.name)})")
         else:
             st.markdown(f"**Given predictions:** {fmt.code(choice.name)}")
         st.caption("Active mitigation")

@@ -9,14 +9,17 @@ session, apply the transition and store the result.
 Chain (a change of the key on the left clears every key on its right)::
 
     source     -> upload_frame, roles, rescale_scores, model, upload_model, threshold,
-                  mitigation, sweep, comparison, report
-    roles      -> model, upload_model, threshold, mitigation, sweep, comparison, report
-    model      -> mitigation, sweep, comparison, report
+                  mitigation, sweep, comparison, slice, bounty, report
+    roles      -> model, upload_model, threshold, mitigation, sweep, comparison, slice,
+                  bounty, report
+    model      -> mitigation, sweep, comparison, bounty, report
     threshold  -> report
     mitigation -> sweep, comparison, report
 
 ``sweep`` is the point chosen on the Tradeoffs chart: it is the active mitigation or nothing,
-so a later choice on the Mitigate page clears it. ``report`` is reserved for the report screen.
+so a later choice on the Mitigate page clears it. ``slice`` is a rule from the Subgroups screen
+that the Audit screen audits against the rest; ``bounty`` the bias bounty built on the active
+model. ``report`` is reserved for the report screen.
 Widget keys are listed in :data:`WIDGET_KEYS` with the screen that owns them; a screen sets only
 its own (``seed_widget``), and what other screens need goes through the transitions above.
 """
@@ -33,7 +36,8 @@ from fairdash.ui.workspace import (DEFAULT_SAMPLE, DEFAULT_THRESHOLD, DOWNSTREAM
                                    KEYS, DataSource, MitigationChoice, ModelChoice, Workspace,
                                    cleared, default_workspace, with_comparison,
                                    with_compas_demo, with_mitigation, with_model, with_point,
-                                   with_roles, with_source, with_threshold)
+                                   with_bounty, with_bounty_model, with_roles, with_slice,
+                                   with_source, with_threshold)
 
 #: widget key (or key prefix ending in "_") -> the screen that owns it
 WIDGET_KEYS = {
@@ -49,7 +53,8 @@ WIDGET_KEYS = {
     "w_reference": "audit", "w_reg_stat": "audit", "dl_json": "audit", "dl_csv": "audit",
     "w_mitigate_": "mitigate", "w_criterion": "mitigate", "w_stage": "mitigate",
     "w_mitigation": "mitigate", "w_strength_": "mitigate", "w_compas_demo": "mitigate",
-    "w_tradeoff_": "tradeoffs",
+    "w_tradeoff_": "tradeoffs", "w_audit_": "audit", "w_subgroups_": "subgroups",
+    "fig_slices": "subgroups",
     "w_compare_": "compare",
 }
 
@@ -239,3 +244,29 @@ def keep_valid_many(screen: str, key: str, options: list) -> None:
     value = st.session_state.get(key)
     if value is not None and any(v not in options for v in value):
         seed_widget(screen, key, [v for v in value if v in options])
+
+
+def audit_slice() -> str | None:
+    """The slice rule the Audit screen audits against the rest, or None."""
+    return workspace().slice
+
+
+def set_audit_slice(rule: str | None) -> None:
+    """See :func:`with_slice`."""
+    _apply(with_slice, rule)
+
+
+def bounty():
+    """The bias bounty of the active model, or None."""
+    return workspace().bounty
+
+
+def set_bounty(value) -> None:
+    """See :func:`with_bounty`."""
+    _apply(with_bounty, value)
+
+
+def use_bounty_model(choice: ModelChoice, decision_list) -> None:
+    """See :func:`with_bounty_model`."""
+    _apply(with_bounty_model, choice, decision_list)
+

@@ -26,15 +26,17 @@ KEYS = {
     "sweep": "(method, strength): the Tradeoffs point that is the active mitigation",
     "comparison": "(old, new): the model specs compared on the Compare screen",
     "report": "reserved: report contents (report screen)",
+    "slice": "str: a rule from the Subgroups screen that the Audit screen audits against the rest",
+    "bounty": "Bounty: the decision list and the submissions of the bias bounty",
 }
 
 #: what each key clears when it changes (the chain in the module docstring)
 DOWNSTREAM = {
     "source": ("upload_frame", "roles", "rescale_scores", "model", "upload_model", "threshold",
-               "mitigation", "sweep", "comparison", "report"),
+               "mitigation", "sweep", "comparison", "slice", "bounty", "report"),
     "roles": ("model", "upload_model", "threshold", "mitigation", "sweep", "comparison",
-              "report"),
-    "model": ("mitigation", "sweep", "comparison", "report"),
+              "slice", "bounty", "report"),
+    "model": ("mitigation", "sweep", "comparison", "bounty", "report"),
     "threshold": ("report",),
     "mitigation": ("sweep", "comparison", "report"),
 }
@@ -88,6 +90,8 @@ class Workspace:
     sweep: tuple | None = None
     comparison: tuple | None = None
     report: object = None
+    slice: str | None = None
+    bounty: object = None
     upload_frame: object = field(default=None, compare=False)
     upload_model: object = field(default=None, compare=False)
 
@@ -177,3 +181,20 @@ def with_compas_demo(ws: Workspace) -> Workspace:
     out = with_source(ws, DataSource("sample", "compas"), roles)
     out = replace(out, rescale_scores=True, model=ModelChoice("scores", "decile_score"))
     return with_mitigation(out, MitigationChoice("barycenter", 1.0))
+
+
+def with_slice(ws: Workspace, rule: str | None) -> Workspace:
+    """Audit the slice ``rule`` against the rest on the Audit screen (None: the sensitive
+    columns again)."""
+    return replace(ws, slice=rule)
+
+
+def with_bounty(ws: Workspace, bounty) -> Workspace:
+    """The bias bounty's decision list and submissions, built on the active model."""
+    return replace(ws, bounty=bounty)
+
+
+def with_bounty_model(ws: Workspace, choice: ModelChoice, decision_list) -> Workspace:
+    """Make the bounty's decision list the active model, keeping the bounty that built it."""
+    return replace(with_model(ws, choice, decision_list), bounty=ws.bounty)
+

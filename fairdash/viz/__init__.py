@@ -11,9 +11,11 @@ from fairdash.viz._layout import group_colours
 from fairdash.viz._mitigation import before_after_rates_figure, flip_bars_figure
 from fairdash.viz._regression import (prediction_distribution_figure, regression_error_figure,
                                       regression_group_sizes_figure)
+from fairdash.viz._slices import slice_rates_figure
 from fairdash.viz._tradeoff import tradeoff_figure
 
 __all__ = ["before_after_rates_figure", "flip_bars_figure", "group_colours", "group_sizes_figure",
            "prediction_distribution_figure", "rate_bars_figure", "regression_error_figure",
            "regression_group_sizes_figure", "roc_figure", "score_histogram_figure",
+           "slice_rates_figure",
            "tradeoff_figure"]

@@ -31,6 +31,7 @@ def render() -> None:
     st.title("Fairness audit")
     scored = shell.guard_scores()
     shell.audited_rows_caption(scored)
+    scored = _slice_or_groups(scored)
     if scored.task == "regression":
         st.caption(f"Continuous target {fmt.code(scored.dataset.roles.target)}: a regression "
                    "audit of each group's errors and distribution of predictions.")
@@ -53,6 +54,28 @@ def render() -> None:
     sizes = shared.audit(scored, 0.5, min_group_size=min_size).groups
     left.plotly_chart(viz.group_sizes_figure(sizes), key="fig_sizes")
     _results(scored, min_size, sizes["n"])
+
+
+def _slice_or_groups(scored):
+    """The slice chosen on the Subgroups screen against the rest, or the sensitive columns."""
+    rule = state.audit_slice()
+    if rule is None or scored.task == "regression":
+        return scored
+    from fairdash.exceptions import FairDashError
+
+    try:
+        sliced = shared.with_slice(scored, rule)
+    except FairDashError as exc:
+        st.error(f"{exc} The audit shows the sensitive columns instead.")
+        return scored
+    left, right = st.columns([4, 1])
+    left.info(f"Groups here are the slice {fmt.code(rule)} (chosen on the Subgroups screen) "
+              "against every other row, not the sensitive columns.",
+              icon=":material/travel_explore:")
+    if right.button("Back to the sensitive columns", key="w_audit_slice_back"):
+        state.set_audit_slice(None)
+        st.rerun()
+    return sliced
 
 
 def _min_group_size() -> int:

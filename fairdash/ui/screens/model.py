@@ -11,7 +11,8 @@ from fairdash.ui import shared, shell, state
 
 KINDS = ("Train a built-in model", "Upload a model (skops file)",
          "Predictions only (a score or decision column)")
-KIND_INDEX = {"builtin": 0, "upload": 1, "scores": 2}
+BOUNTY = "Bias-bounty decision list (from the Subgroups screen)"
+KIND_INDEX = {"builtin": 0, "upload": 1, "scores": 2, "bounty": 3}
 
 
 def render() -> None:
@@ -19,9 +20,13 @@ def render() -> None:
     st.title("Model")
     ds = shell.guard_dataset()
     roles, choice = state.roles(), state.model()
-    kind = st.radio("Where predictions come from", KINDS,
+    kinds = KINDS + ((BOUNTY,) if choice and choice.kind == "bounty" else ())
+    kind = st.radio("Where predictions come from", kinds,
                     index=KIND_INDEX[choice.kind] if choice else 0, key="w_model_kind")
-    if kind == KINDS[0]:
+    if kind == BOUNTY:
+        st.caption("Built on the Subgroups screen: each accepted group is decided by its own "
+                   "model, every other row by the model the bounty started from.")
+    elif kind == KINDS[0]:
         models = fd_models.builtin_models(ds.task)
         names = list(models)
         current = choice.name if choice and choice.kind == "builtin" and choice.name in names \
