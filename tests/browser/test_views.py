@@ -269,7 +269,8 @@ RAW_KNOB = re.compile(r"\b(e0|eps|epsilon|tolerance|lambda_|C)\s*=")
 
 def test_every_method_card_is_in_words(app: AppPage):
     """For every method Mitigate offers on Adult (gap × stage × method), the card has its
-    knob in a sentence and its paper, and no pointer to a notes file outside the repository and no raw parameters."""
+    knob in a sentence and its paper, no pointer to a notes file outside the repository and
+    no raw parameters."""
     page = app.page
     open_app(app)
     go_to(app, "Mitigate")
