@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,3 +29,12 @@ def adult_base_scores(adult_small):
     from fairdash.models import fit_builtin, score_dataset
 
     return score_dataset(fit_builtin(adult_small, "logreg"), adult_small)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's launch arguments plus Debian's Chromium and the offline flags (for
+    every test that uses its ``browser`` or ``page`` fixtures)."""
+    require_chromium()
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
+            "args": CHROMIUM_ARGS}

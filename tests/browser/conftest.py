@@ -22,41 +22,17 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import RERUN_TIMEOUT_MS, AppPage, RunCounter
+from chromium import require_chromium
 from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-#: Without the background-networking flags Chromium keeps trying hosts it cannot reach.
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 SERVER_LOG = ROOT / "test-results" / "streamlit-server.log"
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("FAIRDASH_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{CHROMIUM} is missing, and FAIRDASH_REQUIRE_BROWSER=1 requires the browser "
-                    "tests to run: install Debian's Chromium with "
-                    "`apt-get install -y chromium` (never `playwright install`).", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing; install Debian's Chromium with "
-                "`apt-get install -y chromium` to run the browser tests")
 
 
 @pytest.fixture(autouse=True)
 def _chromium_present():
     """Every browser test skips (locally) or fails (in CI) without Chromium."""
-    _require_chromium()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """pytest-playwright's launch arguments plus Debian's Chromium and the offline flags."""
-    _require_chromium()
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
-            "args": CHROMIUM_ARGS}
+    require_chromium()
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +94,7 @@ def _server(log_path: Path):
 @pytest.fixture(scope="session")
 def streamlit_server():
     """The app's server for the whole session (log: ``test-results/streamlit-server.log``)."""
-    _require_chromium()
+    require_chromium()
     with _server(SERVER_LOG) as url:
         yield url
 
@@ -126,7 +102,7 @@ def streamlit_server():
 @pytest.fixture
 def fresh_server():
     """A server of its own that no browser has visited yet (for first-visit behaviour)."""
-    _require_chromium()
+    require_chromium()
     with _server(SERVER_LOG.with_name("streamlit-fresh-server.log")) as url:
         yield url
 
