@@ -154,9 +154,9 @@ class DecisionList(BaseEstimator):
                              "decisions).")
             else:
                 lines.append(f"{i + 1}. If {rule}: use the group's model "
-                             f"({type(model).__name__}).")
+                             f"({_model_name(model)}).")
         lines.append(f"{len(self.entries) + 1}. Otherwise: the base model "
-                     f"({type(self.base_estimator).__name__}).")
+                     f"({_model_name(self.base_estimator)}).")
         return lines
 
 
@@ -186,3 +186,9 @@ def load_decision_list(data: bytes, trusted=()) -> DecisionList:
     if not isinstance(model, DecisionList):
         raise ModelError(f"The file holds a {type(model).__name__}, not a decision list.")
     return model.fit()
+
+
+def _model_name(model) -> str:
+    """The estimator at the end of a pipeline, by its class name ("LogisticRegression")."""
+    steps = getattr(model, "steps", None)
+    return type(steps[-1][1] if steps else model).__name__

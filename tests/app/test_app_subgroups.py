@@ -30,7 +30,8 @@ def test_search_shows_the_librarys_confirmed_slices(app, open_page, library):
     at = open_page(app, PAGE)
     result = library[3]
     confirmed = result.slices[result.slices["confirmed"]]
-    assert any(f"{result.tested:,} slices were tested" in c.value for c in at.caption)
+    assert any(f"kept the {result.tested:,} strongest" in c.value
+               and f"{len(confirmed):,} hold" in c.value for c in at.caption)
     assert any("hypothesis about where to look, not a cause" in i.value for i in at.info)
     picker = at.selectbox(key="w_subgroups_pick")
     assert picker.options == list(confirmed["words"].head(10))

@@ -27,9 +27,8 @@ WORDS = "marital_status is Married-civ-spouse and capital_gain under 114"
 HGB = "Histogram gradient boosting"
 NAME = "Ada Browser"
 #: The caption above the slice chart.
-SEARCH_CAPTION = re.compile(r"([\d,]+) slices were tested on one half of the test rows and "
-                            r"checked on the other half \(([\d,]+) rows\); ([\d,]+) hold at a "
-                            r"false discovery rate of 5%")
+SEARCH_CAPTION = re.compile(r"kept the ([\d,]+) strongest; checked on the other half "
+                            r"\(([\d,]+) rows\), ([\d,]+) hold at a false discovery rate of 5%")
 SLICE_INFO = re.compile(r"Groups here are the slice .* \(chosen on the Subgroups screen\) "
                         r"against every other row")
 #: Copies of the two screenshots for the review of item 12.
@@ -131,7 +130,7 @@ def test_search_audit_a_slice_and_submit_it_to_the_bounty(app: AppPage, library)
     wait_for_audit(page)
     expect(slice_info(page)).to_have_count(1)
     expect(slice_info(page)).to_contain_text(RULE)
-    expect(main(page).get_by_role("button", name="Back to the sensitive columns")).to_be_visible()
+    expect(main(page).get_by_role("button", name="Back to the named groups")).to_be_visible()
     expect(dp_cell(page)).to_have_count(1)
     shown_dp = float(dp_cell(page).text_content())
     assert f"{shown_dp:.3f}" == f"{library['dp']:.3f}", (shown_dp, library["dp"])
@@ -201,7 +200,7 @@ def test_search_audit_a_slice_and_submit_it_to_the_bounty(app: AppPage, library)
     expect(sidebar(page)).to_contain_text("Bias-bounty decision list (1 patched group)")
     # the slice chosen on Subgroups is still audited, now for the patched model
     expect(slice_info(page)).to_have_count(1)
-    click_and_wait(app, main(page).get_by_role("button", name="Back to the sensitive columns"))
+    click_and_wait(app, main(page).get_by_role("button", name="Back to the named groups"))
     wait_for_audit(page)
     expect(slice_info(page)).to_have_count(0)
     print(f"SUBGROUPS_JOURNEY_S {time.perf_counter() - start:.1f}")

@@ -68,11 +68,12 @@ def _slice_or_groups(scored):
     except FairDashError as exc:
         st.error(f"{exc} The audit shows the sensitive columns instead.")
         return scored
-    left, right = st.columns([4, 1])
+    left, right = st.columns([3, 1])
     left.info(f"Groups here are the slice {fmt.code(rule)} (chosen on the Subgroups screen) "
               "against every other row, not the sensitive columns.",
               icon=":material/travel_explore:")
-    if right.button("Back to the sensitive columns", key="w_audit_slice_back"):
+    if right.button("Back to the named groups", key="w_audit_slice_back",
+                    help="Audit the sensitive columns' groups again."):
         state.set_audit_slice(None)
         st.rerun()
     return sliced

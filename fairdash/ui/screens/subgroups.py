@@ -102,9 +102,10 @@ def _results(result, options: dict, task: str) -> str | None:
     label = RATES[options["rate"]][0]
     half = int(result.confirmation.sum())
     st.subheader("Slices where the model fails more often")
-    st.caption(f"{result.tested:,} slices were tested on one half of the test rows and checked "
-               f"on the other half ({half:,} rows); "
-               f"{len(confirmed):,} hold at a false discovery rate of {options['fdr']:.0%}. "
+    st.caption(f"The search counted {result.evaluated:,} slices on one half of the test rows "
+               f"and kept the {result.tested:,} strongest; checked on the other half "
+               f"({half:,} rows), {len(confirmed):,} hold at a false discovery rate of "
+               f"{options['fdr']:.0%}. "
                "Each row: the slice's rate on the checking half against every other row there, "
                "the gap with its 95 % interval, and its q-value.")
     shell.warnings(result.warnings)
@@ -122,7 +123,9 @@ def _results(result, options: dict, task: str) -> str | None:
         return None
     rules = list(shown["rule"])
     words = dict(zip(shown["rule"], shown["words"]))
-    state.keep_valid(SCREEN, "w_subgroups_pick", rules, rules[0])
+    # back from the Audit screen (which forgets this screen's widgets): the audited slice
+    state.keep_valid(SCREEN, "w_subgroups_pick", rules,
+                     state.audit_slice() if state.audit_slice() in rules else rules[0])
     rule = st.selectbox("Slice to act on", rules, format_func=words.get,
                         key="w_subgroups_pick")
     if st.button("Audit this slice against the rest", key="w_subgroups_audit",

@@ -51,6 +51,8 @@ def render(scored, rule: str | None) -> None:
                            format_func=LEARNERS.get, key="w_subgroups_learner")
     left, right = st.columns(2)
     with left:
+        if rule is not None:
+            st.markdown(f"**Submit the slice picked above:** {fmt.code(rule)}")
         if rule is not None and st.button("Submit the slice above", key="w_subgroups_submit",
                                           type="primary"):
             _submit(scored, bounty, rule, learner, name)
@@ -139,12 +141,12 @@ def _leaderboard(bounty: Bounty) -> None:
         return
     st.markdown("**Leaderboard** (most error removed first)")
     frame = pd.DataFrame([{
-        "who": r["who"], "group": r["rule"], "rows judged": fmt.count(r["n"]),
-        "accepted": "yes" if r["accepted"] else "no",
+        "who": r["who"], "accepted": "yes" if r["accepted"] else "no",
+        "error removed (points)": round(100 * (r["overall"][0] - r["overall"][1]), 2),
+        "group": r["rule"], "rows judged": fmt.count(r["n"]),
         "group error before → after": f"{fmt.pct(r['group'][0])} → {fmt.pct(r['group'][1])}",
         "overall error before → after": f"{fmt.pct(r['overall'][0], 2)} → "
                                         f"{fmt.pct(r['overall'][1], 2)}",
-        "error removed (points)": round(100 * (r["overall"][0] - r["overall"][1]), 2),
         "why": r["reason"],
     } for r in bounty.submissions]).sort_values("error removed (points)", ascending=False)
     st.dataframe(frame, width="stretch", hide_index=True)
@@ -153,9 +155,10 @@ def _leaderboard(bounty: Bounty) -> None:
 def _decision_list(bounty: Bounty, scored) -> None:
     dl = bounty.decision_list
     st.markdown("**The decision list now**")
-    lines = dl.describe()
+    lines = dl.describe() if dl.groups_ else []
     st.markdown("  \n".join(fmt.md(line) for line in lines) if lines else
-                "Every row is decided by the model the bounty started from.")
+                "Every row is decided by the model the bounty started from: no group is "
+                "patched yet.")
     accepted = sum(r["accepted"] for r in bounty.submissions)
     if not accepted:
         return
