@@ -38,3 +38,28 @@ def browser_type_launch_args(browser_type_launch_args):
     require_chromium()
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
             "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def adult_full():
+    """The whole Adult sample grouped by sex, and built-in logistic regression scores."""
+    from fairdash.data import build_dataset, load_sample, sample_roles
+    from fairdash.models import fit_builtin, score_dataset
+
+    ds = build_dataset(load_sample("adult"), sample_roles("adult"))
+    return ds, score_dataset(fit_builtin(ds, "logreg"), ds)
+
+
+@pytest.fixture(scope="session")
+def compas_deployed():
+    """COMPAS's deployed decile_score (rescaled to [0, 1]) grouped by race_binary, as the
+    Mitigate page's demo builds it."""
+    import numpy as np
+
+    from fairdash.data import ColumnRoles, build_dataset, load_sample, sample_roles
+
+    roles = sample_roles("compas")
+    roles = ColumnRoles(roles.target, roles.positive_label, ("race_binary",), roles.features,
+                        "decile_score")
+    ds = build_dataset(load_sample("compas"), roles, rescale_scores=True)
+    return ds, np.asarray(ds.scores, dtype=np.float64)

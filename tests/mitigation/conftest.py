@@ -38,23 +38,3 @@ def adult_matrix(adult_small):
     s = np.asarray(adult_small.group_labels[adult_small.group_codes])
     y = adult_small.y
     return M[train], y[train], s[train], M[test], y[test], s[test]
-
-
-@pytest.fixture(scope="session")
-def adult_full():
-    """The whole Adult sample grouped by sex, and built-in logistic regression scores."""
-    from fairdash.models import fit_builtin, score_dataset
-
-    ds = build_dataset(load_sample("adult"), sample_roles("adult"))
-    return ds, score_dataset(fit_builtin(ds, "logreg"), ds)
-
-
-@pytest.fixture(scope="session")
-def compas_deployed():
-    """COMPAS's deployed decile_score (rescaled to [0, 1]) grouped by race_binary, as the
-    Mitigate page's demo builds it."""
-    roles = sample_roles("compas")
-    roles = ColumnRoles(roles.target, roles.positive_label, ("race_binary",), roles.features,
-                        "decile_score")
-    ds = build_dataset(load_sample("compas"), roles, rescale_scores=True)
-    return ds, np.asarray(ds.scores, dtype=np.float64)
