@@ -81,6 +81,7 @@ def test_submit_accept_and_use_the_patched_model(app, open_page, library, metric
     after = f"{expected.overall_error_after:.2%}"
     assert board.iloc[0]["overall error before → after"].endswith(after)
     assert any(RULE in m.value.replace("\\", "").replace("&lt;", "<") for m in at.markdown)
+    assert at.get("download_button")  # the list as a skops file
     at.button(key="w_subgroups_use").click().run()
     assert at.session_state["model"].kind == "bounty"
     assert at.session_state["bounty"] is not None  # the bounty stays with its list

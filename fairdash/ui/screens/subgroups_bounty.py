@@ -162,6 +162,13 @@ def _decision_list(bounty: Bounty, scored) -> None:
     accepted = sum(r["accepted"] for r in bounty.submissions)
     if not accepted:
         return
+    from fairdash.models import save_model_bytes
+
+    st.download_button("Download the decision list (.skops)", save_model_bytes(dl),
+                       file_name="fairdash-decision-list.skops",
+                       mime="application/octet-stream", key="w_subgroups_download",
+                       help="A scikit-learn estimator saved with skops; load it with "
+                            "fairdash.subgroups.load_decision_list.")
     choice = state.model()
     if choice.kind == "bounty" and state.upload_model() is dl:
         st.success("The decision list is the active model on every screen.")
