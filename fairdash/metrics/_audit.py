@@ -196,6 +196,10 @@ def _p_value(observed, null_values, kind, method):
     return float((1 + hits) / (1 + len(null)))
 
 
+#: fewer truly positive (or negative) rows than this in a compared group earns a warning
+FEW = 20
+
+
 def _warnings(table, counts, excluded, min_group_size):
     out = []
     if excluded:
@@ -210,6 +214,15 @@ def _warnings(table, counts, excluded, min_group_size):
         if row["negatives"] == 0:
             out.append(f"Group '{g}' has no negative rows, so its false positive rate is "
                        "undefined and it is left out of equalized odds.")
+        # the minimum group size counts rows; a rate over a handful of positives is noise
+        if 0 < row["positives"] < FEW:
+            out.append(f"Group '{g}' has only {int(row['positives'])} truly positive rows, so "
+                       "its true positive rate, and the equal opportunity and equalized odds "
+                       "gaps it enters, rest on a few people: read their intervals.")
+        if 0 < row["negatives"] < FEW:
+            out.append(f"Group '{g}' has only {int(row['negatives'])} truly negative rows, so "
+                       "its false positive rate, and the equalized odds gap it enters, rest on "
+                       "a few people: read their intervals.")
     predicted = counts[:, [1, 3]].sum()
     if predicted == 0 or predicted == counts.sum():
         which = "negative" if predicted == 0 else "positive"

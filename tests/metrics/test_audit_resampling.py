@@ -160,3 +160,21 @@ def test_bootstrap_counts_mean_is_theaudit_rows():
     counts = np.array([[30, 5, 2, 13], [10, 20, 15, 5]], dtype=float)
     boot = bootstrap_counts(counts, 20000, np.random.default_rng(17))
     np.testing.assert_allclose(boot.mean(0), counts, atol=0.15)
+
+
+def test_a_group_with_few_positives_is_named_in_a_warning():
+    """The minimum group size counts rows; a true positive rate over a handful of positives
+    is flagged even when the group is large enough to compare."""
+    import numpy as np
+
+    from fairdash.metrics import audit
+
+    rng = np.random.default_rng(0)
+    groups = np.repeat(["a", "b"], [400, 400])
+    y = np.concatenate([rng.random(400) < 0.4, np.r_[np.ones(5), np.zeros(395)]]).astype(int)
+    scores = rng.random(800)
+    result = audit(y, y_score=scores, sensitive_features=groups)
+    said = [w for w in result.warnings if "truly positive rows" in w]
+    assert said == [w for w in said if "'b'" in w] and len(said) == 1
+    assert "only 5 truly positive rows" in said[0]
+    assert not [w for w in result.warnings if "'a'" in w]
