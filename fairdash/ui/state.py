@@ -31,13 +31,29 @@ from dataclasses import fields
 import streamlit as st
 
 from fairdash.data import ColumnRoles
-
-from fairdash.ui.workspace import (DEFAULT_SAMPLE, DEFAULT_THRESHOLD, DOWNSTREAM,  # noqa: F401
-                                   KEYS, DataSource, MitigationChoice, ModelChoice, Workspace,
-                                   cleared, default_workspace, with_comparison,
-                                   with_compas_demo, with_mitigation, with_model, with_point,
-                                   with_bounty, with_bounty_model, with_roles, with_slice,
-                                   with_source, with_threshold)
+from fairdash.ui.workspace import (  # noqa: F401
+    DEFAULT_SAMPLE,
+    DEFAULT_THRESHOLD,
+    DOWNSTREAM,
+    KEYS,
+    DataSource,
+    MitigationChoice,
+    ModelChoice,
+    Workspace,
+    cleared,
+    default_workspace,
+    with_bounty,
+    with_bounty_model,
+    with_comparison,
+    with_compas_demo,
+    with_mitigation,
+    with_model,
+    with_point,
+    with_roles,
+    with_slice,
+    with_source,
+    with_threshold,
+)
 
 #: widget key (or key prefix ending in "_") -> the screen that owns it
 WIDGET_KEYS = {

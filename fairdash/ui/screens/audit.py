@@ -9,6 +9,7 @@ import streamlit as st
 
 from fairdash import metrics as fd_metrics
 from fairdash import viz
+from fairdash._safe_csv import safe_csv
 from fairdash.metrics import RATE_LABELS, RATE_SHORT
 from fairdash.ui import format as fmt
 from fairdash.ui import shared, shell, state
@@ -204,5 +205,5 @@ def _downloads(result) -> None:
     c1, c2 = st.columns(2)
     c1.download_button("Download audit (JSON)", lambda: json.dumps(result.to_dict(), indent=2),
                        file_name="fairdash-audit.json", mime="application/json", key="dl_json")
-    c2.download_button("Download per-group table (CSV)", result.groups.to_csv,
+    c2.download_button("Download per-group table (CSV)", lambda: safe_csv(result.groups),
                        file_name="fairdash-groups.csv", mime="text/csv", key="dl_csv")

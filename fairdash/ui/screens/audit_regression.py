@@ -10,6 +10,7 @@ import streamlit as st
 
 from fairdash import metrics as fd_metrics
 from fairdash import viz
+from fairdash._safe_csv import safe_csv
 from fairdash.metrics import REGRESSION_GAPS, REGRESSION_STATS
 from fairdash.ui import format as fmt
 from fairdash.ui import shared, shell
@@ -46,7 +47,7 @@ def render(scored, left, min_size: int) -> None:
     c1.download_button("Download audit (JSON)", lambda: json.dumps(result.to_dict(), indent=2),
                        file_name="fairdash-regression-audit.json", mime="application/json",
                        key="dl_json")
-    c2.download_button("Download per-group table (CSV)", result.groups.to_csv,
+    c2.download_button("Download per-group table (CSV)", lambda: safe_csv(result.groups),
                        file_name="fairdash-regression-groups.csv", mime="text/csv",
                        key="dl_csv")
 

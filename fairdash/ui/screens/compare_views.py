@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from fairdash import viz
+from fairdash._safe_csv import safe_csv
 from fairdash.compare import who_pays as judge
 from fairdash.metrics import GAPS
 from fairdash.ui import format as fmt
@@ -84,7 +85,7 @@ def download(report, dataset) -> None:
     out = pd.concat([flips[["kind", "probability", "old", "new"]].reset_index(drop=True),
                      rows], axis=1)
     st.download_button(f"Download the {len(flips):,} flipped rows (CSV)",
-                       out.to_csv(index=False), file_name="fairdash_flips.csv",
+                       safe_csv(out, index=False), file_name="fairdash_flips.csv",
                        mime="text/csv", key="w_compare_download",
                        help="Every test row whose decision changed, with its columns; "
                             "probability < 1 for randomised decisions.")

@@ -13,8 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from fairdash.exceptions import FairDashError
-from fairdash.subgroups import (EVALUATION_SPLIT, Condition, DecisionList, parse_rule, submit,
-                                train_group_model)
+from fairdash.subgroups import (
+    EVALUATION_SPLIT,
+    Condition,
+    DecisionList,
+    parse_rule,
+    submit,
+    train_group_model,
+)
 from fairdash.ui import format as fmt
 from fairdash.ui import shared, state
 

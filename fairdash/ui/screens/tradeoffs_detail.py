@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from fairdash import tradeoff
+from fairdash._safe_csv import safe_csv
 from fairdash.metrics import GAPS, RATE_SHORT, REGRESSION_GAPS
 from fairdash.ui import format as fmt
 from fairdash.ui import state
@@ -102,7 +103,7 @@ def _groups(table: pd.DataFrame, task: str) -> None:
 
 def download(table: pd.DataFrame) -> None:
     """Every point of the chart as CSV."""
-    st.download_button("Download every point (CSV)", table.to_csv(index=False),
+    st.download_button("Download every point (CSV)", safe_csv(table, index=False),
                        file_name="fairdash_tradeoff.csv", mime="text/csv",
                        key="w_tradeoff_download",
                        help="One row per method and strength: both metrics with their 95 % "
