@@ -10,5 +10,7 @@ page = st.navigation(shell.pages())
 sidebar = st.sidebar.container()
 try:
     page.run()
+except Exception as exc:  # noqa: BLE001 - the last line of defence; reruns pass through
+    shell.unexpected_error(exc)
 finally:  # after the screen, so a choice made on it already shows; also after an error
     shell.sidebar(sidebar)

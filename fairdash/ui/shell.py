@@ -52,6 +52,22 @@ def run(render) -> None:
         pass
 
 
+def unexpected_error(exc: BaseException) -> None:
+    """An error no guard expected: logged on the server with its traceback under a short id,
+    shown to the user as one sentence with that id (no traceback, no server paths)."""
+    import logging
+    import os
+    import uuid
+
+    if os.environ.get("FAIRDASH_RAISE_ERRORS") == "1":  # the AppTests see the exception itself
+        raise exc
+    error_id = uuid.uuid4().hex[:8]
+    logging.getLogger("fairdash").error("unexpected error %s", error_id, exc_info=exc)
+    st.error(f"Something went wrong on this screen (error id {error_id}). The rest of the app "
+             "keeps working and your data and choices are kept; if it happens again, quote "
+             "this id to whoever runs FairDash.")
+
+
 def stop_with(message: str, page: str, label: str) -> None:
     """Show ``message`` as an error with a link to ``page``, then halt the screen."""
     st.error(message)

@@ -10,8 +10,10 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture
-def app():
-    """An AppTest of app.py, not yet run; caches are cleared when the test ends."""
+def app(monkeypatch):
+    """An AppTest of app.py, not yet run; caches are cleared when the test ends. An unexpected
+    error is raised (``at.exception``) instead of shown as a sentence with an id."""
+    monkeypatch.setenv("FAIRDASH_RAISE_ERRORS", "1")
     at = AppTest.from_file(APP, default_timeout=120)
     yield at
     st.cache_data.clear()
