@@ -13,6 +13,7 @@ from pathlib import Path
 
 from fairdash import cli_subgroups
 from fairdash import data as fd_data
+from fairdash.cli_checks import check_args, check_roles
 from fairdash.exceptions import FairDashError
 from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, METHODS, audit, regression_audit
 
@@ -112,6 +113,7 @@ def _roles(args, frame) -> fd_data.ColumnRoles:
             args.target, fd_data.default_positive_label(frame[args.target]), guess.sensitive,
             tuple(c for c in frame.columns if c != args.target and c not in flags))
     sensitive = tuple(args.sensitive.split(",")) if args.sensitive else base.sensitive
+    check_roles(args, args.target or base.target, sensitive)
     features = tuple(args.features.split(",")) if args.features else tuple(
         c for c in base.features if c not in sensitive or args.sample)
     features = tuple(c for c in features if c not in (args.target, args.score_column))
@@ -138,8 +140,11 @@ def base_scores(args, ds):
     """Scores of the base model on every row, its name, and whether it was trained here."""
     if ds.roles.score_column:
         return ds.scores, f"scores:{ds.roles.score_column}", False
-    from fairdash.models import (default_learner, fit_builtin,  # sklearn only when training
-                                 score_dataset)
+    from fairdash.models import (  # sklearn only when training
+        default_learner,
+        fit_builtin,
+        score_dataset,
+    )
 
     name = args.model or default_learner(ds.task)
     fitted = fit_builtin(ds, name, random_state=args.seed)
@@ -362,6 +367,7 @@ def main(argv=None) -> int:
            "slices": lambda a: cli_subgroups.run_slices(a, load_dataset, base_scores),
            "bounty": lambda a: cli_subgroups.run_bounty(a, load_dataset)}[args.command]
     try:
+        check_args(args)
         out = run(args)
     except (FairDashError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
