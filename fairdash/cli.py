@@ -13,6 +13,7 @@ from pathlib import Path
 
 from fairdash import cli_subgroups
 from fairdash import data as fd_data
+from fairdash._safe_csv import safe_csv
 from fairdash.cli_checks import check_args, check_roles
 from fairdash.exceptions import FairDashError
 from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, METHODS, audit, regression_audit
@@ -373,7 +374,7 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.format == "csv":
-        print(out.to_csv(index=False), end="")
+        print(safe_csv(out, index=False), end="")
     elif args.format == "json":
         print(json.dumps(out, indent=2))
     elif args.command in cli_subgroups.TABLES:

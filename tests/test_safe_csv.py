@@ -22,6 +22,7 @@ def test_formula_text_is_quoted_in_cells_labels_and_headers(cell):
     assert list(rows["value"]) == ["-0.5", "2.0"]  # numbers are not touched
 
 
-def test_every_csv_the_app_writes_goes_through_safe_csv():
-    for path in (ROOT / "fairdash" / "ui").rglob("*.py"):
+def test_every_csv_the_app_and_cli_write_goes_through_safe_csv():
+    paths = [*(ROOT / "fairdash" / "ui").rglob("*.py"), *(ROOT / "fairdash").glob("cli*.py")]
+    for path in paths:
         assert ".to_csv" not in path.read_text(), path
