@@ -9,9 +9,7 @@ the end."""
 from __future__ import annotations
 
 import re
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 from browser_helpers import (AppPage, assert_healthy, audit_gap_table, choose, click_and_wait,
@@ -31,8 +29,6 @@ SEARCH_CAPTION = re.compile(r"kept the ([\d,]+) strongest; checked on the other 
                             r"\(([\d,]+) rows\), ([\d,]+) hold at a false discovery rate of 5%")
 SLICE_INFO = re.compile(r"Groups here are the slice .* \(chosen on the Subgroups screen\) "
                         r"against every other row")
-#: Copies of the two screenshots for the review of item 12.
-REVIEW = Path("/work/screens/after")
 #: Training the group's boosting model and judging it, on two busy cores.
 SUBMIT_TIMEOUT_MS = 180_000
 
@@ -96,11 +92,6 @@ def wait_for_subgroups(page: Page) -> None:
     expect(page.get_by_role("heading", name=re.compile(r"^Bias bounty"))).to_be_visible()
 
 
-def review_copy(path: Path, name: str) -> Path:
-    REVIEW.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copyfile(path, REVIEW / name))
-
-
 def test_search_audit_a_slice_and_submit_it_to_the_bounty(app: AppPage, library):
     page = app.page
     start = time.perf_counter()
@@ -150,8 +141,7 @@ def test_search_audit_a_slice_and_submit_it_to_the_bounty(app: AppPage, library)
                         "of the one just audited (screenshot "
                         f"{screenshot(page, 'subgroups-pick-reset.png')}).")
         choose(app, "Slice to act on", WORDS)
-    before_path = screenshot(page, "subgroups.png")
-    review_copy(before_path, "item12-subgroups.png")
+    screenshot(page, "subgroups.png")
 
     choose(app, "Model trained for the group", HGB)
     name = page.get_by_role("textbox", name="Your name (for the leaderboard)")
@@ -184,8 +174,7 @@ def test_search_audit_a_slice_and_submit_it_to_the_bounty(app: AppPage, library)
     expect(decision_list).to_have_count(2)
     expect(decision_list.first).to_have_text(
         re.compile(r"^If " + re.escape(RULE) + r": use the group's model"))
-    after_path = screenshot(page, "subgroups-bounty.png")
-    review_copy(after_path, "item12-subgroups-bounty.png")
+    screenshot(page, "subgroups-bounty.png")
 
     # -- make the decision list the model of every screen --------------------------------
     click_and_wait(app, main(page).get_by_role("button",
