@@ -96,24 +96,12 @@ class DecisionList(BaseEstimator):
             raise ModelError("A decision list reads its groups from named columns, so it needs "
                              "a pandas DataFrame.")
         one = positive_scores if self._classifier() else predictions
-        n, m = len(X), len(self.entries)
-        out = np.empty(n, dtype=np.float64)
-        pos = np.zeros(n, dtype=np.int64)          # next entry each row looks at; m + 1: done
-        for i, (rule, model, skip) in enumerate(self.entries):
-            active = np.flatnonzero(pos == i)
-            if not len(active):
-                continue
-            hit = parse_rule(rule).mask(X.iloc[active])
-            pos[active[~hit]] = i + 1
-            rows = active[hit]
-            if model is None:
-                pos[rows] = i + 1 + int(skip)
-            elif len(rows):
-                out[rows] = one(model, X.iloc[rows])
-                pos[rows] = m + 1
-        rest = np.flatnonzero(pos == m)
-        if len(rest):
-            out[rest] = one(self.base_estimator, X.iloc[rest])
+        who = self.deciding_entry(X)
+        out = np.empty(len(X), dtype=np.float64)
+        for i in np.unique(who):
+            rows = np.flatnonzero(who == i)
+            model = self.base_estimator if i < 0 else self.entries[i][1]
+            out[rows] = one(model, X.iloc[rows])
         return out
 
     @available_if(_classifier)
@@ -131,7 +119,7 @@ class DecisionList(BaseEstimator):
         """Per row, the index of the entry whose model decides it (-1: the base model)."""
         n, m = len(X), len(self.entries)
         who = np.full(n, -1)
-        pos = np.zeros(n, dtype=np.int64)
+        pos = np.zeros(n, dtype=np.int64)          # next entry each row looks at; m + 1: done
         for i, (rule, model, skip) in enumerate(self.entries):
             active = np.flatnonzero(pos == i)
             if not len(active):
