@@ -99,3 +99,20 @@ def names(items, limit: int = 8) -> str:
     if len(items) > limit:
         return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
     return ", ".join(items)
+
+
+def rate_table(groups, labels: dict, *, positives: bool = False, auc: bool = False):
+    """One group per row: rows (n), optionally the truly positive rows, then each rate in
+    ``labels`` (name -> column title) as "value (low to high)" from ``<rate>_low/_high``."""
+    import pandas as pd
+
+    table = pd.DataFrame({"rows (n)": [count(n) for n in groups["n"]]},
+                         index=pd.Index([str(g) for g in groups.index], name="group"))
+    if positives:
+        table["truly positive"] = [count(p) for p in groups["positives"]]
+    for name, label in labels.items():
+        table[label] = [pct_ci(v, lo, hi) for v, lo, hi in
+                        zip(groups[name], groups[f"{name}_low"], groups[f"{name}_high"])]
+    if auc:
+        table["AUC"] = [num(v) for v in groups["auc"]]
+    return table

@@ -121,6 +121,11 @@ def warnings(messages, sizes=None) -> None:
         st.warning(message)
 
 
+def group_dataframe(table, most: int = 460) -> None:
+    """A per-group table that scrolls instead of clipping when there are many groups."""
+    st.dataframe(table, width="stretch", height=min(38 + 35 * len(table), most))
+
+
 def positive_meaning() -> str:
     """What a positive prediction means, in words, for sentences."""
     src, roles = state.source(), state.roles()

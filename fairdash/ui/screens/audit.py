@@ -188,15 +188,7 @@ def _gap_explanations(method: str, reference) -> None:
 def group_table(result) -> None:
     """Every rate per group, one group per row: n first, then each rate with its interval.
     Scrolls rather than clips when there are many groups."""
-    groups = result.groups
-    table = pd.DataFrame({"rows (n)": [fmt.count(n) for n in groups["n"]],
-                          "truly positive": [fmt.count(p) for p in groups["positives"]]},
-                         index=pd.Index([str(g) for g in groups.index], name="group"))
-    for name, label in RATE_LABELS.items():
-        table[label] = [fmt.pct_ci(v, lo, hi) for v, lo, hi in
-                        zip(groups[name], groups[f"{name}_low"], groups[f"{name}_high"])]
-    table["AUC"] = [fmt.num(v) for v in groups["auc"]]
-    st.dataframe(table, width="stretch", height=min(38 + 35 * len(table), 460))
+    shell.group_dataframe(fmt.rate_table(result.groups, RATE_LABELS, positives=True, auc=True))
 
 
 def _downloads(result) -> None:

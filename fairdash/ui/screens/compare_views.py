@@ -10,6 +10,7 @@ from fairdash._safe_csv import safe_csv
 from fairdash.compare import who_pays as judge
 from fairdash.metrics import GAPS
 from fairdash.ui import format as fmt
+from fairdash.ui import shell
 
 #: gaps shown for both models
 COMPARED_GAPS = ("demographic_parity_difference", "equalized_odds_difference")
@@ -68,7 +69,7 @@ def groups_table(report, audits) -> None:
         "accuracy old → new": [f"{fmt.pct(a)} → {fmt.pct(b)}"
                                for a, b in zip(g["accuracy_old"], g["accuracy_new"])],
     }, index=pd.Index([str(i) for i in g.index], name="group"))
-    st.dataframe(table, width="stretch", height=min(38 + 35 * len(table), 460))
+    shell.group_dataframe(table)
     old, new = audits
     gaps = pd.DataFrame({
         "old": [fmt.num(old.gaps.loc[k, "value"]) for k in COMPARED_GAPS],

@@ -95,4 +95,4 @@ def group_overview(ds) -> None:
         config = _overview_columns()
     overview = fd_data.group_overview(ds)
     st.dataframe(overview, width="stretch", column_config=config,
-                 height=min(38 + 35 * len(overview), 600))
+                 height=min(38 + 35 * len(overview), 600))  # with its column formats

@@ -8,6 +8,7 @@ import streamlit as st
 
 from fairdash.metrics import gap_change_verdict
 from fairdash.ui import format as fmt
+from fairdash.ui import shell
 
 #: gaps compared in the before/after table (the audit's main ones)
 COMPARED_GAPS = ("demographic_parity_difference", "demographic_parity_ratio",
@@ -114,13 +115,7 @@ def rate_groups(result) -> None:
     """Every rate per group after the mitigation, one group per row."""
     from fairdash.metrics import RATE_LABELS
 
-    groups = result.groups
-    table = pd.DataFrame({"rows (n)": [fmt.count(n) for n in groups["n"]]},
-                         index=pd.Index([str(g) for g in groups.index], name="group"))
-    for name, label in RATE_LABELS.items():
-        table[label] = [fmt.pct_ci(v, lo, hi) for v, lo, hi in
-                        zip(groups[name], groups[f"{name}_low"], groups[f"{name}_high"])]
-    st.dataframe(table, width="stretch", height=min(38 + 35 * len(table), 460))
+    shell.group_dataframe(fmt.rate_table(result.groups, RATE_LABELS))
 
 
 def regression_groups(result, target: str) -> None:
@@ -135,4 +130,4 @@ def regression_groups(result, target: str) -> None:
         table[f"{label}{unit}"] = [f"{fmt.sig(v)} ({fmt.sig(lo)} to {fmt.sig(hi)})" for v, lo, hi
                                    in zip(groups[stat], groups[f"{stat}_low"],
                                           groups[f"{stat}_high"])]
-    st.dataframe(table, width="stretch", height=min(38 + 35 * len(table), 460))
+    shell.group_dataframe(table)

@@ -11,7 +11,7 @@ from fairdash import tradeoff
 from fairdash._safe_csv import safe_csv
 from fairdash.metrics import GAPS, RATE_SHORT, REGRESSION_GAPS
 from fairdash.ui import format as fmt
-from fairdash.ui import state
+from fairdash.ui import shell, state
 
 
 def gap_labels(task: str) -> dict:
@@ -96,7 +96,7 @@ def _groups(table: pd.DataFrame, task: str) -> None:
                 fmt.move(b, a) for b, a in zip(table[f"{rate}_before"], table[f"{rate}_after"])]
         out["decisions changed"] = [fmt.count(c) for c in table["changed"]]
         note = "in percent, the change in percentage points"
-    st.dataframe(out, width="stretch", height=min(38 + 35 * len(out), 460))
+    shell.group_dataframe(out)
     st.caption(f"Each cell: the value under the base model → under this point (change), on the "
                f"test rows of each group, {note}.")
 
