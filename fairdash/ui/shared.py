@@ -1,7 +1,9 @@
 """Cached library calls that more than one screen needs: the active table, dataset, model,
 its scores on the audited rows, the audit at a threshold, and the cached ``mitigate``.
 
-Every cache is bounded and keyed on hashable configuration. Large objects (frames, datasets,
+Every cache is bounded and keyed on hashable configuration; the large results (datasets,
+scores, score indexes, mitigated models) live in ``budget``, bounded in bytes overall and per
+session. Large objects (frames, datasets,
 models) are passed as ``_underscore`` arguments that Streamlit does not hash; the key is the
 content fingerprint beside them, so an entry is reachable only by a session holding the same
 bytes. Cached objects are shared between sessions: treat them as read-only. Uploaded models are
@@ -20,7 +22,7 @@ from fairdash import data as fd_data
 from fairdash import metrics as fd_metrics
 from fairdash import models as fd_models
 from fairdash.exceptions import ModelError
-from fairdash.ui import state
+from fairdash.ui import budget, state
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -30,17 +32,17 @@ def sample_frame(name: str):
     return frame, fd_data.table_fingerprint(frame)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@budget.cached
 def _dataset(table_hash: str, roles, rescale: bool, _frame):
     return fd_data.build_dataset(_frame, roles, rescale_scores=rescale, table_hash=table_hash)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@budget.cached
 def _builtin_model(dataset_key: str, name: str, _dataset):
     return fd_models.fit_builtin(_dataset, name)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@budget.cached
 def _scores(dataset_key: str, model_key: str, _dataset, _model, _score=None):
     if _score is not None:  # a model that reads whole rows (a decision list's rules)
         return _score(_model, _dataset.frame)
@@ -214,7 +216,7 @@ def with_slice(scored: Scored, rule: str) -> Scored:
 
 # ---- the audit at a threshold -------------------------------------------------------------
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@budget.cached
 def _score_index(dataset_key: str, model_key: str, split: str, _y, _scores, _codes, n: int):
     index = fd_metrics.ScoreIndex(_y, _scores, _codes, n)
     return index, index.auc()
@@ -272,7 +274,7 @@ def regression_audit(scored: Scored, min_group_size: int = fd_metrics.DEFAULT_MI
 
 # ---- mitigation ----------------------------------------------------------------------------
 
-@st.cache_resource(max_entries=48, show_spinner=False)
+@budget.cached
 def _mitigation(dataset_key: str, base_key: str, name: str, strength: float, threshold,
                 base_name: str, _dataset, _base_scores):
     from fairdash.mitigation import mitigate

@@ -211,6 +211,36 @@ def set_pending_upload(value) -> None:
         st.session_state["pending_upload"] = value
 
 
+def session_owner():
+    """An id of this browser session (``"local"`` outside a Streamlit run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else "local"
+
+
+def private_cache() -> dict:
+    """This session's own store for cached values too large to share (see ``budget``)."""
+    return st.session_state.setdefault("private_cache", {})
+
+
+def sweep_job(key, make):
+    """This session's background sweep for ``key`` (hashable), made by ``make()`` on first use.
+
+    A job belongs to the session that made it: no other session can see, start or stop it
+    (they may share finished points through a store). A session holds one job; asking for
+    another key stops the old one after its running fits.
+    """
+    held = st.session_state.get("sweep_job")
+    if held is not None and held[0] == key:
+        return held[1]
+    if held is not None:
+        held[1].cancel()
+    job = make()
+    st.session_state["sweep_job"] = (key, job)
+    return job
+
+
 # ---- widget keys ----------------------------------------------------------------------------
 
 def owner(key: str) -> str | None:

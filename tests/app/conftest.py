@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from fairdash.ui import budget
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -18,6 +19,7 @@ def app(monkeypatch):
     yield at
     st.cache_data.clear()
     st.cache_resource.clear()
+    budget.clear()
 
 
 def _gap_value(at, name: str) -> float:

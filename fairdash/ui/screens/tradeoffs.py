@@ -7,7 +7,7 @@ import streamlit as st
 from fairdash import tradeoff, viz
 from fairdash.metrics import GAPS
 from fairdash.mitigation import STAGES
-from fairdash.ui import shared, shell, state
+from fairdash.ui import budget, shared, shell, state
 from fairdash.ui.screens import tradeoffs_detail, tradeoffs_sweep
 from fairdash.ui.screens.tradeoffs_detail import gap_labels, performance_labels
 
@@ -61,7 +61,7 @@ def _metric_pickers(task: str) -> tuple[str, str]:
     return performance, gap
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@budget.cached
 def _fronts_cached(dataset_key, base_key, threshold, points, names, _dataset, _base_scores):
     return tradeoff.fronts(_dataset, _base_scores, threshold=threshold, points=points,
                            methods=list(names))
