@@ -34,7 +34,7 @@ FAST_METHODS
     the registry field instead).
 """
 
-from fairdash.tradeoff._background import SweepJob
+from fairdash.tradeoff._background import PointStore, SweepJob
 from fairdash.tradeoff._detail import point_detail, regression_detail
 from fairdash.tradeoff._fast import FAST_METHODS, fast_points, fronts
 from fairdash.tradeoff._measure import (
@@ -52,6 +52,7 @@ from fairdash.tradeoff._points import BASELINE, EvalRows, SweepPoint, baseline_p
 from fairdash.tradeoff._sweep import sweep, sweep_points
 
 __all__ = ["BASELINE", "BASELINE_LABEL", "FAST_METHODS", "LOWER_IS_BETTER", "PERFORMANCE_METRICS",
+           "PointStore",
            "REGRESSION_PERFORMANCE", "SWEEP_COLUMNS",
            "EvalRows", "SweepJob", "SweepPoint", "baseline_point", "default_strengths",
            "fast_points", "fit_point", "flag_pareto", "fronts", "measure", "pareto_front",

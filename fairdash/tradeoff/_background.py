@@ -17,7 +17,7 @@ from joblib import Parallel, delayed
 from fairdash.mitigation import get_method
 from fairdash.tradeoff._points import EvalRows, fit_point
 
-__all__ = ["SweepJob"]
+__all__ = ["PointStore", "SweepJob"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,29 @@ def _fit_task(dataset, method, strength, base_scores, threshold, base_key, base_
         return method, strength, None, f"{type(exc).__name__}: {exc}"
 
 
+class PointStore:
+    """Finished sweep points that several jobs on the same data, model and threshold share.
+
+    A job belongs to the one caller (session) that made it: only that caller can start, stop
+    or see its progress. What jobs have computed may still be shared: give them one store and
+    a point fitted by one job is not fitted again by another, and appears in both.
+    """
+
+    def __init__(self):
+        self._points = {}
+        self._lock = threading.Lock()
+
+    def get(self) -> dict:
+        """A copy of every stored point, keyed by (method, strength)."""
+        with self._lock:
+            return dict(self._points)
+
+    def put(self, method: str, strength: float, point) -> None:
+        """Store one finished point."""
+        with self._lock:
+            self._points[(method, strength)] = point
+
+
 class SweepJob:
     """Fit methods at several strengths in the background, keeping every finished point.
 
@@ -61,6 +84,9 @@ class SweepJob:
     random_state : int, default 0
     n_jobs : int, default 2
         joblib worker processes; each fit runs with one BLAS thread.
+    store : PointStore, optional
+        Where finished points go, shared with other jobs on the same data, model, threshold
+        and base learner; by default the job's own.
 
     Notes
     -----
@@ -74,13 +100,13 @@ class SweepJob:
 
     def __init__(self, dataset, plan, base_scores, *, threshold: float = 0.5,
                  base_key: str | None = None, base_name: str = "logreg", random_state: int = 0,
-                 n_jobs: int = 2):
+                 n_jobs: int = 2, store: PointStore | None = None):
         self.dataset = dataset
         self.plan = {name: [float(s) for s in strengths] for name, strengths in plan.items()}
         self.base_scores = np.asarray(base_scores, dtype=np.float64)
         self.threshold, self.base_key, self.base_name = threshold, base_key, base_name
         self.random_state, self.n_jobs = random_state, n_jobs
-        self._points = {}
+        self._store_points = store if store is not None else PointStore()
         self._errors = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -128,24 +154,25 @@ class SweepJob:
     # ------------------------------------------------------------------ results
     def points(self) -> list:
         """Finished points, in plan order (method, then strength)."""
-        with self._lock:
-            found = dict(self._points)
+        found = self._store_points.get()
         return [found[(m, s)] for m, strengths in self.plan.items() for s in strengths
                 if (m, s) in found]
 
     def progress(self) -> list[MethodProgress]:
         """One :class:`MethodProgress` per planned method."""
+        found = self._store_points.get()
         with self._lock:
-            done = {m: sum((m, s) in self._points for s in ss) for m, ss in self.plan.items()}
             errors = dict(self._errors)
+        done = {m: sum((m, s) in found for s in ss) for m, ss in self.plan.items()}
         return [MethodProgress(m, get_method(m).label, done[m], len(ss), errors.get(m))
                 for m, ss in self.plan.items()]
 
     def missing(self) -> list[tuple[str, float]]:
         """Planned (method, strength) pairs without a point or an error yet."""
+        found = self._store_points.get()
         with self._lock:
             return [(m, s) for m, s in self._tasks()
-                    if (m, s) not in self._points and m not in self._errors]
+                    if (m, s) not in found and m not in self._errors]
 
     # ------------------------------------------------------------------ worker
     def _tasks(self):
@@ -176,8 +203,9 @@ class SweepJob:
                 results.close()
 
     def _store(self, method, strength, point, error) -> None:
+        if point is not None:
+            self._store_points.put(method, strength, point)
+            return
         with self._lock:
-            if point is not None:
-                self._points[(method, strength)] = point
-            elif method not in self._errors:
+            if method not in self._errors:
                 self._errors[method] = error

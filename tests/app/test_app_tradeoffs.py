@@ -98,3 +98,22 @@ def test_regression_target_sweeps_the_barycenter_on_rmse(app, open_page, metric)
                                    "predictions changed"]
     text = " ".join(m.value for m in at.markdown)
     assert "mean prediction gap closed" in text
+
+
+def test_a_sweep_belongs_to_its_session(app, open_page, metric):
+    """Another session on the same data neither sees nor can stop this session's sweep."""
+    from streamlit.testing.v1 import AppTest
+
+    mine = open_page(app, PAGE)
+    mine.button[0].click().run()
+    assert [b.label for b in mine.button] == ["Stop the training sweeps"]
+    theirs = open_page(AppTest.from_file(app._script_path, default_timeout=120), PAGE)
+    assert not theirs.exception
+    # a start (or resume, where the first session's points are already in) button of its own
+    assert [b.label for b in theirs.button] in (["Sweep the training methods"],
+                                                ["Resume the training sweeps"])
+    assert not any("in the background: points appear" in i.value for i in theirs.info)
+    mine.button(key="w_tradeoff_stop").click().run()
+    assert any("Stopping" in i.value for i in mine.info) or \
+        [b.label for b in mine.button] == ["Resume the training sweeps"]
+    assert mine.session_state["sweep_job"][1].wait(timeout=300)

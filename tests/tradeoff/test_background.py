@@ -56,3 +56,25 @@ def test_cancel_keeps_finished_points_and_resume_completes(adult_small, adult_ba
     assert job.wait(timeout=300)
     assert len(job.points()) == 5 and job.finished
     assert [p.strength for p in job.points()] == plan["reweighing"]
+
+
+def test_jobs_sharing_a_store_share_points_but_not_control(finished, adult_small,
+                                                            adult_base_scores):
+    from fairdash.tradeoff import PointStore
+    store = PointStore()
+    for p in finished.points():
+        store.put(p.method, p.strength, p)
+    # another session's job on the same data and model: the stored points are there at once
+    mine = SweepJob(adult_small, {"reweighing": [0.5, 1.0, 0.75]}, adult_base_scores,
+                    n_jobs=1, store=store)
+    assert [(p.method, p.strength) for p in mine.points()] == [
+        ("reweighing", 0.5), ("reweighing", 1.0)]
+    assert mine.missing() == [("reweighing", 0.75)]  # only what nobody computed yet
+    theirs = SweepJob(adult_small, {"reweighing": [0.25]}, adult_base_scores, n_jobs=1,
+                      store=store)
+    theirs.cancel()
+    assert theirs.cancelled and not mine.cancelled  # stopping one job leaves the other alone
+    mine.start()
+    assert mine.wait(timeout=300) and mine.finished
+    assert ("reweighing", 0.75) in store.get()       # and its point is shared back
+    assert theirs.missing() == [("reweighing", 0.25)]

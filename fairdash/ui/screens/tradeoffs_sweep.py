@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from fairdash import tradeoff
-from fairdash.ui import shared
+from fairdash.ui import shared, state
 
 
 def settings(task: str) -> tuple[int, int]:
@@ -26,22 +26,29 @@ def settings(task: str) -> tuple[int, int]:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _job(dataset_key, base_key, threshold, plan, base_name, _dataset, _base_scores):
-    return tradeoff.SweepJob(_dataset, dict(plan), _base_scores, threshold=threshold,
-                             base_key=base_key, base_name=base_name)
+def _points(dataset_key, base_key, threshold, base_name):
+    # Points computed on the same data, model and threshold are the same for every session.
+    return tradeoff.PointStore()
 
 
 def job(scored, threshold: float, points: int):
-    """The background sweep of the methods that train (not started), or None when none apply.
+    """This session's background sweep of the methods that train (not started), or None when
+    none apply.
 
-    One job per data, roles, model, threshold and plan, shared by the reruns of the screen.
+    The job belongs to the session (``state.sweep_job``): another session on the same data
+    cannot see or stop it, but finished points are shared through a cached store, so a point
+    one session fitted appears at once for the next.
     """
     plan = tuple((m.name, tuple(tradeoff.default_strengths(m, points)))
                  for m in shared.methods_available(scored) if not m.single_fit_front)
     if not plan:
         return None
-    return _job(scored.dataset.fingerprint, scored.model_key, float(threshold), plan,
-                shared.base_learner(scored), scored.dataset, scored.all_scores)
+    key = (scored.dataset.fingerprint, scored.model_key, float(threshold),
+           shared.base_learner(scored))
+    store = _points(*key)
+    return state.sweep_job(key + (plan,), lambda: tradeoff.SweepJob(
+        scored.dataset, dict(plan), scored.all_scores, threshold=float(threshold),
+        base_key=scored.model_key, base_name=key[3], store=store))
 
 
 def controls(job) -> None:
