@@ -139,10 +139,15 @@ def _source_picker() -> tuple | None:
 
 def _upload_picker(current) -> tuple | None:
     mb = fd_data.DEFAULT_MAX_UPLOAD_BYTES // 2**20
-    file = st.file_uploader(f"CSV (any delimiter, UTF-8 or Latin-1, may be gzipped) or "
-                            f"Parquet, up to {mb} MB",
-                            type=["csv", "gz", "parquet", "txt", "tsv"], key="w_upload")
+    # No type filter: the browser would refuse other files with only a red mark, while the
+    # reader names what the file is (an Excel workbook, a PDF...) and what to do.
+    file = st.file_uploader(f"CSV (any delimiter, UTF-8, UTF-16 or Latin-1, may be gzipped) "
+                            f"or Parquet, up to {mb} MB", key="w_upload")
     if file is None:
+        st.caption(f"A file over {mb} MB is stopped by the browser before it uploads (a red "
+                   "mark beside its name): upload a sample of its rows, or save the table as "
+                   "Parquet, which is often several times smaller. An Excel workbook: save it "
+                   "as CSV first.")
         return None
     raw = file.getvalue()
     source = state.DataSource("upload", file.name, shared.content_key(raw))
