@@ -17,6 +17,7 @@ from fairdash._safe_csv import safe_csv
 from fairdash.cli_checks import check_args, check_roles
 from fairdash.exceptions import FairDashError
 from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, METHODS, audit, regression_audit
+from fairdash.metrics import check_gates, parse_gate
 
 
 def _data_options(p, aggregation_flag: str = "--method") -> None:
@@ -57,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="Audit a model's decisions per group.")
     _data_options(p)
     p.add_argument("--format", choices=["json", "table"], default="json")
+    p.add_argument("--fail-on", action="append", metavar="GAP>BOUND",
+                   help="exit 1 when a gap passes its bound, e.g. "
+                        "'demographic_parity_difference>0.1' (repeatable; <, <= for ratios)")
+    p.add_argument("--fail-on-ci", action="store_true",
+                   help="judge --fail-on on the 95%% interval: fail only when all of it is "
+                        "past the bound")
     p = sub.add_parser("methods", help="List the mitigation methods (the registry).")
     p.add_argument("--format", choices=["json", "table"], default="table")
     p = sub.add_parser("mitigate", help="Apply a mitigation and audit before and after on the "
@@ -185,6 +192,11 @@ def run_audit(args) -> dict:
     caveat = None if trained_here else fd_data.outside_model_warning("scores")
     if caveat:
         out["warnings"] = [caveat, *out["warnings"]]
+    rules = getattr(args, "gate_rules", [])
+    if rules:
+        for rule in rules:  # a rule valid for one kind of audit may not apply to this one
+            parse_gate(str(rule), gaps=tuple(out["gaps"]))
+        out["gate"] = [v.to_dict() for v in check_gates(out["gaps"], rules, args.fail_on_ci)]
     return out
 
 
@@ -323,6 +335,7 @@ def format_regression_table(out: dict) -> str:
                      f"{'[' + fmt(g['ci_low']) + ', ' + fmt(g['ci_high']) + ']':>24}"
                      f"{'n/a' if g['p_value'] is None else format(g['p_value'], '.3f'):>8}")
     lines += [f"note: {w}" for w in out["warnings"]]
+    lines += [f"gate: {g['verdict']}" for g in out.get("gate", [])]
     return "\n".join(lines)
 
 
@@ -345,6 +358,7 @@ def format_table(out: dict) -> str:
                      f"{'[' + fmt(g['ci_low']) + ', ' + fmt(g['ci_high']) + ']':>20}"
                      f"{fmt(g['p_value']):>8}")
     lines += [f"note: {w}" for w in out["warnings"]]
+    lines += [f"gate: {g['verdict']}" for g in out.get("gate", [])]
     return "\n".join(lines)
 
 
@@ -381,4 +395,7 @@ def main(argv=None) -> int:
         print(cli_subgroups.TABLES[args.command](out))
     else:
         print(format_methods(out) if args.command == "methods" else format_table(out))
-    return 0
+    failed = [g for g in out.get("gate", []) if not g["passed"]] if isinstance(out, dict) else []
+    for g in failed:  # one line per violated rule; the verdicts of all are in the output
+        print(g["verdict"], file=sys.stderr)
+    return 1 if failed else 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from fairdash.exceptions import FairDashError
+from fairdash.metrics import parse_gate
 
 #: numpy's seeds are unsigned 32-bit integers.
 MAX_SEED = 2**32 - 1
@@ -42,6 +43,8 @@ def check_args(args) -> None:
             m for m in methods.split(",") if m.strip()]:
         _refuse("--methods", repr(methods),
                 "one or more method names, comma-separated, or 'all'")
+    # parse_gate raises ValueError with one sentence; parsed rules replace the texts
+    args.gate_rules = [parse_gate(r) for r in getattr(args, "fail_on", None) or []]
     if getattr(args, "method", None) == "vs_reference" and not getattr(args, "reference", None):
         flag = "--gap-method" if args.command in GAP_METHOD_COMMANDS else "--method"
         raise FairDashError(f"{flag} vs_reference needs --reference, the group every other "

@@ -29,6 +29,7 @@ from fairdash.metrics._rates import (RATE_DEFINITIONS, RATE_LABELS, RATE_SHORT, 
                                      rate)
 from fairdash.metrics._scores import ScoreIndex, score_histograms
 from fairdash.metrics._explain import aggregation_note, explain_gap
+from fairdash.metrics._gate import GATE_GAPS, GateRule, GateVerdict, check_gates, parse_gate
 
 __all__ = [
     "AuditResult", "CELLS", "DEFAULT_MIN_GROUP_SIZE", "GAPS", "GapSpec", "METHODS",
@@ -41,4 +42,5 @@ __all__ = [
     "wilson_interval", "explain_gap", "aggregation_note", "gap_change_verdict", "VERDICTS",
     "DISTRIBUTION_GAPS", "GRID_SIZE", "REGRESSION_GAPS", "REGRESSION_STATS",
     "RegressionAuditResult", "RegressionGap", "distribution_gaps", "regression_audit",
+    "GATE_GAPS", "GateRule", "GateVerdict", "check_gates", "parse_gate",
 ]
