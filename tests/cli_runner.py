@@ -1,5 +1,8 @@
-"""Start several ``python -m fairdash`` commands at once and collect them (tests only)."""
+"""Run ``python -m fairdash`` commands: several at once in processes, or one in this process
+(tests only)."""
 
+import contextlib
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -35,3 +38,16 @@ def assert_refused(run: subprocess.CompletedProcess, words: str) -> None:
     assert run.returncode == 2, (run.stdout, run.stderr)
     assert words in run.stderr, run.stderr
     assert "Traceback" not in run.stderr
+
+
+def run_cli(argv: list) -> subprocess.CompletedProcess:
+    """``python -m fairdash *argv`` in this process, as a CompletedProcess."""
+    from fairdash.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in argv])
+        except SystemExit as exc:  # argparse's own refusals
+            code = exc.code
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())

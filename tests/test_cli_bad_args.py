@@ -6,15 +6,11 @@ The CLI runs in-process (``fairdash.cli.main``): every refusal comes before any 
 model trained, so the module takes seconds.
 """
 
-import contextlib
-import io
 import json
-import subprocess
 
 import pytest
-from cli_runner import assert_refused
+from cli_runner import assert_refused, run_cli
 
-from fairdash.cli import main
 from fairdash.cli_checks import MAX_SEED
 
 GERMAN = ["--sample", "german", "--resamples", "20"]
@@ -29,17 +25,6 @@ COMMANDS = {
     "slices": ["slices"],
     "bounty": ["bounty"],
 }
-
-
-def run_cli(argv: list) -> subprocess.CompletedProcess:
-    """``python -m fairdash *argv`` in this process, as a CompletedProcess."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as exc:  # argparse's own refusals
-            code = exc.code
-    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def _bad_cases():
