@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -15,9 +14,16 @@ from fairdash import cli_subgroups
 from fairdash import data as fd_data
 from fairdash._safe_csv import safe_csv
 from fairdash.cli_checks import check_args, check_roles
+from fairdash.cli_format import finite, format_methods, format_table
 from fairdash.exceptions import FairDashError
-from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, METHODS, audit, regression_audit
-from fairdash.metrics import check_gates, parse_gate
+from fairdash.metrics import (
+    DEFAULT_MIN_GROUP_SIZE,
+    METHODS,
+    audit,
+    check_gates,
+    parse_gate,
+    regression_audit,
+)
 
 
 def _data_options(p, aggregation_flag: str = "--method") -> None:
@@ -234,7 +240,7 @@ def run_mitigate(args) -> dict:
     after_name = f"{model} + {method.name} (strength {args.strength:g})"
     before = _header(args, ds, model, EVALUATION_SPLIT, rows) | ba.before.to_dict()
     after = _header(args, ds, after_name, EVALUATION_SPLIT, rows) | ba.after.to_dict()
-    perf = {k: {c: _finite(v) for c, v in row.items()}
+    perf = {k: {c: finite(v) for c, v in row.items()}
             for k, row in ba.performance.to_dict(orient="index").items()}
     return {"method": method.to_dict(), "strength": args.strength, "native": result.native,
             "fit_split": result.fit_split, "decisions_randomised": result.decisions_only,
@@ -281,7 +287,7 @@ def run_tradeoff(args):
     if args.format == "csv":
         return table
     header = _header(args, ds, model, EVALUATION_SPLIT, int(ds.rows(EVALUATION_SPLIT).sum()))
-    records = [{k: _finite(v) if isinstance(v, float) else v for k, v in r.items()}
+    records = [{k: finite(v) if isinstance(v, float) else v for k, v in r.items()}
                for r in table.to_dict(orient="records")]
     return header | {"performance": performance, "gap": gap, "points": records}
 
@@ -311,67 +317,6 @@ def run_compare(args) -> dict:
             for r in flips.to_dict(orient="records")]
     return out | {"old": old.text(), "new": new.text(), "old_label": old.label(),
                   "new_label": new.label()} | report.to_dict() | {"flipped": rows}
-
-
-def _finite(v):
-    return None if v is None or math.isnan(v) else float(v)
-
-
-def format_regression_table(out: dict) -> str:
-    """Human-readable text of a regression audit result."""
-    def fmt(v):
-        return "n/a" if v is None else f"{v:.4g}"
-
-    lines = [(f"{out['data']}: {out['model']}, {out['rows_audited']:,} rows audited "
-             f"({out['audited_split']} split), regression audit of {out['target']}"), ""]
-    cols = ["n", "mean_target", "mean_prediction", "mean_error", "mae", "rmse", "r2"]
-    lines.append(f"{'group':<28}" + "".join(f"{c:>16}" for c in cols))
-    for g in out["groups"]:
-        cells = [f"{g['n']:>16,}"] + [f"{fmt(g[c]):>16}" for c in cols[1:]]
-        lines.append(f"{g['group'][:27]:<28}" + "".join(cells))
-    lines += ["", f"{'gap':<34}{'value':>11}{'95% CI':>24}{'p':>8}"]
-    for name, g in out["gaps"].items():
-        lines.append(f"{name:<34}{fmt(g['value']):>11}"
-                     f"{'[' + fmt(g['ci_low']) + ', ' + fmt(g['ci_high']) + ']':>24}"
-                     f"{'n/a' if g['p_value'] is None else format(g['p_value'], '.3f'):>8}")
-    lines += [f"note: {w}" for w in out["warnings"]]
-    lines += [f"gate: {g['verdict']}" for g in out.get("gate", [])]
-    return "\n".join(lines)
-
-
-def format_table(out: dict) -> str:
-    """Human-readable text of an audit result."""
-    if out.get("task") == "regression":
-        return format_regression_table(out)
-    lines = [(f"{out['data']}: {out['model']}, {out['rows_audited']:,} rows audited "
-             f"({out['audited_split']} split), threshold {out['threshold']}"), ""]
-    cols = ["n", "base_rate", "selection_rate", "tpr", "fpr", "ppv", "accuracy"]
-    lines.append(f"{'group':<28}" + "".join(f"{c:>15}" for c in cols))
-    for g in out["groups"]:
-        cells = [f"{g['n']:>15,}"] + [
-            f"{'n/a' if g[c] is None else format(g[c], '.3f'):>15}" for c in cols[1:]]
-        lines.append(f"{g['group'][:27]:<28}" + "".join(cells))
-    lines += ["", f"{'gap':<34}{'value':>9}{'95% CI':>20}{'p':>8}"]
-    for name, g in out["gaps"].items():
-        fmt = (lambda v: "n/a" if v is None else f"{v:.3f}")
-        lines.append(f"{name:<34}{fmt(g['value']):>9}"
-                     f"{'[' + fmt(g['ci_low']) + ', ' + fmt(g['ci_high']) + ']':>20}"
-                     f"{fmt(g['p_value']):>8}")
-    lines += [f"note: {w}" for w in out["warnings"]]
-    lines += [f"gate: {g['verdict']}" for g in out.get("gate", [])]
-    return "\n".join(lines)
-
-
-def format_methods(methods: list) -> str:
-    """One line per registered method."""
-    lines = [(f"{'name':<24}{'stage':<7}{'criterion':<32}{'tasks':<27}{'group at decision':<19}"
-             "randomised")]
-    for m in methods:
-        lines.append(f"{m['name']:<24}{m['stage']:<7}{m['criterion']:<32}"
-                     f"{','.join(m['tasks']):<27}"
-                     f"{'yes' if m['needs_sensitive_at_predict'] else 'no':<19}"
-                     f"{'yes' if m['randomised'] else 'no'}")
-    return "\n".join(lines)
 
 
 def main(argv=None) -> int:

@@ -154,9 +154,9 @@ def _table_cases() -> list[Case]:
 
 
 def _model_cases() -> list[Case]:
+    import skops.io as sio
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
-    import skops.io as sio
 
     base = _frame()
     fitted = LogisticRegression().fit(base[["x1", "x2"]], base["y"])
