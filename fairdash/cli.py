@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -165,6 +166,21 @@ def base_scores(args, ds):
     return score_dataset(fitted, ds), name, True
 
 
+def _provenance(args, ds, model: str) -> dict:
+    """The provenance block: the data, roles, split, model, versions and this very command."""
+    from fairdash.provenance import model_params, provenance
+
+    params = {}
+    if not ds.roles.score_column:
+        from fairdash.models import make_model
+
+        params = model_params(make_model(model, ds.X, task=ds.task, random_state=args.seed))
+    return {"provenance": provenance(
+        ds, source=f"sample:{args.sample}" if args.sample else str(args.data), model=model,
+        model_params=params, threshold=None if ds.task == "regression" else args.threshold,
+        seed=args.seed, command=shlex.join(["python", "-m", "fairdash", *args.argv]))}
+
+
 def _header(args, ds, model: str, split: str, rows: int) -> dict:
     return {"task": ds.task, "data": args.sample or str(args.data), "model": model,
             "target": ds.roles.target,
@@ -186,7 +202,7 @@ def run_audit(args) -> dict:
     split = fd_data.AUDITED_SPLIT  # every kind of model: the held-out test rows
     mask = ds.rows(split)
     groups = ds.frame.loc[mask, list(ds.roles.sensitive)]
-    out = _header(args, ds, model, split, int(mask.sum()))
+    out = _header(args, ds, model, split, int(mask.sum())) | _provenance(args, ds, model)
     if ds.task == "regression":  # a continuous target: no threshold, label or aggregation
         result = regression_audit(ds.y[mask], scores[mask], sensitive_features=groups,
                                   min_group_size=args.min_group_size,
@@ -245,7 +261,8 @@ def run_mitigate(args) -> dict:
     return {"method": method.to_dict(), "strength": args.strength, "native": result.native,
             "fit_split": result.fit_split, "decisions_randomised": result.decisions_only,
             "changed_decisions": ba.changed, "performance": perf,
-            "warnings": _outside(ds) + list(result.warnings), "before": before, "after": after}
+            "warnings": _outside(ds) + list(result.warnings), "before": before,
+            "after": after} | _provenance(args, ds, model)
 
 
 def _outside(ds) -> list:
@@ -289,7 +306,8 @@ def run_tradeoff(args):
     header = _header(args, ds, model, EVALUATION_SPLIT, int(ds.rows(EVALUATION_SPLIT).sum()))
     records = [{k: finite(v) if isinstance(v, float) else v for k, v in r.items()}
                for r in table.to_dict(orient="records")]
-    return header | {"performance": performance, "gap": gap, "points": records}
+    return header | {"performance": performance, "gap": gap, "points": records} | _provenance(
+        args, ds, model)
 
 
 def run_compare(args) -> dict:
@@ -312,6 +330,7 @@ def run_compare(args) -> dict:
                             base_name=args.model or "logreg",
                             min_group_size=args.min_group_size, random_state=args.seed)
     out = _header(args, ds, model, EVALUATION_SPLIT, int(ds.rows(EVALUATION_SPLIT).sum()))
+    out |= _provenance(args, ds, model)
     flips = report.flips.sort_values("kind").head(max(args.flipped_rows, 0))
     rows = [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
             for r in flips.to_dict(orient="records")]
@@ -321,7 +340,9 @@ def run_compare(args) -> dict:
 
 def main(argv=None) -> int:
     """Entry point; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     args = build_parser().parse_args(argv)
+    args.argv = argv  # the provenance block quotes the command
     run = {"audit": run_audit, "methods": run_methods, "mitigate": run_mitigate,
            "tradeoff": run_tradeoff, "compare": run_compare,
            "slices": lambda a: cli_subgroups.run_slices(a, load_dataset, base_scores),
