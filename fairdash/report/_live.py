@@ -1,0 +1,90 @@
+"""What the report embeds so the reader can move the threshold: per-group confusion counts at
+every threshold of a fixed grid, and the definitions the page's script needs to recompute the
+rates, their Wilson intervals and the gap values exactly as :func:`fairdash.metrics.audit`
+does (docs/methods.md §9.1-9.3).
+
+Only the counts that change with the threshold are stored: per group its truly positive and
+truly negative rows once, then the true and false positives at each threshold as integers.
+At 1,001 thresholds and two groups that is about 4,000 integers, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+
+import numpy as np
+
+from fairdash.metrics import GAPS, RATE_DEFINITIONS, ScoreIndex
+
+__all__ = ["GRID", "LIVE_RATES", "live_payload", "threshold_grid"]
+
+#: The thresholds 0, 0.001, ..., 1 (the audited threshold is added when it is not on them).
+GRID = np.round(np.linspace(0.0, 1.0, 1001), 3)
+
+#: Rates the per-group table shows, in this order.
+LIVE_RATES = ("selection_rate", "tpr", "fpr", "ppv", "accuracy")
+
+
+def threshold_grid(threshold: float) -> np.ndarray:
+    """:data:`GRID` with ``threshold`` inserted in order when it is not already on it."""
+    if np.any(np.isclose(GRID, threshold, rtol=0, atol=1e-12)):
+        return GRID.copy()
+    return np.sort(np.append(GRID, float(threshold)))
+
+
+def live_payload(index: ScoreIndex, labels, *, threshold: float, rows, method: str,
+                 reference_code: int | None, min_group_size: int, confidence: float) -> dict:
+    """JSON-able counts and definitions for the report's threshold control.
+
+    Parameters
+    ----------
+    index : ScoreIndex
+        Of the audited rows (unweighted).
+    labels : sequence of str
+        Group labels in code order.
+    threshold : float
+        The audited threshold (its position in ``thresholds`` is ``audited_index``).
+    rows : ndarray of int
+        Rows per group.
+    method, reference_code, min_group_size, confidence
+        As the audit was run.
+
+    Returns
+    -------
+    dict
+        ``thresholds`` (T,), ``tp`` and ``fp`` (K lists of T integers), ``pos``, ``neg``,
+        ``n`` (K integers), ``include`` (groups large enough for the gaps), ``labels``,
+        ``method``, ``reference``, ``z``, ``rates`` (name -> numerator and denominator cells)
+        and ``gaps`` (name -> rates, kind, combine, label).
+    """
+    grid = threshold_grid(threshold)
+    counts = index.counts_at(grid)                       # (T, K, 4): tn, fp, fn, tp
+    ints = np.rint(counts).astype(np.int64)
+    at = int(np.flatnonzero(np.isclose(grid, threshold, rtol=0, atol=1e-12))[0])
+    rows = np.asarray(rows, dtype=np.int64)
+    return {
+        "thresholds": [float(t) for t in grid],
+        "audited_index": at,
+        "labels": [str(g) for g in labels],
+        "n": rows.tolist(),
+        "pos": ints[0, :, 2:].sum(-1).tolist(),
+        "neg": ints[0, :, :2].sum(-1).tolist(),
+        "tp": ints[:, :, 3].T.tolist(),
+        "fp": ints[:, :, 1].T.tolist(),
+        "include": (rows >= min_group_size).tolist(),
+        "method": method,
+        "reference": reference_code,
+        "z": NormalDist().inv_cdf(0.5 + confidence / 2),
+        "rates": {name: [list(num), list(den)] for name, (num, den) in RATE_DEFINITIONS.items()},
+        "gaps": {name: {"rates": list(spec.rates), "kind": spec.kind, "combine": spec.combine,
+                        "label": spec.label} for name, spec in GAPS.items()},
+    }
+
+
+def counts_from_payload(payload: dict, position: int) -> np.ndarray:
+    """The ``(K, 4)`` confusion counts the payload holds at ``thresholds[position]`` (what the
+    page's script starts from; used by the tests to read a report back)."""
+    tp = np.array([g[position] for g in payload["tp"]], dtype=np.float64)
+    fp = np.array([g[position] for g in payload["fp"]], dtype=np.float64)
+    pos, neg = np.array(payload["pos"], float), np.array(payload["neg"], float)
+    return np.stack([neg - fp, fp, pos - tp, tp], axis=-1)
