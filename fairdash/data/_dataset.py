@@ -10,6 +10,7 @@ import pandas as pd
 
 from fairdash.data._roles import ColumnRoles, infer_task
 from fairdash.data._split import stratified_split
+from fairdash.data._values import bad_values, check_feature_values
 from fairdash.exceptions import DataError, RoleError
 from fairdash.metrics import encode_groups, wilson_interval
 
@@ -161,11 +162,17 @@ def build_dataset(df: pd.DataFrame, roles: ColumnRoles, *, fractions=(0.6, 0.2, 
     continuous (:func:`~fairdash.data.infer_task`) and gives a regression dataset
     (``task="regression"``): ``y`` holds the target's values and a score column holds given
     predictions. Every other target must have exactly two values.
+
+    Numeric feature columns, a continuous target and a score or prediction column may hold no
+    infinite value and none beyond ``±MAX_ABS_VALUE`` (1e150), whose squares would overflow
+    (:func:`fairdash.data._values.bad_values`); a missing feature value is fine (models impute
+    it).
     """
     df = df.reset_index(drop=True)
     if len(df) < MIN_ROWS:
         raise DataError(f"The table has {len(df)} rows; an audit needs at least {MIN_ROWS}.")
     _check_columns(df, roles)
+    check_feature_values(df, roles.features)
     y, task = _encode_target(df[roles.target], roles)
     codes, labels = encode_groups(df[list(roles.sensitive)])
     if len(labels) > MAX_GROUPS:
@@ -222,10 +229,10 @@ def _encode_target(values: pd.Series, roles: ColumnRoles) -> tuple[np.ndarray, s
                         "needs both outcomes.")
     if task == "continuous":
         y = values.to_numpy(dtype=np.float64)
-        bad = ~np.isfinite(y)
-        if bad.any():
-            raise RoleError(f"Target column '{name}' has {int(bad.sum())} infinite values; drop "
-                            "or fix those rows first.")
+        found = bad_values(y, missing_ok=True)  # missing values were refused above
+        if found:
+            raise RoleError(f"Target column '{name}' has {found}; drop or fix those rows first, "
+                            "or rescale the column (for example divide it by a power of ten).")
         return y, "regression"
     if task == "multiclass":
         shown = ", ".join(sorted(distinct)[:5])
@@ -251,6 +258,11 @@ def _scores(df, roles, rescale):
     if s.isna().any():
         raise RoleError(f"Score column '{col}' has {int(s.isna().sum())} missing values.")
     v = s.to_numpy(dtype=np.float64)
+    # before rescaling, where one inf would turn every other score into 0
+    found = bad_values(v, missing_ok=True)
+    if found:
+        raise RoleError(f"Score column '{col}' has {found}; give every row a finite score or "
+                        "drop those rows.")
     lo, hi = float(v.min()), float(v.max())
     if lo < 0 or hi > 1:
         if not rescale:
@@ -274,9 +286,11 @@ def _predictions(df, roles):
     if s.isna().any():
         raise RoleError(f"Prediction column '{col}' has {int(s.isna().sum())} missing values.")
     v = s.to_numpy(dtype=np.float64)
-    if not np.isfinite(v).all():
-        raise RoleError(f"Prediction column '{col}' has {int((~np.isfinite(v)).sum())} "
-                        "infinite values.")
+    found = bad_values(v, missing_ok=True)
+    if found:
+        raise RoleError(f"Prediction column '{col}' has {found}; give every row a finite "
+                        "prediction or drop those rows, or rescale the column together with the "
+                        "target.")
     return v
 
 

@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_array
 
+from fairdash.data._values import bad_values
 from fairdash.exceptions import DataError, ModelError, RoleError
 from fairdash.metrics import encode_groups
 
@@ -254,8 +255,9 @@ def check_scores(scores, name: str = "scores") -> np.ndarray:
                         f"array of shape {arr.shape}. For predict_proba output pass column 1.")
     if arr.size == 0:
         raise DataError(f"The {name} are empty; at least one row is needed.")
-    if not np.isfinite(arr).all():
-        bad = int((~np.isfinite(arr)).sum())
-        raise DataError(f"The {name} contain {bad} missing or infinite values; score every row "
-                        "with a finite number first.")
+    # the same check as a Dataset's score column (fairdash.data), without its magnitude bound
+    found = bad_values(arr, bound=None)
+    if found:
+        raise DataError(f"The {name} contain {found}; score every row with a finite number "
+                        "first.")
     return arr
