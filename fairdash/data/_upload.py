@@ -6,21 +6,19 @@ import csv
 import gzip
 import io
 import re
+import zipfile
 import zlib
 from collections import Counter
 from itertools import islice
 
-import numpy as np
 import pandas as pd
 
+from fairdash.data._limits import DEFAULT_MAX_UPLOAD_BYTES, MAX_COLUMNS, MAX_ROWS, mb
+from fairdash.data._parquet import read_parquet
 from fairdash.exceptions import DataError
 
 __all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "read_table"]
 
-#: Largest upload accepted, in bytes; a gzip file's unpacked size counts too.
-DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-
-_MB = 1024 * 1024
 _DELIMITERS = ",;\t|"
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _SNIFF_CHARS = 64 * 1024
@@ -59,31 +57,32 @@ def read_table(data: bytes, filename: str, *,
     Raises
     ------
     fairdash.exceptions.DataError
-        If the file is too large, empty, only a header, binary, pickled, not split into columns
-        by a supported delimiter, has duplicate or blank column names or a row with too many
-        fields, or is a damaged Parquet or gzip file.
+        If the file is too large (see Notes), empty, only a header, binary (an Excel workbook
+        is named as one), pickled, not split into columns by a supported delimiter, has
+        duplicate or blank column names, a row with too many fields or a quote that is never
+        closed, nested Parquet columns (structs, lists, maps), or is a damaged Parquet or gzip
+        file.
 
     Notes
     -----
     Parquet and gzip (holding a CSV) are recognised by their first bytes. Text is decoded as
-    UTF-8 (with or without byte-order mark), UTF-16 if it has that mark, else Windows-1252 or
-    Latin-1. The delimiter is the comma, semicolon, tab or pipe that splits the first lines
-    into the most consistent number of columns; quoted fields may hold delimiters and newlines.
+    UTF-8 (with or without byte-order mark), UTF-16 (with that mark, or without it when every
+    other byte is NUL, as in Latin-script text), else Windows-1252 or Latin-1. The delimiter is
+    the comma, semicolon, tab or pipe that splits the first lines into the most consistent
+    number of columns; quoted fields may hold delimiters and newlines.
+
+    Limits, checked before the rows are parsed wherever the file states them: at most
+    :data:`~fairdash.data.MAX_COLUMNS` columns (a CSV's header, a Parquet schema) and
+    :data:`~fairdash.data.MAX_ROWS` rows, and a Parquet file's decoded table (estimated from
+    its footer) at most :data:`~fairdash.data.DECODED_SIZE_FACTOR` times ``max_bytes``.
     """
     name = f"'{filename}'"
     if len(data) > max_bytes:
-        raise DataError(f"File {name} is {_mb(len(data))}, over the {_mb(max_bytes)} upload "
+        raise DataError(f"File {name} is {mb(len(data))}, over the {mb(max_bytes)} upload "
                         "limit; upload a smaller file, for example a sample of its rows or "
                         "a gzip-compressed CSV.")
     if data.startswith(b"PAR1"):
-        try:
-            frame = pd.read_parquet(io.BytesIO(data))
-        except Exception as exc:  # pyarrow raises several unrelated types for damaged files
-            raise DataError(f"File {name} starts like a Parquet file but could not be read, so it "
-                            "is probably damaged; export it again or upload it as CSV.") from exc
-        # A saved pandas index comes back as the index; a named one is data, a plain one is not.
-        if not isinstance(frame.index, pd.RangeIndex):
-            frame = frame.reset_index(drop=all(n is None for n in frame.index.names))
+        frame = read_parquet(data, name, max_bytes)
         return _check_columns(frame, [str(c) for c in frame.columns], name)
     if data.startswith(b"\x1f\x8b"):
         data = _gunzip(data, name, max_bytes)
@@ -92,11 +91,6 @@ def read_table(data: bytes, filename: str, *,
                         "data tables (nor are they ever unpickled, since that can run code); "
                         "upload the data as CSV or Parquet instead.")
     return _read_csv(data, *_decode(data, name), name)
-
-
-def _mb(n: int) -> str:
-    # Three significant digits without exponent, so a small test limit never prints as "0.0".
-    return f"{np.format_float_positional(n / _MB, precision=3, fractional=False, trim='-')} MB"
 
 
 def _gunzip(data: bytes, name: str, max_bytes: int) -> bytes:
@@ -108,7 +102,7 @@ def _gunzip(data: bytes, name: str, max_bytes: int) -> bytes:
         raise DataError(f"File {name} looks gzip-compressed but could not be unpacked, so it is "
                         "probably damaged; compress it again or upload the plain CSV.") from exc
     if len(content) > max_bytes:
-        raise DataError(f"File {name} unpacks to more than {_mb(max_bytes)}, the upload limit; "
+        raise DataError(f"File {name} unpacks to more than {mb(max_bytes)}, the upload limit; "
                         "upload a smaller file, for example a sample of its rows.")
     return content
 
@@ -116,11 +110,14 @@ def _gunzip(data: bytes, name: str, max_bytes: int) -> bytes:
 def _decode(data: bytes, name: str) -> tuple[str, str, int]:
     """The text, its codec and the length of its byte-order mark."""
     kind = next((k for magic, k in _BINARY_KINDS.items() if data.startswith(magic)), None)
+    if kind:
+        _refuse_binary(data, name, kind)
     bom = next((mark for mark in _BOMS if data.startswith(mark)), b"")
-    if _BOMS.get(bom, "").startswith("utf-16"):  # Excel's "Unicode text" export
-        codecs: tuple[str, ...] = (_BOMS[bom],)
+    wide = _BOMS.get(bom, "") if bom else _utf16_without_bom(data)
+    if wide.startswith("utf-16"):  # Excel's "Unicode text" export, with or without its mark
+        codecs: tuple[str, ...] = (wide,)
     else:  # no 8-bit text a spreadsheet writes holds NUL bytes
-        codecs = () if kind or b"\x00" in data else ("utf-8", "cp1252", "latin-1")
+        codecs = () if b"\x00" in data else ("utf-8", "cp1252", "latin-1")
     for codec in codecs:
         try:
             text = str(memoryview(data)[len(bom):], codec)
@@ -130,9 +127,59 @@ def _decode(data: bytes, name: str) -> tuple[str, str, int]:
         if len(_CONTROL_CHARS.findall(text[:_SNIFF_CHARS])) <= len(text[:_SNIFF_CHARS]) / 100:
             return text, codec, len(bom)
         break
-    raise DataError(f"File {name} is not a CSV or Parquet file (it looks like "
-                    f"{kind or 'binary data'}); upload a comma-, semicolon-, tab- or "
-                    "pipe-separated text file or a Parquet file.")
+    if wide and not bom:
+        raise DataError(f"File {name} looks like UTF-16 text without a byte-order mark but "
+                        "could not be decoded as such; save it again as \"CSV UTF-8\" (in Excel: "
+                        "File > Save As > CSV UTF-8) and upload that file.")
+    raise DataError(f"File {name} is not a CSV or Parquet file (it looks like binary data); "
+                    "upload a comma-, semicolon-, tab- or pipe-separated text file or a Parquet "
+                    "file.")
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    """``"utf-16-le"`` or ``"utf-16-be"`` for UTF-16 text without a byte-order mark, else ``""``.
+
+    Text in a Latin script, UTF-16 encoded, has a NUL byte in every other position: the high
+    byte of each character, second in little-endian order, first in big-endian order. Other
+    files (8-bit text, UTF-8) have none, and binary formats have them at both positions.
+    """
+    sample = data[:_SNIFF_CHARS]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return ""
+    even, odd = sample[0:2 * pairs:2].count(0), sample[1:2 * pairs:2].count(0)
+    if odd >= pairs / 2 and even <= pairs / 100:
+        return "utf-16-le"
+    if even >= pairs / 2 and odd <= pairs / 100:
+        return "utf-16-be"
+    return ""
+
+
+def _refuse_binary(data: bytes, name: str, kind: str) -> None:
+    """Refuse a file of a known binary kind; a spreadsheet is named as one, with how to export it.
+
+    An .xlsx workbook is a ZIP archive whose entries live under ``xl/``; an OpenDocument
+    spreadsheet (.ods) is one whose ``mimetype`` entry says so.
+    """
+    members: list[str] = []
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                members = archive.namelist()
+                opendocument = "mimetype" in members and archive.read("mimetype").startswith(
+                    b"application/vnd.oasis.opendocument.spreadsheet")
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+            members, opendocument = [], False
+        if any(m.startswith("xl/") for m in members):
+            raise DataError(f"File {name} is an Excel workbook, not a CSV or Parquet file; open "
+                            "it in Excel and save the sheet as CSV (File > Save As > CSV UTF-8) "
+                            "first, then upload that file.")
+        if opendocument:
+            raise DataError(f"File {name} is an OpenDocument spreadsheet, not a CSV or Parquet "
+                            "file; open it and save the sheet as CSV (File > Save As > Text "
+                            "CSV) first, then upload that file.")
+    raise DataError(f"File {name} is not a CSV or Parquet file (it looks like {kind}); upload "
+                    "a comma-, semicolon-, tab- or pipe-separated text file or a Parquet file.")
 
 
 def _read_csv(data: bytes, text: str, codec: str, bom: int, name: str) -> pd.DataFrame:
@@ -142,6 +189,10 @@ def _read_csv(data: bytes, text: str, codec: str, bom: int, name: str) -> pd.Dat
     delimiter, share = _detect_delimiter(text)
     header, start, header_lines = _read_header(text, delimiter, name)
     width = len(header)
+    if width > MAX_COLUMNS:  # before pandas parses a single row
+        raise DataError(f"File {name} has {width:,} columns, more than the {MAX_COLUMNS:,} "
+                        "FairDash reads; keep only the columns the audit needs (target, "
+                        "sensitive columns and features) and upload it again.")
     # A real one-column table has a short name; a sentence or an "a:b:c" header does not.
     if width == 1 and (len(header[0].split()) >= 3 or len(header[0]) > 60 or ":" in header[0]
                        or header[0].rstrip().endswith((".", "!", "?"))):
@@ -149,6 +200,7 @@ def _read_csv(data: bytes, text: str, codec: str, bom: int, name: str) -> pd.Dat
                         "so it is probably not a table or uses another delimiter; save it with "
                         "commas, semicolons, tabs or pipes between the columns.")
     if width > 1 and share == 0:
+        _refuse_unclosed_quote(text[:start + _SNIFF_CHARS], start, delimiter, name)
         raise DataError(f"File {name} does not look like a table: its first line has {width} "
                         f"{_DELIMITER_NAMES[delimiter]}-separated fields but none of the next "
                         "lines has as many; check the header row and the delimiter.")
@@ -159,15 +211,20 @@ def _read_csv(data: bytes, text: str, codec: str, bom: int, name: str) -> pd.Dat
     stream.seek(bom + len(text[:start].encode(codec)))
     try:
         frame = pd.read_csv(stream, sep=delimiter, encoding=codec, header=None,
-                            names=range(width + 1), low_memory=False)
+                            names=range(width + 1), low_memory=False, nrows=MAX_ROWS + 1)
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame(columns=range(width + 1))
     except pd.errors.ParserError as exc:
+        if "EOF inside string" in str(exc):
+            _refuse_unclosed_quote(text, start, delimiter, name)
         found = _BAD_ROW.search(str(exc))
         where = (f"line {int(found[2]) + header_lines} has {found[3]} fields but the header "
                  f"has {width}" if found else "a row has more fields than the header")
         raise DataError(f"File {name} cannot be read as a table: {where}; quote values that "
                         "contain the delimiter or fix that row.") from exc
+    if len(frame) > MAX_ROWS:
+        raise DataError(f"File {name} has more than {MAX_ROWS:,} data rows, the most FairDash "
+                        "reads; upload a random sample of its rows.")
     extra = frame.pop(width).notna().to_numpy()
     if extra.any():  # an empty trailing delimiter is harmless, a value there is not
         reader = csv.reader(io.StringIO(text[start:], newline=""), delimiter=delimiter)
@@ -176,6 +233,48 @@ def _read_csv(data: bytes, text: str, codec: str, bom: int, name: str) -> pd.Dat
                         f"more fields than the {width} in the header; quote values that contain "
                         "the delimiter or fix that row.")
     return _check_columns(frame, header, name)
+
+
+def _refuse_unclosed_quote(text: str, start: int, delimiter: str, name: str) -> None:
+    """Refuse the file if a quote in its rows (from ``start``) opens and never closes."""
+    lines = _Lines(text, start)
+    row = begin = start
+    try:
+        for _ in csv.reader(lines, delimiter=delimiter):
+            begin, row = row, lines.pos
+    except csv.Error:  # a field over csv's size limit: the quote swallowed the rest of the file
+        begin = row
+    else:  # the last row ran to the end; a strict reading says whether it ended inside a quote
+        try:
+            for _ in csv.reader(io.StringIO(text[begin:], newline=""), delimiter=delimiter,
+                                strict=True):
+                pass
+            return
+        except csv.Error as exc:
+            if "unexpected end of data" not in str(exc):
+                return
+    line = text.count("\n", 0, begin) + 1
+    raise DataError(f"File {name} cannot be read as a table: a quote (\") opened on line "
+                    f"{line:,} is never closed, so everything after it reads as one value; close "
+                    "or remove that quote and upload the file again.")
+
+
+class _Lines:
+    """The lines of ``text`` from ``pos`` on, for :func:`csv.reader`, without copying the text;
+    ``pos`` is where the next line starts, so after each row it is where the row ended."""
+
+    def __init__(self, text: str, pos: int):
+        self.text, self.pos = text, pos
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.text):
+            raise StopIteration
+        end = self.text.find("\n", self.pos) + 1 or len(self.text)
+        line, self.pos = self.text[self.pos:end], end
+        return line
 
 
 def _read_header(text: str, delimiter: str, name: str) -> tuple[list[str], int, int]:
