@@ -17,11 +17,14 @@ explain_knob
     A fitted method's native knob values in one plain sentence.
 mitigate, MitigationResult, native_values
     Fit a method at a strength on a Dataset's proper split and score every row.
+fit_split, check_groups_fitted
+    The split a method is fitted on; refuse a group without rows there, before fitting.
 before_after, BeforeAfter, evaluate, PERFORMANCE
     Audit the base model and the mitigation on the same held-out test rows.
 """
 
-from fairdash.mitigation._apply import EVALUATION_SPLIT, MitigationResult, mitigate, native_values
+from fairdash.mitigation._apply import (EVALUATION_SPLIT, MitigationResult, check_groups_fitted,
+                                       fit_split, mitigate, native_values)
 from fairdash.mitigation._compare import (
                                          PERFORMANCE,
                                          REGRESSION_PERFORMANCE,
@@ -45,9 +48,11 @@ __all__ = [
                                          "Method",
                                          "MitigationResult",
                                          "before_after",
+                                         "check_groups_fitted",
                                          "criterion_label",
                                          "evaluate",
                                          "explain_knob",
+                                         "fit_split",
                                          "get_method",
                                          "methods_for",
                                          "mitigate",

@@ -24,7 +24,7 @@ from fairdash.mitigation._retrain import (  # noqa: F401 - _design: bench script
     fit_on_features,
 )
 
-__all__ = ["MitigationResult", "mitigate", "native_values"]
+__all__ = ["MitigationResult", "check_groups_fitted", "fit_split", "mitigate", "native_values"]
 
 #: the rows every before/after comparison is measured on
 EVALUATION_SPLIT = "test"
@@ -95,6 +95,60 @@ def native_values(estimator) -> dict:
     return out
 
 
+def fit_split(method: Method) -> str:
+    """The split a method is fitted on: ``"train"`` when it trains a new model on the
+    features, ``"calibration"`` when it adjusts a trained model's scores (docs/methods.md §0.2).
+
+    Parameters
+    ----------
+    method : Method
+
+    Returns
+    -------
+    str
+    """
+    return "train" if method.retrains else "calibration"
+
+
+def check_groups_fitted(dataset, m: Method) -> None:
+    """Refuse, before fitting, a group without rows in the split ``m`` is fitted on.
+
+    Only methods that apply what they fitted per group to every row (those that need the group
+    at decision time) are concerned; the others use the groups while fitting only and score a
+    group they never saw like anyone else.
+
+    Parameters
+    ----------
+    dataset : fairdash.data.Dataset
+    m : Method
+
+    Raises
+    ------
+    RoleError
+        Naming the first such group, its size, the split and what to do.
+
+    Notes
+    -----
+    The split is :func:`fit_split`. The groups are those the sensitive columns make together;
+    the sequential barycenter's steps group by fewer columns, so they are covered too. The
+    stratified split sends a small group's rows to train first, so a group of one or two rows
+    has none in the calibration split.
+    """
+    if not m.needs_sensitive_at_predict:
+        return  # groups are used while fitting only; a group it never saw is scored as anyone
+    split, k = fit_split(m), len(dataset.group_labels)
+    size = np.bincount(dataset.group_codes, minlength=k)
+    fitted = np.bincount(dataset.group_codes[dataset.rows(split)], minlength=k)
+    missing = np.flatnonzero((size > 0) & (fitted == 0))
+    if missing.size:
+        n = int(size[missing[0]])
+        rows_in = "a single row, which is not" if n == 1 else f"{n:,} rows, none of them"
+        raise RoleError(f"Group '{dataset.group_labels[missing[0]]}' has {rows_in} in the {split} "
+                        f"split that {m.label} is fitted on, so nothing would be fitted for it; "
+                        "merge it with a similar group, choose another sensitive column, or add "
+                        "rows of that group to the data.")
+
+
 def _sensitive_frame(dataset, mask=None):
     frame = dataset.frame[list(dataset.roles.sensitive)].astype(str)
     return frame if mask is None else frame[mask]
@@ -151,6 +205,8 @@ def mitigate(dataset, method: str | Method, strength: float, *, base_scores=None
     if len(dataset.roles.sensitive) < m.min_sensitive_columns:
         raise RoleError(f"{m.label} needs at least {m.min_sensitive_columns} sensitive columns; "
                         f"{len(dataset.roles.sensitive)} chosen.")
+    if not (m.retrains and strength == 0.0):  # at 0, a method that retrains is not fitted
+        check_groups_fitted(dataset, m)
     key = base_key or f"builtin:{base_name}"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -179,13 +235,13 @@ def _fit(dataset, m, strength, base_scores, base_name, random_state, threshold):
         with threadpool_limits(limits=1):
             est, scores = fit_on_features(dataset, m, strength, base_name, random_state,
                                           base_scores)
-        return est, scores, "train"
+        return est, scores, fit_split(m)
     if base_scores is None:
         raise ModelError(f"{m.label} adjusts a trained model's scores; train or choose a "
                          "model first.")
     base_scores = np.asarray(base_scores, float)
     est, scores = _fit_post(dataset, m, strength, base_scores, random_state, threshold)
-    return est, (base_scores if strength == 0.0 else scores), "calibration"
+    return est, (base_scores if strength == 0.0 else scores), fit_split(m)
 
 
 def _base_model_scores(dataset, base_scores, base_name, random_state):
@@ -198,7 +254,7 @@ def _base_model_scores(dataset, base_scores, base_name, random_state):
 
 
 def _fit_post(dataset, m, strength, base_scores, random_state, threshold):
-    cal = dataset.rows("calibration")
+    cal = dataset.rows(fit_split(m))
     est = _with_random_state(m, strength, random_state, threshold)
     sequential = m.min_sensitive_columns > 1
     s_cal = _sensitive_frame(dataset, cal) if sequential else _group_values(dataset, cal)
