@@ -18,19 +18,22 @@ load_model_bytes, save_model_bytes
     Read an uploaded skops file of trusted types only; write a model as skops bytes.
 PICKLE_SUFFIXES, EXTRA_TRUSTED_TYPES
     File name suffixes refused as pickle-based; the one type trusted beyond skops' defaults.
+MAX_MODEL_UNPACKED_BYTES
+    Largest unpacked size of a model file and of the arrays it declares, checked before loading.
 """
 
 from fairdash.models._builtin import (BUILTIN_MODELS, BUILTIN_REGRESSORS, builtin_models,
                                      default_learner,
                                      make_model, positive_scores, predictions)
 from fairdash.models._fit import fit_builtin, score_dataset
-from fairdash.models._loading import (EXTRA_TRUSTED_TYPES, PICKLE_SUFFIXES, load_model_bytes,
-                                     save_model_bytes)
+from fairdash.models._loading import (EXTRA_TRUSTED_TYPES, MAX_MODEL_UNPACKED_BYTES,
+                                     PICKLE_SUFFIXES, load_model_bytes, save_model_bytes)
 
 __all__ = [
     "BUILTIN_MODELS",
     "BUILTIN_REGRESSORS",
     "EXTRA_TRUSTED_TYPES",
+    "MAX_MODEL_UNPACKED_BYTES",
     "PICKLE_SUFFIXES",
     "builtin_models",
     "default_learner",

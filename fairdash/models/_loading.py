@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 from pathlib import PurePath
 
+import numpy as np
 import skops.io as sio
 from skops.io.exceptions import UntrustedTypesFoundException
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from fairdash.data._limits import mb
 from fairdash.exceptions import ModelError, UnsafeModelError
 
-__all__ = ["EXTRA_TRUSTED_TYPES", "PICKLE_SUFFIXES", "load_model_bytes", "save_model_bytes"]
+__all__ = ["EXTRA_TRUSTED_TYPES", "MAX_MODEL_UNPACKED_BYTES", "PICKLE_SUFFIXES", "load_model_bytes",
+           "save_model_bytes"]
 
 PICKLE_SUFFIXES: frozenset[str] = frozenset({".pkl", ".pickle", ".joblib", ".sav"})
 """File name suffixes of pickle-based formats, refused whatever the content."""
+
+MAX_MODEL_UNPACKED_BYTES = 512 * 1024 * 1024
+"""Largest unpacked size of a model file, in bytes: both the total of its zip entries and the
+total the arrays inside it declare (shape x item size). Checked before anything is loaded:
+deflate packs zeros a thousand-fold, so a 1 MB file can declare a 1 GiB array, and numpy
+allocates an array before it reads its data. Fitted linear models and pipelines take a few MB
+at most."""
 
 # The only type trusted beyond skops' defaults. skops 0.16 leaves numpy dtypes untrusted as an
 # open TODO, not a known risk, yet every fitted SimpleImputer stores one, so without it nearly
@@ -57,6 +68,54 @@ def _looks_like_pickle(data: bytes, filename: str) -> bool:
     return bool(suffixes & PICKLE_SUFFIXES) or data[:1] == b"\x80"
 
 
+def _check_unpacked_sizes(data: bytes, filename: str, limit: int) -> None:
+    """Refuse a file whose entries, or whose declared arrays, would unpack to over ``limit``.
+
+    Only the zip directory and each array's header (at most a few hundred bytes) are read.
+    skops keeps numpy arrays as ``.npy`` entries and sparse matrices as ``.npz`` entries, which
+    are zip archives of ``.npy`` files themselves.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            _refuse_over(sum(e.file_size for e in entries), limit, filename, "unpacks to")
+            declared = 0
+            for entry in entries:
+                if entry.filename.endswith(".npy"):
+                    with archive.open(entry) as stream:
+                        declared += _declared_bytes(stream)
+                elif entry.filename.endswith(".npz"):  # its size is within the limit checked
+                    with zipfile.ZipFile(io.BytesIO(archive.read(entry))) as inner:
+                        for member in inner.infolist():
+                            if member.filename.endswith(".npy"):
+                                with inner.open(member) as stream:
+                                    declared += _declared_bytes(stream)
+    except ModelError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        # A damaged archive or array header: skops could not load it either.
+        raise ModelError(f"The file '{filename}' is not a skops file that FairDash can read "
+                         f"({type(exc).__name__}: {exc}). {_RESAVE}") from exc
+    _refuse_over(declared, limit, filename, "declares arrays of")
+
+
+def _declared_bytes(stream) -> int:
+    """Bytes of the array an ``.npy`` stream declares in its header (shape x item size)."""
+    version = np.lib.format.read_magic(stream)
+    read = {(1, 0): np.lib.format.read_array_header_1_0}.get(
+        version, np.lib.format.read_array_header_2_0)  # 2.0 and 3.0 differ in text encoding
+    shape, _, dtype = read(stream)
+    return math.prod(shape) * dtype.itemsize
+
+
+def _refuse_over(size: int, limit: int, filename: str, what: str) -> None:
+    if size > limit:
+        raise ModelError(f"The model file '{filename}' {what} {mb(size)} once "
+                         f"loaded, over the {mb(limit)} FairDash loads, so it was "
+                         "not loaded; a fitted model is rarely over a few MB, so check that "
+                         "this is the model you meant, or audit it through a score column.")
+
+
 def _check_dtype_nodes(data: bytes, filename: str) -> None:
     """Refuse a file that names ``numpy.dtype`` anywhere but in skops' own dtype loader."""
     # skops trusts by type name whatever loader a node asks for; a generic object loader
@@ -76,7 +135,8 @@ def _check_dtype_nodes(data: bytes, filename: str) -> None:
             stack.extend(node)
 
 
-def load_model_bytes(data: bytes, filename: str):
+def load_model_bytes(data: bytes, filename: str, *,
+                     max_unpacked_bytes: int = MAX_MODEL_UNPACKED_BYTES):
     """Load a fitted classifier or regressor from the bytes of an uploaded skops file.
 
     Parameters
@@ -85,6 +145,8 @@ def load_model_bytes(data: bytes, filename: str):
         The file's content.
     filename : str
         The file's name, used to recognise pickle files and in messages.
+    max_unpacked_bytes : int, default MAX_MODEL_UNPACKED_BYTES
+        Largest total of the file's unpacked entries, and of the sizes its arrays declare.
 
     Returns
     -------
@@ -97,8 +159,9 @@ def load_model_bytes(data: bytes, filename: str):
         If the file is a pickle/joblib file (by name or content), or a skops file that contains
         types outside the trusted list (see Notes). Neither is ever deserialised.
     ModelError
-        If the file is empty, is not a skops file, fails to load, or does not hold a fitted
-        classifier or regressor.
+        If the file is empty, is not a skops file, would unpack to more than
+        ``max_unpacked_bytes``, fails to load, or does not hold a fitted classifier or
+        regressor.
 
     Notes
     -----
@@ -122,6 +185,7 @@ def load_model_bytes(data: bytes, filename: str):
     if not data.startswith(b"PK"):
         raise ModelError(f"The file '{filename}' is not a skops file (a skops file is a zip "
                          f"archive, and this one is not). {_RESAVE}")
+    _check_unpacked_sizes(data, filename, max_unpacked_bytes)
 
     try:
         untrusted = sio.get_untrusted_types(data=data)
