@@ -14,6 +14,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from fairdash.exceptions import ModelError
+from fairdash.models._columns import model_columns, unnamed_features_message
 
 __all__ = ["BUILTIN_MODELS", "BUILTIN_REGRESSORS", "builtin_models", "default_learner",
            "make_model", "positive_scores", "predictions"]
@@ -225,25 +226,6 @@ def make_model(name: str, X: pd.DataFrame, *, task: str = "classification",
     return Pipeline([("prep", prep), ("model", model)])
 
 
-def _quote_list(names) -> str:
-    return ", ".join(f"'{n}'" for n in names)
-
-
-def _model_columns(model, X):
-    """``X`` reduced to the columns the model was fitted on, in its order (if it records them)."""
-    names = getattr(model, "feature_names_in_", None)
-    if names is not None and isinstance(X, pd.DataFrame):
-        expected = [str(n) for n in names]
-        present = set(X.columns)
-        missing = [n for n in expected if n not in present]
-        if missing:
-            s = "s" if len(missing) > 1 else ""
-            raise ModelError(f"The model expects column{s} {_quote_list(missing)} that the data "
-                             "does not have.")
-        X = X[expected]
-    return X
-
-
 def predictions(model, X) -> np.ndarray:
     """Predictions of a fitted regressor for every row of ``X``.
 
@@ -275,10 +257,13 @@ def predictions(model, X) -> np.ndarray:
     if not hasattr(model, "predict"):
         raise ModelError(f"The model ({kind}) has no predict method, so it cannot make "
                          "predictions.")
-    X = _model_columns(model, X)
+    X = model_columns(model, X)
     try:
         values = np.asarray(model.predict(X))
     except Exception as exc:  # any failure inside a user's model is a message, not a crash
+        unnamed = unnamed_features_message(model, X)
+        if unnamed:
+            raise ModelError(unnamed) from exc
         raise ModelError(f"The model could not predict ({type(exc).__name__}: {exc}). Check "
                          "that the columns have the same meaning and types as the data it was "
                          "trained on.") from exc
@@ -329,7 +314,7 @@ def positive_scores(model, X) -> np.ndarray:
     function ``d`` squashed by the logistic function, ``1 / (1 + exp(-d))``: this keeps the
     ranking (so AUC and threshold sweeps are unaffected) but is not a calibrated probability.
     """
-    X = _model_columns(model, X)
+    X = model_columns(model, X)
 
     try:
         classes = list(np.asarray(model.classes_).tolist())
@@ -357,6 +342,9 @@ def positive_scores(model, X) -> np.ndarray:
     except ModelError:
         raise
     except Exception as exc:  # any failure inside a user's model is a message, not a crash
+        unnamed = unnamed_features_message(model, X)
+        if unnamed:
+            raise ModelError(unnamed) from exc
         raise ModelError(f"The model could not score the data ({type(exc).__name__}: {exc}). "
                          "Check that the columns have the same meaning and types as the data "
                          "it was trained on.") from exc
