@@ -28,7 +28,17 @@ PAGES = (
     ("app_pages/tradeoffs.py", "Tradeoffs", ":material/scatter_plot:", False),
     ("app_pages/compare.py", "Compare", ":material/compare_arrows:", False),
     ("app_pages/subgroups.py", "Subgroups", ":material/travel_explore:", False),
+    ("app_pages/learn.py", "Learn", ":material/school:", False),
+    ("app_pages/learn_rates.py", "1 · What the gaps measure", ":material/groups:", False),
+    ("app_pages/learn_impossible.py", "2 · You cannot have them all", ":material/block:", False),
+    ("app_pages/learn_loan.py", "3 · Thresholds per group", ":material/payments:", False),
+    ("app_pages/learn_bias.py", "4 · Where bias comes from", ":material/science:", False),
+    ("app_pages/learn_pays.py", "5 · Who pays", ":material/trending_down:", False),
+    ("app_pages/learn_glossary.py", "Glossary", ":material/menu_book:", False),
 )
+#: pages of the Learn section of the menu (the classroom lessons, docs/methods.md §12)
+LEARN_PAGES = tuple(p for p in PAGES if p[0].startswith("app_pages/learn"))
+GLOSSARY_PAGE = "app_pages/learn_glossary.py"
 DATA_PAGE, MODEL_PAGE, AUDIT_PAGE, MITIGATE_PAGE, SUBGROUPS_PAGE = (
     "app_pages/data.py", "app_pages/model.py", "app_pages/audit.py", "app_pages/mitigate.py",
     "app_pages/subgroups.py")
@@ -38,10 +48,13 @@ class Halt(Exception):
     """Raised by a guard after it has said why the screen cannot go on."""
 
 
-def pages() -> list:
-    """``st.Page`` objects in menu order; Home opens first."""
-    return [st.Page(str(ROOT / path), title=title, icon=icon, default=default)
-            for path, title, icon, default in PAGES]
+def pages() -> dict:
+    """``st.Page`` objects in menu order, in two sections (analyse, learn); Home opens first."""
+    made = {path: st.Page(str(ROOT / path), title=title, icon=icon, default=default)
+            for path, title, icon, default in PAGES}
+    learn = [p[0] for p in LEARN_PAGES]
+    return {"Analyse": [page for path, page in made.items() if path not in learn],
+            "Learn": [made[path] for path in learn]}
 
 
 def run(render) -> None:
@@ -182,6 +195,8 @@ def sidebar(where) -> None:
     roles, choice = state.roles(), state.model()
     task = _task()
     with where:
+        st.page_link(GLOSSARY_PAGE, label="Glossary of fairness terms",
+                     icon=":material/menu_book:")
         st.caption("Where you are")
         st.markdown(" → ".join(f"{'✓ ' if done else ''}{label}"
                                for label, _, done, _ in journey()))

@@ -72,6 +72,7 @@ WIDGET_KEYS = {
     "w_tradeoff_": "tradeoffs", "w_audit_": "audit", "w_subgroups_": "subgroups",
     "fig_slices": "subgroups",
     "w_compare_": "compare",
+    "w_learn_": "learn",
 }
 
 
