@@ -11,7 +11,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from fairdash import cli_subgroups
+from fairdash import cli_report, cli_subgroups
 from fairdash import data as fd_data
 from fairdash._safe_csv import safe_csv
 from fairdash.cli_checks import check_args, check_roles
@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how many flipped rows to list (negative flips first)")
     p.add_argument("--format", choices=["json"], default="json")
     cli_subgroups.add_parsers(sub, _data_options)  # slices, bounty
+    cli_report.add_parsers(sub, _data_options)  # report
     return parser
 
 
@@ -346,7 +347,8 @@ def main(argv=None) -> int:
     run = {"audit": run_audit, "methods": run_methods, "mitigate": run_mitigate,
            "tradeoff": run_tradeoff, "compare": run_compare,
            "slices": lambda a: cli_subgroups.run_slices(a, load_dataset, base_scores),
-           "bounty": lambda a: cli_subgroups.run_bounty(a, load_dataset)}[args.command]
+           "bounty": lambda a: cli_subgroups.run_bounty(a, load_dataset),
+           "report": lambda a: cli_report.run_report(a, load_dataset, base_scores)}[args.command]
     try:
         check_args(args)
         out = run(args)
