@@ -29,6 +29,7 @@ import asyncio
 import hashlib
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -121,14 +122,27 @@ def tree_rss(pid: int) -> int | None:
 # the server
 # --------------------------------------------------------------------------------------------
 
-def start_server(port: int, log_path: Path, watch: bool) -> subprocess.Popen:
+def snapshot(rev: str) -> tuple[Path, str]:
+    """The committed tree at ``rev`` in a temporary directory (``git archive``), so that edits
+    to the shared checkout during a run cannot change or break the server under test."""
+    sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", rev],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    where = Path(tempfile.mkdtemp(prefix="fairdash-load-"))
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", sha],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+    print(f"serving the committed tree {rev} ({sha}) from {where}", flush=True)
+    return where, sha
+
+
+def start_server(port: int, log_path: Path, watch: bool, cwd: Path = ROOT) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     if not watch:  # no module reloads when files in the checkout change during the run
         cmd += ["--server.fileWatcherType", "none"]
     print("starting:", " ".join(cmd[1:]), f"(log: {log_path})", flush=True)
     log = open(log_path, "w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 90
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -245,9 +259,11 @@ async def run_session(i: int, args, stats: Stats, start_at: float, sanity: list)
 
 
 def snap(pid: int | None, stats: Stats, marker: int | None = None) -> tuple:
-    """(t, RSS, reruns so far, errors so far or a negative marker, server CPU seconds)."""
+    """(t, RSS, reruns so far, errors so far or a negative marker, server CPU seconds, the
+    machine's 1-minute load average)."""
     return (time.perf_counter() - stats.t0, tree_rss(pid) if pid else None, stats.reruns(),
-            len(stats.errors) if marker is None else marker, cpu_seconds(pid) if pid else None)
+            len(stats.errors) if marker is None else marker, cpu_seconds(pid) if pid else None,
+            os.getloadavg()[0])
 
 
 async def sample_rss(pid: int | None, stats: Stats, every: float, samples: list, stop):
@@ -305,6 +321,8 @@ def report(args, stats: Stats, samples, sanity, wall: float) -> None:
                                 "--untracked-files=no"],
                                capture_output=True, text=True).stdout.count("\n")
         code = f"code at {head} + {dirty} modified file(s) in the checkout"
+        if args.snapshot:
+            code = f"code: the committed tree {args.snapshot}"
     except OSError:
         code = "code version unknown"
     print(f"== {args.sessions} session(s) x {args.seconds:.0f} s, think {args.think} s, "
@@ -328,22 +346,25 @@ def report(args, stats: Stats, samples, sanity, wall: float) -> None:
              ["first load", "slider (fragment)"] + [f"page {p}" for p in PAGES]
              if stats.latency.get(k)]
     for label, v in rows:
-        print(f"  {label:<22} {len(v):>6} {ms(pct(v, .5))} {ms(pct(v, .95))} {ms(max(v))}")
+        print(f"  {label:<22} {len(v):>6} {ms(pct(v, .5))} {ms(pct(v, .95))} "
+              f"{ms(max(v, default=float('nan')))}")
     if samples and samples[0][1] is not None:
         print("\nserver RSS (process tree)")
-        print(f"  {'t (s)':>7} {'RSS':>9} {'CPU':>6} {'reruns':>7} {'errors':>6}   "
-              "(CPU: server cores used since the previous row)")
+        print(f"  {'t (s)':>7} {'RSS':>9} {'CPU':>6} {'load':>5} {'reruns':>7} {'errors':>6}   "
+              "(CPU: server cores used since the previous row; load: the machine's 1-min "
+              "load average, other processes included)")
         keep = samples if len(samples) <= 30 else sorted(
             {round(j * (len(samples) - 1) / 29) for j in range(30)}
             | {i for i, s in enumerate(samples) if s[3] < 0})
         keep = keep if keep is samples else [samples[i] for i in keep]
         prev = None
-        for t, rss, n, e, cpu in keep:
+        for t, rss, n, e, cpu, load in keep:
             note = {-1: "  (all sessions closed)", -2: "  (after the probe session)"}
             cores = ("" if prev is None or cpu is None or t <= prev[0]
                      else f"{(cpu - prev[1]) / (t - prev[0]):.2f}")
             prev = (t, cpu)
-            print(f"  {t:7.1f} {mb(rss):>9} {cores:>6} {n:7d} " + note.get(e, f"{e:6d}"))
+            print(f"  {t:7.1f} {mb(rss):>9} {cores:>6} {load:5.1f} {n:7d} "
+                  + note.get(e, f"{e:6d}"))
         values = [s[1] for s in samples if s[1] is not None]
         closed = next((i for i, s in enumerate(samples) if s[3] < 0), None)
         warm = next((s[1] for s in samples if s[2] >= args.sessions and s[1] is not None),
@@ -395,6 +416,9 @@ def main(argv=None) -> int:
                         "then run one probe session and sample again (s; > 120 to see the "
                         "disconnected sessions evicted)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--snapshot", metavar="REV",
+                   help="serve the committed tree at REV (e.g. HEAD) from a temporary copy "
+                        "instead of the working checkout")
     p.add_argument("--watch", action="store_true",
                    help="keep Streamlit's file watcher on in the server started here (off by "
                         "default: an edit to a fairdash module during the run makes Streamlit "
@@ -408,10 +432,15 @@ def main(argv=None) -> int:
     proc, pid = None, args.pid
     if args.url is None:
         log_path = Path(tempfile.gettempdir()) / f"fairdash-load-{args.port}.log"
-        proc = start_server(args.port, log_path, args.watch)
+        where = ROOT
+        if args.snapshot:
+            where, args.snapshot = snapshot(args.snapshot)
+        proc = start_server(args.port, log_path, args.watch, where)
         pid = proc.pid
         args.url = f"http://127.0.0.1:{args.port}"
     try:
+        print(f"load average at the start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPU(s) "
+              "(other processes on the machine compete with the server)", flush=True)
         t0, cpu0, srv0 = time.perf_counter(), time.process_time(), cpu_seconds(pid or 0)
         stats, samples, sanity = asyncio.run(main_async(args, pid))
         wall = time.perf_counter() - t0
@@ -419,12 +448,15 @@ def main(argv=None) -> int:
         srv1 = cpu_seconds(pid or 0)
         server = ("n/a" if srv0 is None or srv1 is None
                   else f"{srv1 - srv0:.0f} s = {(srv1 - srv0) / wall:.2f} cores")
+        print(f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPU(s)")
         print(f"CPU over the run: server {server}; this load client "
               f"{time.process_time() - cpu0:.1f} s = {(time.process_time() - cpu0) / wall:.2f} "
               "cores")
     finally:
         if proc is not None:
             stop_server(proc)
+            if where != ROOT:
+                shutil.rmtree(where, ignore_errors=True)
             logged = log_path.read_text(errors="replace")
             bad = [ln for ln in logged.splitlines() if "Traceback" in ln or " ERROR " in ln
                    or "unexpected error" in ln]
