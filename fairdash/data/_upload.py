@@ -244,19 +244,23 @@ def _refuse_unclosed_quote(text: str, start: int, delimiter: str, name: str) -> 
             begin, row = row, lines.pos
     except csv.Error:  # a field over csv's size limit: the quote swallowed the rest of the file
         begin = row
-    else:  # the last row ran to the end; a strict reading says whether it ended inside a quote
-        try:
-            for _ in csv.reader(io.StringIO(text[begin:], newline=""), delimiter=delimiter,
-                                strict=True):
-                pass
+    else:  # the last row ran to the end of the file: did it end inside a quote?
+        if not _ends_inside_quote(text[begin:], delimiter):
             return
-        except csv.Error as exc:
-            if "unexpected end of data" not in str(exc):
-                return
     line = text.count("\n", 0, begin) + 1
     raise DataError(f"File {name} cannot be read as a table: a quote (\") opened on line "
                     f"{line:,} is never closed, so everything after it reads as one value; close "
                     "or remove that quote and upload the file again.")
+
+
+def _ends_inside_quote(text: str, delimiter: str) -> bool:
+    """Whether ``text`` (CSV rows) ends inside a quoted field, by a strict reading."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 class _Lines:
@@ -286,7 +290,9 @@ def _read_header(text: str, delimiter: str, name: str) -> tuple[list[str], int, 
         header = next(row for row in reader if row)
     except csv.Error:  # a field longer than csv's limit: almost surely an unclosed quote
         header = []
-    if not header or stream.tell() == len(part) < len(text):
+    # a header that runs to the end of the text (or of the part read) never closed a quote
+    if not header or stream.tell() == len(part) and (
+            len(part) < len(text) or _ends_inside_quote(part, delimiter)):
         raise DataError(f"File {name} has a header row that never ends (usually a quote that "
                         "is never closed); check the first line of the file.")
     return header, stream.tell(), reader.line_num
