@@ -66,6 +66,7 @@ class Session:
         self.waiter: asyncio.Future | None = None
         self.texts: list[str] = []           # text of the elements drawn by the current rerun
         self.closed = False
+        self.lost = False                    # the reader has already counted the loss
 
     # ------------------------------------------------------------------ connection
     async def connect(self) -> None:
@@ -93,8 +94,10 @@ class Session:
                 self._handle(msg)
         except websockets.ConnectionClosed as exc:
             if not self.closed:
+                self.lost = True
                 self.stats.error(self.name, f"disconnect: {exc}")
         except Exception as exc:  # noqa: BLE001 - a broken reader is an error of the run
+            self.lost = True
             self.stats.error(self.name, f"reader: {type(exc).__name__}: {exc}")
         finally:
             if self.waiter is not None and not self.waiter.done():

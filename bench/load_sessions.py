@@ -40,6 +40,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import websockets  # noqa: E402
+
 from _load_client import THRESHOLD_LABEL, RerunTimeout, Session  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,7 +117,7 @@ def tree_rss(pid: int) -> int | None:
             if p == pid:
                 return None
         todo.extend(children.get(p, ()))
-    return total
+    return total or None   # a zombie (exited, not yet reaped) has no VmRSS
 
 
 # --------------------------------------------------------------------------------------------
@@ -207,55 +209,71 @@ async def setup_synthetic(session: Session, stats: Stats, rows: int, timeout: fl
 
 
 async def run_session(i: int, args, stats: Stats, start_at: float, sanity: list) -> None:
+    """One simulated user. A lost connection is counted once and the user comes back in a new
+    session (as a browser reload would), up to three times."""
     name = f"s{i:02d}"
     rng = random.Random(args.seed + i)
-    session = Session(args.url, name, stats, args.timeout)
     await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
-    try:
-        await session.connect()
-        await timed(session, stats, "first load", page=None)
-        if not session.pages:
-            stats.error(name, "no navigation message: page list unknown")
+    deadline, attempts = None, 0
+    while True:
+        session = Session(args.url, name, stats, args.timeout)
+        try:
+            await session.connect()
+            await timed(session, stats, "first load", page=None)
+            if not session.pages:
+                stats.error(name, "no navigation message: page list unknown")
+                return
+            if args.rows:
+                await setup_synthetic(session, stats, args.rows, args.setup_timeout)
+            if deadline is None:
+                deadline = time.perf_counter() + args.seconds
+            await act(session, args, stats, rng, deadline, sanity)
             return
-        if args.rows:
-            await setup_synthetic(session, stats, args.rows, args.setup_timeout)
-        deadline = time.perf_counter() + args.seconds
-        step = rng.randrange(len(PAGES))
-        while time.perf_counter() < deadline:
-            page = PAGES[step % len(PAGES)]
-            step += 1
+        except (ConnectionError, OSError, websockets.WebSocketException) as exc:
+            if not session.lost:
+                stats.error(name, f"connection: {type(exc).__name__}: {exc}")
+        except RerunTimeout as exc:
+            stats.error(name, f"timeout (setup): {exc}")
+            return
+        except RuntimeError as exc:
+            stats.error(name, f"script: {exc}")
+            return
+        finally:
+            await session.close()
+        attempts += 1
+        if attempts > 3 or (deadline is not None and time.perf_counter() >= deadline):
+            return
+        await asyncio.sleep(1.0)
+
+
+async def act(session: Session, args, stats: Stats, rng, deadline: float, sanity: list):
+    """Walk the pages until ``deadline``; on Audit, move the threshold slider."""
+    step = rng.randrange(len(PAGES))
+    while time.perf_counter() < deadline:
+        page = PAGES[step % len(PAGES)]
+        step += 1
+        await asyncio.sleep(args.think * rng.uniform(0.5, 1.5))
+        dt = await timed(session, stats, f"page {page}", page=page)
+        if dt is None or page != "Audit":
+            continue
+        for _ in range(args.moves):
+            if time.perf_counter() >= deadline:
+                break
+            slider = session.widget(THRESHOLD_LABEL)
+            if slider is None:
+                stats.error(session.name, "no threshold slider on the Audit screen")
+                break
+            wid, fragment, _ = slider
+            value = round(rng.uniform(0.05, 0.95), 2)
             await asyncio.sleep(args.think * rng.uniform(0.5, 1.5))
-            dt = await timed(session, stats, f"page {page}", page=page)
-            if dt is None:
-                continue
-            if page != "Audit":
-                continue
-            for _ in range(args.moves):
-                if time.perf_counter() >= deadline:
-                    break
-                slider = session.widget(THRESHOLD_LABEL)
-                if slider is None:
-                    stats.error(name, "no threshold slider on the Audit screen")
-                    break
-                wid, fragment, _ = slider
-                value = round(rng.uniform(0.05, 0.95), 2)
-                await asyncio.sleep(args.think * rng.uniform(0.5, 1.5))
-                dt = await timed(session, stats, "slider (fragment)",
-                                 widget_states=[(wid, "double_array_value", [value])],
-                                 fragment_id=fragment)
-                if dt is not None and args.sanity:
-                    digest = hashlib.sha1("\n".join(session.texts).encode()).hexdigest()[:10]
-                    line = next((t for t in session.texts if "parity" in t and "%" in t),
-                                next((t for t in session.texts if "%" in t), ""))
-                    sanity.append((value, digest, len(session.texts), line, dt))
-    except (ConnectionError, OSError) as exc:
-        stats.error(name, f"connection: {type(exc).__name__}: {exc}")
-    except RerunTimeout as exc:
-        stats.error(name, f"timeout (setup): {exc}")
-    except RuntimeError as exc:
-        stats.error(name, f"script: {exc}")
-    finally:
-        await session.close()
+            dt = await timed(session, stats, "slider (fragment)",
+                             widget_states=[(wid, "double_array_value", [value])],
+                             fragment_id=fragment)
+            if dt is not None and args.sanity:
+                digest = hashlib.sha1("\n".join(session.texts).encode()).hexdigest()[:10]
+                line = next((t for t in session.texts if "parity" in t and "%" in t),
+                            next((t for t in session.texts if "%" in t), ""))
+                sanity.append((value, digest, len(session.texts), line, dt))
 
 
 def snap(pid: int | None, stats: Stats, marker: int | None = None) -> tuple:
@@ -296,7 +314,7 @@ async def main_async(args, pid) -> tuple[Stats, list, list]:
         try:
             await probe.connect()
             await probe.rerun(page=None)
-        except (ConnectionError, OSError, RerunTimeout) as exc:
+        except (ConnectionError, OSError, RerunTimeout, websockets.WebSocketException) as exc:
             stats.error("probe", f"probe: {exc}")
         finally:
             await probe.close()
