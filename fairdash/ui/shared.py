@@ -23,6 +23,7 @@ from fairdash import metrics as fd_metrics
 from fairdash import models as fd_models
 from fairdash.exceptions import ModelError
 from fairdash.ui import budget, state
+from fairdash.ui.link import synthetic_key
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -317,5 +318,8 @@ def synthetic_source(n: int, minority_share: float, base_rate_gap: float, label_
     name = (f"Synthetic ({int(n):,} rows, minority share {minority_share}, base-rate gap "
             f"{base_rate_gap}, label bias {label_bias}, proxy {proxy_strength})")
     roles = fd_data.ColumnRoles("label", "1", ("group",), ("x1", "x2", "proxy", "region"))
-    return (state.DataSource("synthetic", name), roles,
+    key = synthetic_key({"n": int(n), "minority_share": minority_share,
+                         "base_rate_gap": base_rate_gap, "label_bias": label_bias,
+                         "proxy_strength": proxy_strength})
+    return (state.DataSource("synthetic", name, key), roles,
             (frame, fd_data.table_fingerprint(frame)))

@@ -31,6 +31,7 @@ from dataclasses import fields
 import streamlit as st
 
 from fairdash.data import ColumnRoles
+from fairdash.ui.link import to_query
 from fairdash.ui.workspace import (  # noqa: F401
     DEFAULT_SAMPLE,
     DEFAULT_THRESHOLD,
@@ -57,7 +58,7 @@ from fairdash.ui.workspace import (  # noqa: F401
 
 #: widget key (or key prefix ending in "_") -> the screen that owns it
 WIDGET_KEYS = {
-    "w_home_": "home",
+    "w_home_": "home", "w_share_": "share",
     "w_source_kind": "data", "w_sample": "data", "w_upload": "data", "w_syn_": "data",
     "w_target_": "data", "w_positive_": "data", "w_sensitive_": "data", "w_score_": "data",
     "w_rescale_": "data", "w_features_": "data", "w_apply_": "data",
@@ -81,12 +82,43 @@ WIDGET_KEYS = {
 _PRIVATE = ("upload_frame", "upload_model")
 
 
-def init() -> None:
-    """Fill every key the session does not have yet from the default workspace."""
+def init() -> bool:
+    """Fill every key the session does not have yet from the default workspace; True on the
+    session's first run."""
+    new = "source" not in st.session_state
     ws = default_workspace()
     for f in fields(Workspace):
         if f.name not in _PRIVATE:
             st.session_state.setdefault(f.name, getattr(ws, f.name))
+    return new
+
+
+def restore(ws: Workspace) -> None:
+    """Make ``ws`` the session's view at once (a link or a saved session, already checked)."""
+    _store(ws)
+    st.session_state.pop("pending_upload", None)
+
+
+def query() -> dict:
+    """The page's URL query parameters, repeated keys as lists."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def write_query(params: dict) -> None:
+    """Put the view's parameters in the URL (only when they changed)."""
+    wanted = {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in params.items()}
+    if query() != wanted:
+        st.query_params.from_dict(params)
+
+
+def notices() -> list:
+    """Sentences about what a link or saved session could not restore (shown once)."""
+    return st.session_state.pop("link_notices", [])
+
+
+def add_notices(sentences: list) -> None:
+    """Keep sentences for :func:`notices`."""
+    st.session_state.setdefault("link_notices", []).extend(sentences)
 
 
 def workspace() -> Workspace:
@@ -109,6 +141,8 @@ def _store(ws: Workspace) -> None:
 def _apply(transition, *args, **kwargs) -> Workspace:
     new = transition(workspace(), *args, **kwargs)
     _store(new)
+    # at once, not at the end of the run: a fragment's rerun (the threshold) ends nowhere else
+    write_query(to_query(new))
     return new
 
 

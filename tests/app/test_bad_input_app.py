@@ -3,14 +3,16 @@ session (as one stubborn user would) gets a sentence with the words that say wha
 no traceback and no exception; after each one the same session still audits the sample data
 (the command-line half: ``tests/test_bad_input_cli.py``)."""
 
+from pathlib import Path
+
 import pytest
 import streamlit as st
 from hostile_inputs import MODEL_CASES, TABLE_CASES, TRACEBACK_MARKS
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP
-
 from fairdash.ui import budget
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 APP_CASES = [c for c in TABLE_CASES if c.app]
 PAGES = ("app_pages/data.py", "app_pages/model.py", "app_pages/audit.py")
