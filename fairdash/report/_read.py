@@ -18,7 +18,7 @@ def read_embedded(html_text: str) -> dict:
         When the text is not a FairDash report.
     """
     found = dict(re.findall(r'<script type="application/json" id="([\w-]+)">(.*?)</script>',
-                            html_text, flags=re.S))
+                            html_text, flags=re.DOTALL))
     if "fd-figures" not in found:
         raise ValueError("This is not a FairDash report: it embeds no figures.")
     return {k: json.loads(v) for k, v in found.items()}

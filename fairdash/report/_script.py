@@ -167,8 +167,10 @@ function update(t) {
   });
 }
 function nul(x) { return isNaN(x) ? null : x; }
-function redrawBars(id, f, m) {
-  var rows = m.groups[f.live.rate], tr = f.data[0];
+function copy(o) { return JSON.parse(JSON.stringify(o)); }
+function redrawBars(id, spec, m) {
+  // a fresh copy each time: plotly keeps (and changes) the objects it is given
+  var f = copy(spec), rows = m.groups[f.live.rate], tr = f.data[0];
   tr.x = rows.map(function (r) { return nul(100 * r.value); });
   tr.error_x.array = rows.map(function (r) { return nul(100 * (r.high - r.value)); });
   tr.error_x.arrayminus = rows.map(function (r) { return nul(100 * (r.value - r.low)); });
@@ -191,7 +193,8 @@ window.FairDashReport = {measure: measure, update: update, live: LIVE};
 // ---- wiring ------------------------------------------------------------------------------
 function drawAll() {
   Object.keys(FIGS).forEach(function (id) {
-    Plotly.newPlot(byId(id), FIGS[id].data, FIGS[id].layout, CONFIG);
+    var f = copy(FIGS[id]);
+    Plotly.newPlot(byId(id), f.data, f.layout, CONFIG);
   });
 }
 function fitCharts() {
