@@ -50,7 +50,7 @@ def test_judged_on_the_interval_a_bound_inside_it_passes(dp):
 
 @pytest.mark.parametrize("rule, words", [
     ("dp>0.1", "'dp', which this audit does not measure"),
-    ("demographic_parity_difference=0.1", "not a rule")])
+    ("demographic_parity_difference=0.1", "is not of the form GAP>BOUND")])
 def test_a_bad_rule_is_refused(rule, words):
     run = run_cli(ADULT + ["--fail-on", rule])
     assert run.returncode == 2 and words in run.stderr and "Traceback" not in run.stderr

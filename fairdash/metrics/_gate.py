@@ -89,7 +89,7 @@ class GateVerdict:
                 "passed": not self.failed, "verdict": self.sentence()}
 
 
-def parse_gate(text: str, gaps=GATE_GAPS) -> GateRule:
+def parse_gate(text: str, gaps=GATE_GAPS, flag: str = "--fail-on") -> GateRule:
     """Read a rule such as ``"equalized_odds_difference>0.05"``.
 
     Parameters
@@ -97,6 +97,8 @@ def parse_gate(text: str, gaps=GATE_GAPS) -> GateRule:
     text : str
     gaps : sequence of str, default GATE_GAPS
         The gap names allowed (those the audit at hand measures).
+    flag : str, default "--fail-on"
+        How messages name the rule ("Rule" in the app).
 
     Returns
     -------
@@ -110,18 +112,18 @@ def parse_gate(text: str, gaps=GATE_GAPS) -> GateRule:
     """
     found = _RULE.match(str(text))
     if not found:
-        raise ValueError(f"--fail-on '{text}' is not a rule; write GAP>BOUND (or >=, <, <=), "
-                         "for example demographic_parity_difference>0.1.")
+        raise ValueError(f"{flag} '{text}' is not of the form GAP>BOUND (or >=, <, <=); write "
+                         "one such as demographic_parity_difference>0.1.")
     name, op, number = found.groups()
     if name not in gaps:
-        raise ValueError(f"--fail-on names the gap '{name}', which this audit does not "
+        raise ValueError(f"{flag} '{text}' names the gap '{name}', which this audit does not "
                          f"measure; choose one of {', '.join(gaps)}.")
     try:
         bound = float(number)
     except ValueError:
         bound = math.nan
     if not math.isfinite(bound):
-        raise ValueError(f"--fail-on '{text}' has the bound '{number}', which is not a finite "
+        raise ValueError(f"{flag} '{text}' has the bound '{number}', which is not a finite "
                          "number; write one such as 0.1.")
     return GateRule(name, op, bound)
 

@@ -13,6 +13,7 @@ Parameters (repeated keys hold lists, so column names may contain commas)::
     target, pos, sens (repeated), feat (repeated), score, rescale=1
     model=builtin:NAME | scores:COLUMN | upload:NAME | bounty:NAME
     t=THRESHOLD  mit=METHOD@STRENGTH  pt=METHOD@STRENGTH  cmp=OLD (then NEW)
+    gate=RULE (repeated)  gateci=1
 """
 
 from __future__ import annotations
@@ -91,6 +92,11 @@ def to_query(ws: Workspace) -> dict:
         q["pt"] = _spec(ws.sweep)
     if ws.comparison is not None:
         q["cmp"] = list(ws.comparison)
+    rules, on_interval = ws.gate
+    if rules:
+        q["gate"] = list(rules)
+        if on_interval:
+            q["gateci"] = "1"
     return q
 
 
@@ -195,6 +201,9 @@ def from_query(q: dict, upload: DataSource | None = None) -> tuple[Workspace | N
     pair = _many(q, "cmp")
     if len(pair) == 2:
         ws = replace(ws, comparison=tuple(pair))
+    rules = tuple(str(r) for r in _many(q, "gate"))
+    if rules:
+        ws = replace(ws, gate=(rules, _one(q, "gateci") == "1"))
     return ws, notes
 
 

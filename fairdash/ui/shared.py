@@ -323,3 +323,30 @@ def synthetic_source(n: int, minority_share: float, base_rate_gap: float, label_
                          "proxy_strength": proxy_strength})
     return (state.DataSource("synthetic", name, key), roles,
             (frame, fd_data.table_fingerprint(frame)))
+
+
+# ---- provenance ----------------------------------------------------------------------------
+
+def provenance_of(scored: Scored, threshold: float | None = None, extra: tuple = ()) -> dict:
+    """The provenance block of what the session shows (see ``fairdash.provenance``); the
+    command is given when the command line can recompute it (a sample or an uploaded file
+    with a built-in model or given scores; ``extra`` arguments appended)."""
+    from fairdash.provenance import cli_command, model_params, provenance
+
+    ws = state.workspace()
+    src, choice = ws.source, ws.model
+    source = f"sample:{src.name}" if src.kind == "sample" else src.name
+    params = {}
+    if choice.kind == "builtin":
+        params = model_params(builtin_model(scored.dataset, choice.name))
+    elif choice.kind == "upload":
+        params = model_params(state.upload_model())
+    command = None
+    if src.kind in ("sample", "upload") and choice.kind in ("builtin", "scores"):
+        command = cli_command(source, scored.dataset.roles,
+                              model=choice.name if choice.kind == "builtin" else None,
+                              threshold=threshold, rescale_scores=ws.rescale_scores,
+                              extra=extra)
+    name = choice.name if choice.kind == "builtin" else f"{choice.kind}:{choice.name}"
+    return provenance(scored.dataset, source=source, model=name, model_params=params,
+                      threshold=threshold, seed=0, command=command)

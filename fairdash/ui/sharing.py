@@ -89,7 +89,7 @@ def checked(ws: Workspace) -> tuple[Workspace, list[str]]:
         out = replace(out, sweep=ws.sweep)
     if ws.comparison is not None:
         out = with_comparison(out, ws.comparison)
-    return out, notes
+    return replace(out, gate=ws.gate), notes
 
 
 def restore_link() -> None:

@@ -47,6 +47,7 @@ from fairdash.ui.workspace import (  # noqa: F401
     with_bounty_model,
     with_comparison,
     with_compas_demo,
+    with_gate,
     with_mitigation,
     with_model,
     with_point,
@@ -184,6 +185,16 @@ def threshold() -> float:
 def mitigation() -> MitigationChoice | None:
     """The active mitigation, or None until the user chooses one."""
     return workspace().mitigation
+
+
+def gate() -> tuple:
+    """``(rules, on_interval)``: the pass/fail rules on the gaps (see :func:`with_gate`)."""
+    return workspace().gate
+
+
+def set_gate(rules, on_interval: bool = False) -> None:
+    """See :func:`with_gate`."""
+    _apply(with_gate, rules, on_interval)
 
 
 def sweep_point() -> tuple | None:

@@ -28,6 +28,7 @@ KEYS = {
     "report": "reserved: report contents (report screen)",
     "slice": "str: a rule from the Subgroups screen that the Audit screen audits against the rest",
     "bounty": "Bounty: the decision list and the submissions of the bias bounty",
+    "gate": "(rules, on_interval): pass/fail rules on the gaps, as for audit --fail-on",
 }
 
 #: what each key clears when it changes (the chain in the module docstring)
@@ -92,6 +93,7 @@ class Workspace:
     report: object = None
     slice: str | None = None
     bounty: object = None
+    gate: tuple = ((), False)
     upload_frame: object = field(default=None, compare=False)
     upload_model: object = field(default=None, compare=False)
 
@@ -181,6 +183,14 @@ def with_compas_demo(ws: Workspace) -> Workspace:
     out = with_source(ws, DataSource("sample", "compas"), roles)
     out = replace(out, rescale_scores=True, model=ModelChoice("scores", "decile_score"))
     return with_mitigation(out, MitigationChoice("barycenter", 1.0))
+
+
+def with_gate(ws: Workspace, rules, on_interval: bool = False) -> Workspace:
+    """Pass/fail rules on the gaps (texts such as ``demographic_parity_difference>0.1``),
+    judged on the estimate or, with ``on_interval``, on the 95 % interval. Nothing is cleared:
+    the rules hold for whatever data and model come next."""
+    return replace(ws, gate=(tuple(str(r).strip() for r in rules if str(r).strip()),
+                             bool(on_interval)))
 
 
 def with_slice(ws: Workspace, rule: str | None) -> Workspace:

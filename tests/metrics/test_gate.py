@@ -20,12 +20,12 @@ def test_rules_parse(text, rule):
 
 
 @pytest.mark.parametrize("text, words", [
-    ("demographic_parity_difference=0.1", "not a rule"),
+    ("demographic_parity_difference=0.1", "is not of the form GAP>BOUND"),
     ("dp>0.1", "'dp', which this audit does not measure"),
     ("demographic_parity_difference>nan", "not a finite number"),
     ("demographic_parity_difference>1e999", "not a finite number"),
     ("demographic_parity_difference>0.1.2", "not a finite number"),
-    ("", "not a rule")])
+    ("", "is not of the form GAP>BOUND")])
 def test_bad_rules_are_refused_in_one_sentence(text, words):
     with pytest.raises(ValueError, match=words):
         parse_gate(text)

@@ -13,7 +13,7 @@ from fairdash._safe_csv import safe_csv
 from fairdash.metrics import RATE_LABELS, RATE_SHORT
 from fairdash.ui import format as fmt
 from fairdash.ui import shared, shell, state
-from fairdash.ui.screens import audit_regression
+from fairdash.ui.screens import audit_gate, audit_regression
 
 METHOD_LABELS = {"between_groups": "Between groups (max − min)",
                  "to_overall": "Against all audited rows (largest distance)",
@@ -122,7 +122,9 @@ def _results(scored, min_size: int, sizes) -> None:
     if result.excluded_groups:
         st.caption(f"Gaps compare groups with at least {result.min_group_size} audited rows; "
                    f"left out: {fmt.names(result.excluded_groups)}.")
+    verdicts = audit_gate.badges(result)
     gap_table(result)
+    audit_gate.editor()
     _gap_explanations(method, reference)
     if not scored.decisions_only:
         st.plotly_chart(viz.score_histogram_figure(_histograms(scored), threshold,
@@ -130,7 +132,7 @@ def _results(scored, min_size: int, sizes) -> None:
                         key="fig_hist")
     st.markdown("**Every rate per group** (95 % Wilson intervals)")
     group_table(result)
-    _downloads(result)
+    _downloads(scored, result, threshold, verdicts)
 
 
 def _threshold_slider() -> float:
@@ -191,11 +193,21 @@ def group_table(result) -> None:
     shell.group_dataframe(fmt.rate_table(result.groups, RATE_LABELS, positives=True, auc=True))
 
 
-def _downloads(result) -> None:
-    """The audit as JSON (the CLI's shape) and the per-group table as CSV, written only when
-    clicked."""
+def _downloads(scored, result, threshold: float, verdicts) -> None:
+    """The audit as JSON (the CLI's shape, with its provenance and any pass/fail verdicts)
+    and the per-group table as CSV, written only when clicked."""
+    rules, on_interval = state.gate()
+    extra = tuple(a for r in rules for a in ("--fail-on", r)) + (
+        ("--fail-on-ci",) if rules and on_interval else ())
+
+    def as_json() -> str:
+        out = result.to_dict() | {"provenance": shared.provenance_of(scored, threshold, extra)}
+        if verdicts:
+            out["gate"] = [v.to_dict() for v in verdicts]
+        return json.dumps(out, indent=2)
+
     c1, c2 = st.columns(2)
-    c1.download_button("Download audit (JSON)", lambda: json.dumps(result.to_dict(), indent=2),
+    c1.download_button("Download audit (JSON)", as_json,
                        file_name="fairdash-audit.json", mime="application/json", key="dl_json")
     c2.download_button("Download per-group table (CSV)", lambda: safe_csv(result.groups),
                        file_name="fairdash-groups.csv", mime="text/csv", key="dl_csv")
