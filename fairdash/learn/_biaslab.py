@@ -196,13 +196,17 @@ def notice_lab(kind: str, amount: float, result: LabResult, table: pd.DataFrame)
                f"true labels it is {t.loc['B', 'tpr']:.1%} (A {t.loc['A', 'tpr']:.1%}). The "
                f"equal-opportunity gap reads {points(g.loc['observed', 'equal_opportunity'])} "
                f"observed and is {points(g.loc['truth', 'equal_opportunity'])} in truth.")
-    misread = abs(o.loc["B", "tpr"] - t.loc["B", "tpr"])
+    misread = max(abs(o.loc["B", "fpr"] - t.loc["B", "fpr"]),
+                  abs(o.loc["B", "ppv"] - t.loc["B", "ppv"]))
     if misread > 0.02:
-        out.append(f"The observed audit misreads B's true positive rate by {points(misread)}: "
-                   "the labels it checks against are themselves biased.")
+        out.append(f"The observed audit misreads group B: its false positive rate reads "
+                   f"{o.loc['B', 'fpr']:.1%} against {t.loc['B', 'fpr']:.1%} in truth, its "
+                   f"precision {o.loc['B', 'ppv']:.1%} against {t.loc['B', 'ppv']:.1%}: true "
+                   "positives recorded as negative count as the model's mistakes.")
     else:
-        out.append(f"Observed and true audits agree on B's true positive rate (within "
-                   f"{points(misread)}): here the observed labels tell the truth.")
+        out.append(f"Observed and true audits agree on group B (false positive rate and "
+                   f"precision within {points(misread)}): here the observed labels tell the "
+                   "truth.")
     best = table["equal_opportunity truth"].idxmin()
     out.append(f"Of the lab's mitigations, {mitigation_label(best)} leaves the smallest true "
                f"equal-opportunity gap ({points(table.loc[best, 'equal_opportunity truth'])}), "

@@ -18,6 +18,7 @@ so two groups with different base rates ``p`` cannot have equal FPR, FNR and PPV
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,7 @@ TASK_BOUND = 0.01
 TASK_SELECTION = (0.1, 0.9)
 
 
+@lru_cache(maxsize=256)
 def calibrated_group(base_rate: float) -> np.ndarray:
     """People per score bin of a calibrated group whose base rate is exactly ``base_rate``.
 
@@ -52,7 +54,7 @@ def calibrated_group(base_rate: float) -> np.ndarray:
     Returns
     -------
     ndarray of shape (20,)
-        People in each bin, summing to :data:`GROUP_SIZE`.
+        People in each bin, summing to :data:`GROUP_SIZE` (read-only, cached).
     """
     def mean(theta):
         w = np.exp(theta * (BINS - 0.5))
@@ -61,7 +63,9 @@ def calibrated_group(base_rate: float) -> np.ndarray:
     theta = 0.0 if abs(mean(0.0)) < 1e-15 else brentq(mean, -200.0, 200.0, xtol=1e-14,
                                                        rtol=1e-15)
     w = np.exp(theta * (BINS - 0.5))
-    return GROUP_SIZE * w / w.sum()
+    out = GROUP_SIZE * w / w.sum()
+    out.flags.writeable = False  # cached and shared: read-only
+    return out
 
 
 def group_counts(base_rate: float, threshold: float) -> np.ndarray:

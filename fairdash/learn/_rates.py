@@ -89,7 +89,8 @@ def rates_at(people: People, threshold: float) -> RatesAtThreshold:
 
 def best_accuracy(people: People, grid=THRESHOLDS) -> tuple[float, tuple[float, ...]]:
     """The highest overall accuracy over ``grid`` and every threshold that reaches it."""
-    accuracies = np.array([rates_at(people, t).accuracy for t in grid])
+    grid = np.asarray(grid, dtype=np.float64)
+    accuracies = ((people.score[None, :] >= grid[:, None]) == (people.label[None, :] == 1)).mean(1)
     best = float(accuracies.max())
     return best, tuple(float(t) for t in np.asarray(grid)[np.isclose(accuracies, best,
                                                                        rtol=0, atol=1e-12)])
