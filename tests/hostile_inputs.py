@@ -150,7 +150,41 @@ def _table_cases() -> list[Case]:
              _parquet(base.assign(when=pd.date_range("2020-01-01", periods=200))),
              ("dates",), args=("--target", "y", "--sensitive", "g", "--positive-label", "1",
                                "--features", "x1,when"), app=False))
+    # values no model can compute with, and tables too large to read (issue 11)
+    add(Case("inf-feature", "data.csv", _csv(_with(base, x1=([3, 9], np.inf))),
+             ("Feature column 'x1'", "2 infinite values", "empty cells")))
+    add(Case("huge-feature", "data.csv", _csv(_with(base, x1=([3], 1e308), x2=([4], -1e200))),
+             ("beyond", "too large to square")))
+    add(Case("inf-score-rescaled", "data.csv",
+             _csv(_with(base.assign(s=np.linspace(0, 3, 200)), s=([2], np.inf))),
+             ("Score column 's'", "infinite"),
+             args=("--target", "y", "--sensitive", "g", "--positive-label", "1",
+                   "--score-column", "s", "--rescale-scores"), app=False))
+    add(Case("huge-regression-target", "data.csv",
+             _csv(base.assign(t=np.linspace(-1, 1, 200) * 1e300)),
+             ("Target column 't'", "too large to square"),
+             args=("--target", "t", "--sensitive", "g", "--features", "x1,x2"), app=False))
+    add(Case("nested-parquet", "nested.parquet", _nested(base), ("nested column 'info'",
+                                                                 "flatten")))
+    add(Case("list-parquet", "lists.parquet", _nested(base, lists=True), ("nested column",)))
+    add(Case("wide-csv", "wide.csv", (",".join(f"c{i}" for i in range(1200)) + "\n"
+                                      + ",".join("1" * 1200) + "\n").encode(),
+             ("1,200 columns", "1,000")))
+    add(Case("long-parquet", "long.parquet",
+             _parquet(pd.DataFrame({"x1": np.zeros(5_000_001, dtype=np.int8)})),
+             ("5,000,001 rows", "sample of its rows")))
+    add(Case("body-quote", "data.csv", b"x1,g,y\n" + b"1,a,0\n" * 30 + b'2,"b,1\n'
+             + b"3,a,1\n" * 30, ("quote", "line 32", "never closed")))
     return c
+
+
+def _nested(frame: pd.DataFrame, lists: bool = False) -> bytes:
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    values = [[i, i + 1] for i in range(len(frame))] if lists else [
+        {"a": i, "b": str(i)} for i in range(len(frame))]
+    return _parquet(table.append_column("info", pa.array(values)))
 
 
 def _model_cases() -> list[Case]:
