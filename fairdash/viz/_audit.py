@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from fairdash.viz._layout import (OTHER_COLOUR, axis, bar_colours, bars_height, figure,
                                   group_axis, group_ticks, legend_room, line_colours,
-                                  pick_highlighted)
+                                  pick_highlighted, plot_text, plot_texts)
 
 #: what each rate is a share of, for the value axis
 RATE_UNITS = {"selection_rate": "of the group's rows", "base_rate": "of the group's rows",
@@ -43,16 +43,17 @@ def group_sizes_figure(groups: pd.DataFrame) -> go.Figure:
         Horizontal stacked bars, one per group (first on top), as tall as the groups need.
     """
     labels = [str(g) for g in groups.index]
+    keys = plot_texts(labels)
     ticks = group_ticks(labels, groups["n"], groups["small"])
-    data = [dict(type="bar", y=labels, x=groups["positives"], name="truly positive",
+    data = [dict(type="bar", y=keys, x=groups["positives"], name="truly positive",
                  orientation="h", marker_color="#555555",
                  hovertemplate="%{y}: %{x:,} truly positive rows<extra></extra>"),
-            dict(type="bar", y=labels, x=groups["negatives"], name="truly negative",
+            dict(type="bar", y=keys, x=groups["negatives"], name="truly negative",
                  orientation="h", marker_color="#cccccc",
                  hovertemplate="%{y}: %{x:,} truly negative rows<extra></extra>")]
     return figure(data, "Group sizes in the audited rows", bars_height(ticks, extra=170),
                   barmode="stack", xaxis=axis("Rows (people)", tickformat=","),
-                  yaxis=group_axis(labels, ticks), margin=dict(l=10, r=10, t=80, b=10),
+                  yaxis=group_axis(keys, ticks), margin=dict(l=10, r=10, t=80, b=10),
                   legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0,
                               traceorder="normal"))
 
@@ -88,9 +89,10 @@ def rate_bars_figure(groups: pd.DataFrame, rate: str, label: str,
     high = groups[f"{rate}_high"].to_numpy(dtype=float) * 100
     shown = [f"{v:.1f} %" if not np.isnan(v) else "undefined" for v in value]
     ticks = group_ticks(labels, groups["n"], groups["small"], shown)
-    name = short or label
+    keys = plot_texts(labels)
+    name = plot_text(short or label)
     bar = dict(
-        type="bar", orientation="h", y=labels, x=value, name=name, showlegend=False,
+        type="bar", orientation="h", y=keys, x=value, name=name, showlegend=False,
         marker_color=bar_colours(labels, groups["small"]),
         error_x=dict(type="data", symmetric=False, array=high - value, arrayminus=value - low,
                      color="#333"),
@@ -108,18 +110,20 @@ def rate_bars_figure(groups: pd.DataFrame, rate: str, label: str,
                   shapes=shapes, annotations=notes,
                   xaxis=axis(f"{name} (% {RATE_UNITS[rate]})" if rate in RATE_UNITS
                              else f"{name} (%)", rangemode="tozero"),
-                  yaxis=group_axis(labels, ticks))
+                  yaxis=group_axis(keys, ticks))
 
 
 def _curves(roc: pd.DataFrame, names: list[str]) -> dict:
-    """One trace's worth of ROC curves for ``names``, separated by gaps (``None``)."""
+    """One trace's worth of ROC curves for ``names``, separated by gaps (``None``); each
+    point's customdata is ``[escaped group label, threshold]``."""
     x, y, custom = [], [], []
     for g in names:
         part = roc[roc["group"].astype(str) == g]
         x += [*(part["fpr"].to_numpy() * 100), None]
         y += [*(part["tpr"].to_numpy() * 100), None]
         thr = np.where(np.isfinite(part["threshold"].to_numpy(float)), part["threshold"], np.nan)
-        custom += [*([g, t] for t in thr), [g, np.nan]]
+        shown = plot_text(g)
+        custom += [*([shown, t] for t in thr), [shown, np.nan]]
     return dict(x=x, y=y, customdata=custom)
 
 
@@ -151,6 +155,7 @@ def roc_figure(roc: pd.DataFrame, groups: pd.DataFrame, threshold: float, *,
         Axes in percent; legend entries name each coloured group with its AUC and size.
     """
     labels = [str(g) for g in groups.index]
+    score_label = plot_text(score_label)
     shown = pick_highlighted(groups["n"].set_axis(labels), max_groups, highlight)
     colours = line_colours(labels, shown)
     rest = [g for g in labels if g not in set(shown)]
@@ -167,8 +172,9 @@ def roc_figure(roc: pd.DataFrame, groups: pd.DataFrame, threshold: float, *,
         auc = table.loc[g, "auc"]
         auc_text = "n/a" if np.isnan(auc) else f"{auc:.2f}"
         data.append(dict(type="scatter", mode="lines", line=dict(color=colours[g], width=2),
-                         name=f"{g} (AUC {auc_text}, n = {int(table.loc[g, 'n']):,})",
-                         legendgroup=g, hovertemplate=hover, **_curves(roc, [g])))
+                         name=f"{plot_text(g)} (AUC {auc_text}, n = "
+                              f"{int(table.loc[g, 'n']):,})",
+                         legendgroup=plot_text(g), hovertemplate=hover, **_curves(roc, [g])))
     dots = f"{score_label} ≥ {threshold:.2f} (dots)"
     for names, colour, entry in ((rest, OTHER_COLOUR, False), (shown, None, True)):
         if not names:
@@ -176,7 +182,7 @@ def roc_figure(roc: pd.DataFrame, groups: pd.DataFrame, threshold: float, *,
         part = table.loc[names]
         data.append(dict(
             type="scatter", x=part["fpr"].to_numpy() * 100, y=part["tpr"].to_numpy() * 100,
-            mode="markers", text=names, customdata=part["n"].to_numpy(dtype=float),
+            mode="markers", text=plot_texts(names), customdata=part["n"].to_numpy(dtype=float),
             marker=dict(size=12 if entry else 8, line=dict(width=1.5, color="black"),
                         color=[colour or colours[g] for g in names]),
             name=dots, showlegend=entry, legendgroup="dots",

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from fairdash.viz._layout import (axis, bar_colours, facet_grid, figure, legend_room,
-                                  line_colours, wrap)
+                                  line_colours, plot_text, wrap)
 
 #: groups overlaid on one chart before the chart switches to one panel per group
 MAX_OVERLAID = 4
@@ -57,9 +57,11 @@ def distribution_figure(hist: pd.DataFrame, *, title: str, x_title: str, hover: 
         ``group, bin_left, bin_right, share`` and optionally ``count`` (gives each group's n
         and the all-rows reference), as from :func:`fairdash.metrics.score_histograms`.
     title, x_title : str
-        Figure title and x-axis title (with its unit).
+        Figure title and x-axis title (with its unit), as plotly text: a user string in them
+        (a column name) must have gone through :func:`~fairdash.viz._layout.plot_text`.
     hover : str
-        Hover text for a bin, with ``%{x}`` (bin middle) and ``%{y}`` (share in %).
+        Hover text for a bin, with ``%{x}`` (bin middle) and ``%{y}`` (share in %); plotly
+        text too. Group labels (from ``hist``) are escaped here.
     threshold : float, optional
         A dashed vertical line (in every panel) labelled ``threshold_text``.
     max_overlaid : int, default 4
@@ -75,8 +77,8 @@ def distribution_figure(hist: pd.DataFrame, *, title: str, x_title: str, hover: 
     if len(names) <= max_overlaid:
         data = [dict(type="scatter", x=_mid(parts[g]), y=parts[g]["share"].to_numpy() * 100,
                      mode="lines", line=dict(color=colours[g], shape="hvh", width=2),
-                     name=f"{g}{_size(n.get(g))}",
-                     hovertemplate=f"{hover}<extra>{g}</extra>") for g in names]
+                     name=f"{plot_text(g)}{_size(n.get(g))}",
+                     hovertemplate=f"{hover}<extra>{plot_text(g)}</extra>") for g in names]
         if threshold is not None:
             shapes.append(dict(type="line", x0=threshold, x1=threshold, yref="paper", y0=0,
                                y1=1, line=dict(dash="dash", color="black")))
@@ -118,7 +120,8 @@ def _facets(hist, names, parts, n, colours, title, x_title, hover, threshold, th
         data.append(dict(type="scatter", x=mid, y=part["share"].to_numpy() * 100, mode="lines",
                          line=dict(color=colours[g], shape="hvh", width=2), xaxis=xa, yaxis=ya,
                          name="each group (its panel)", legendgroup="groups",
-                         showlegend=i == 0, hovertemplate=f"{hover}<extra>{g}</extra>"))
+                         showlegend=i == 0,
+                         hovertemplate=f"{hover}<extra>{plot_text(g)}</extra>"))
         bottom = i + grid["columns"] >= len(names)
         kx = xa[1:] or ""
         ky = ya[1:] or ""
@@ -175,6 +178,7 @@ def score_histogram_figure(hist: pd.DataFrame, threshold: float, *,
     -------
     plotly.graph_objects.Figure
     """
+    score_label = plot_text(score_label)
     return distribution_figure(
         hist, title="Score distribution per group", x_title=score_label,
         hover=f"{score_label} %{{x:.2f}}: %{{y:.1f}} % of the group",

@@ -12,6 +12,13 @@ Readability from 2 to 50 groups rests on three rules:
   draw a few groups in colour and fold the rest into one grey trace;
 * up to ten groups get ten colour-blind-safe hues; beyond ten, bars share one colour (their
   tick labels name them) and the few groups a line chart draws in colour take the safe hues.
+
+Every user string (group label, column name, file, model or method name, slice description)
+reaches a figure only through :func:`plot_text`: plotly renders a subset of HTML (``<a href>``,
+``<b>``, ``<br>``, ``<span style>`` ...) and ``%{...}`` templates in tick text, legend names,
+titles, annotations and hover text, so an unescaped label could become a live link. The
+builders escape each such string once, on entry; whatever they compose from the escaped
+pieces (``<br>`` between lines, ``<b>`` around a panel title) is their own markup.
 """
 
 from __future__ import annotations
@@ -34,6 +41,39 @@ WRAP = 28
 #: pixels per line of a tick label (12 px font) and between two bars
 LINE_PX = 15
 ROW_GAP_PX = 12
+
+
+def plot_text(text) -> str:
+    """A user string made inert for plotly: shown as typed, never as markup or a template.
+
+    ``&``, ``<`` and ``>`` become the entities ``&amp;``, ``&lt;`` and ``&gt;`` (plotly.js
+    draws them as the characters), so no tag (``<a href>``, ``<img>``, ``<b>``, ``<br>``) and
+    no entity (``&times;``) in the string is interpreted; and ``%{`` becomes ``%&#123;``, so
+    a label put into a ``hovertemplate`` (or a name, which plotly also fills from ``meta``) is
+    never read as a ``%{variable}``. The mapping is one-to-one, so distinct labels stay
+    distinct category values.
+
+    Parameters
+    ----------
+    text : object
+        Converted with ``str`` first.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> plot_text('<a href="http://x/">click</a> & %{y}')
+    '&lt;a href="http://x/"&gt;click&lt;/a&gt; &amp; %&#123;y}'
+    """
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("%{", "%&#123;"))
+
+
+def plot_texts(values) -> list[str]:
+    """:func:`plot_text` of every item (category values, trace names, hover labels)."""
+    return [plot_text(v) for v in values]
 
 
 def group_colours(labels) -> dict[str, str]:
@@ -90,7 +130,10 @@ def line_colours(labels, drawn) -> dict[str, str]:
 
 
 def figure(data: list, title: str, height: int, **layout) -> go.Figure:
-    """A figure in one call: left-aligned title, automatic margins, legend below the plot."""
+    """A figure in one call: left-aligned title, automatic margins, legend below the plot.
+
+    ``title`` is plotly text: any user string in it must have gone through :func:`plot_text`.
+    """
     # No plotly template: resolving one costs ~15 ms a figure, and Streamlit's chart theme
     # restyles the figure anyway.
     base = dict(title=dict(text=title, x=0, xanchor="left", yref="container", y=1,
@@ -101,19 +144,23 @@ def figure(data: list, title: str, height: int, **layout) -> go.Figure:
 
 
 def axis(title: str, **kw) -> dict:
-    """An axis dict with a title and automatic margins (long tick labels are never cut)."""
+    """An axis dict with a title and automatic margins (long tick labels are never cut).
+
+    ``title`` is plotly text: any user string in it must have gone through :func:`plot_text`.
+    """
     return dict(title=dict(text=title), automargin=True, **kw)
 
 
 def wrap(label, width: int = WRAP) -> str:
     """Break a long label into lines of about ``width`` characters at its spaces.
 
-    Words are never cut, so a label is never truncated; lines are joined by ``<br>``.
+    Words are never cut, so a label is never truncated; each line is escaped with
+    :func:`plot_text` (pass the label as the user wrote it) and lines are joined by ``<br>``.
 
     Examples
     --------
-    >>> wrap("Amer-Indian-Eskimo & Female")
-    'Amer-Indian-Eskimo &<br>Female'
+    >>> wrap("Amer-Indian-Eskimo & Female", 20)
+    'Amer-Indian-Eskimo &amp;<br>Female'
     """
     lines, line = [], ""
     for word in str(label).split(" "):
@@ -123,7 +170,7 @@ def wrap(label, width: int = WRAP) -> str:
         else:
             line = f"{line} {word}" if line else word
     lines.append(line)
-    return "<br>".join(lines)
+    return "<br>".join(plot_text(line) for line in lines)
 
 
 def group_ticks(labels, n, small=None, values=None) -> list[str]:
@@ -132,6 +179,7 @@ def group_ticks(labels, n, small=None, values=None) -> list[str]:
     Parameters
     ----------
     labels : iterable
+        The labels as the user wrote them (escaped here, by :func:`wrap`).
     n : iterable of int
         Rows per group.
     small : iterable of bool, optional
@@ -164,9 +212,13 @@ def bars_height(ticks, bars_per_group: int = 1, extra: int = 150, minimum: int =
     return max(minimum, extra + per_group * len(ticks))
 
 
-def group_axis(labels, ticks, **kw) -> dict:
-    """A category axis of groups, first group on top, one tick per group."""
-    return dict(type="category", tickvals=list(labels), ticktext=list(ticks),
+def group_axis(keys, ticks, **kw) -> dict:
+    """A category axis of groups, first group on top, one tick per group.
+
+    ``keys`` are the category values the traces use (the escaped labels of
+    :func:`plot_texts`, so the hover's ``%{y}`` shows them as typed); ``ticks`` their text.
+    """
+    return dict(type="category", tickvals=list(keys), ticktext=list(ticks),
                 autorange="reversed", automargin=True, **kw)
 
 

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from fairdash.viz._layout import axis, bars_height, figure, group_axis, group_ticks
+from fairdash.viz._layout import (axis, bars_height, figure, group_axis, group_ticks, plot_text,
+                                  plot_texts)
 
 BEFORE_COLOUR = "#9e9e9e"
 AFTER_COLOUR = "#1f77b4"
@@ -19,12 +20,13 @@ PFR_COLOUR = "#2ca02c"
 
 
 def _bars(groups: pd.DataFrame, rate: str, name: str, colour: str, axis_no: int, show: bool):
-    labels = [str(g) for g in groups.index]
+    """One trace of bars; ``name`` is plotly text (escaped by the caller)."""
+    keys = plot_texts(str(g) for g in groups.index)
     value = groups[rate].to_numpy(dtype=float) * 100
     low = groups[f"{rate}_low"].to_numpy(dtype=float) * 100
     high = groups[f"{rate}_high"].to_numpy(dtype=float) * 100
     suffix = "" if axis_no == 1 else str(axis_no)
-    return dict(type="bar", orientation="h", y=labels, x=value, name=name, marker_color=colour,
+    return dict(type="bar", orientation="h", y=keys, x=value, name=name, marker_color=colour,
                 legendgroup=name, showlegend=show, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
                 error_x=dict(type="data", symmetric=False, array=high - value,
                              arrayminus=value - low, color="#333"),
@@ -60,7 +62,9 @@ def before_after_rates_figure(before: pd.DataFrame, after: pd.DataFrame, rates: 
         the first panel only.
     """
     labels = [str(g) for g in before.index]
+    keys = plot_texts(labels)
     ticks = group_ticks(labels, before["n"], before.get("small"))
+    after_label = plot_text(after_label)
     data, layout = [], {}
     k = max(len(rates), 1)
     gap = 0.04
@@ -70,9 +74,9 @@ def before_after_rates_figure(before: pd.DataFrame, after: pd.DataFrame, rates: 
         data.append(_bars(after, rate, after_label, AFTER_COLOUR, i, i == 1))
         suffix = "" if i == 1 else str(i)
         start = (i - 1) * (width + gap)
-        layout[f"xaxis{suffix}"] = axis(f"{title} (%)", domain=[start, start + width],
+        layout[f"xaxis{suffix}"] = axis(f"{plot_text(title)} (%)", domain=[start, start + width],
                                         anchor=f"y{suffix}", rangemode="tozero")
-        layout[f"yaxis{suffix}"] = group_axis(labels, ticks, anchor=f"x{suffix}",
+        layout[f"yaxis{suffix}"] = group_axis(keys, ticks, anchor=f"x{suffix}",
                                               showticklabels=i == 1,
                                               **({} if i == 1 else dict(matches="y")))
     return figure(data, "Per-group rates before and after (test rows, 95 % Wilson intervals)",
@@ -102,4 +106,4 @@ def flip_bars_figure(groups: pd.DataFrame) -> go.Figure:
                         "intervals)", bars_height(ticks, bars_per_group=2, extra=170),
                   barmode="group", **_legend_on_top(),
                   xaxis=axis("Share of the group's test rows (%)", rangemode="tozero"),
-                  yaxis=group_axis(labels, ticks))
+                  yaxis=group_axis(plot_texts(labels), ticks))

@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 
 from fairdash.metrics import REGRESSION_STATS
 from fairdash.viz._distributions import FACET_COLUMNS, MAX_OVERLAID, distribution_figure
-from fairdash.viz._layout import axis, bar_colours, bars_height, figure, group_axis, group_ticks
+from fairdash.viz._layout import (axis, bar_colours, bars_height, figure, group_axis,
+                                  group_ticks, plot_text, plot_texts)
 
 __all__ = ["prediction_distribution_figure", "regression_error_figure",
            "regression_group_sizes_figure"]
@@ -35,14 +36,16 @@ def regression_group_sizes_figure(groups: pd.DataFrame, target: str) -> go.Figur
     plotly.graph_objects.Figure
     """
     labels = [str(g) for g in groups.index]
+    keys = plot_texts(labels)
+    target = plot_text(target)
     ticks = group_ticks(labels, groups["n"], groups["small"])
-    data = [dict(type="bar", y=labels, x=groups["n"], orientation="h",
+    data = [dict(type="bar", y=keys, x=groups["n"], orientation="h",
                  marker_color=bar_colours(labels, groups["small"]),
                  customdata=groups["mean_target"].to_numpy(dtype=float),
                  hovertemplate=f"%{{y}}: %{{x:,}} rows, mean {target} %{{customdata:.3g}}"
                                "<extra></extra>", showlegend=False)]
     return figure(data, "Group sizes in the audited rows", bars_height(ticks),
-                  xaxis=axis("Rows (people)", tickformat=","), yaxis=group_axis(labels, ticks))
+                  xaxis=axis("Rows (people)", tickformat=","), yaxis=group_axis(keys, ticks))
 
 
 def regression_error_figure(groups: pd.DataFrame, stat: str, target: str,
@@ -67,16 +70,17 @@ def regression_error_figure(groups: pd.DataFrame, stat: str, target: str,
         Horizontal bars; each tick reads the group, its value and its size.
     """
     labels = [str(g) for g in groups.index]
+    keys = plot_texts(labels)
     value = groups[stat].to_numpy(dtype=float)
     low = groups[f"{stat}_low"].to_numpy(dtype=float)
     high = groups[f"{stat}_high"].to_numpy(dtype=float)
-    name = REGRESSION_STATS[stat]
+    name = plot_text(REGRESSION_STATS[stat])
     unit = "no unit: 1 = perfect, 0 = no better than the group's mean" if stat == "r2" \
-        else target
+        else plot_text(target)
     ticks = group_ticks(labels, groups["n"], groups["small"],
                         ["undefined" if np.isnan(v) else f"{v:.3g}" for v in value])
     bar = dict(
-        type="bar", orientation="h", y=labels, x=value, showlegend=False,
+        type="bar", orientation="h", y=keys, x=value, showlegend=False,
         error_x=dict(type="data", symmetric=False, array=high - value, arrayminus=value - low,
                      color="#333"),
         marker_color=bar_colours(labels, groups["small"]),
@@ -92,7 +96,7 @@ def regression_error_figure(groups: pd.DataFrame, stat: str, target: str,
     return figure([bar], f"{name} by group (95 % bootstrap intervals)", bars_height(ticks),
                   shapes=shapes, annotations=notes,
                   xaxis=axis(f"{name} ({unit})", zeroline=True),
-                  yaxis=group_axis(labels, ticks))
+                  yaxis=group_axis(keys, ticks))
 
 
 def prediction_distribution_figure(hist: pd.DataFrame, target: str, *,
@@ -118,6 +122,6 @@ def prediction_distribution_figure(hist: pd.DataFrame, target: str, *,
     plotly.graph_objects.Figure
     """
     return distribution_figure(hist, title="Distribution of predictions per group",
-                               x_title=f"Predicted {target}",
+                               x_title=f"Predicted {plot_text(target)}",
                                hover="prediction %{x:.3g}: %{y:.1f} % of the group",
                                max_overlaid=max_overlaid, columns=columns)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from fairdash.viz._layout import axis, bars_height, figure, group_axis, wrap
+from fairdash.viz._layout import axis, bars_height, figure, group_axis, plot_text, plot_texts, wrap
 
 SLICE_COLOUR = "#c0392b"
 REST_COLOUR = "#9e9e9e"
@@ -24,9 +24,11 @@ def slice_rates_figure(slices, rate_label: str, percent: bool = True) -> go.Figu
         Rates are shares shown in percent (False: a mean absolute error in the target's units).
     """
     scale = 100.0 if percent else 1.0
-    keys = [f"{i + 1}. {w}" for i, w in enumerate(slices["words"])]
-    ticks = [f"{wrap(k, 40)}<br>n = {int(n):,} · q = {q:.2g}"
-             for k, n, q in zip(keys, slices["n"], slices["q_value"])]
+    words = [f"{i + 1}. {w}" for i, w in enumerate(slices["words"])]
+    # the descriptions hold column names and values ("age < 30"): escaped as category values
+    keys = plot_texts(words)
+    ticks = [f"{wrap(w, 40)}<br>n = {int(n):,} · q = {q:.2g}"
+             for w, n, q in zip(words, slices["n"], slices["q_value"])]
     rate = slices["rate"].to_numpy() * scale
     rest = slices["rate_rest"].to_numpy() * scale
     # the interval of the effect, drawn around the slice's rate
@@ -41,7 +43,8 @@ def slice_rates_figure(slices, rate_label: str, percent: bool = True) -> go.Figu
                hovertemplate="%{y}<br>slice: %{x:.1f}<extra></extra>"),
     ]
     unit = " (%)" if percent else ""
-    return figure(data, f"{rate_label.capitalize()} in each slice and on every other row",
+    rate_label = plot_text(rate_label.capitalize())
+    return figure(data, f"{rate_label} in each slice and on every other row",
                   bars_height(ticks, bars_per_group=2), barmode="group",
-                  xaxis=axis(f"{rate_label.capitalize()}{unit}", rangemode="tozero"),
+                  xaxis=axis(f"{rate_label}{unit}", rangemode="tozero"),
                   yaxis=group_axis(keys, ticks), legend=dict(orientation="h", y=-0.15))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from fairdash.viz._layout import axis, figure
+from fairdash.viz._layout import axis, figure, plot_text
 
 
 class StageStyle(NamedTuple):
@@ -160,6 +160,7 @@ def tradeoff_figure(table: pd.DataFrame, gap_label: str, performance_label: str,
         names the point. Legend: base model, Pareto front and chosen point first, then the
         methods grouped under their stage (click a stage title to hide the whole stage).
     """
+    gap_label, performance_label = plot_text(gap_label), plot_text(performance_label)
     styles = method_styles(table)
     if methods is not None:
         wanted = {str(m) for m in methods}
@@ -179,7 +180,8 @@ def tradeoff_figure(table: pd.DataFrame, gap_label: str, performance_label: str,
                          legendrank=2, hoverinfo="skip"))
     for rank, (method, style) in enumerate(styles.items(), start=100):
         rows = drawn[drawn["method"] == method].sort_values("strength")
-        data.append(_trace(rows, rows["label"].iloc[0], style, rank, whiskers, most))
+        data.append(_trace(rows, plot_text(rows["label"].iloc[0]), style, rank, whiskers,
+                           most))
     if selected is not None:
         hit = drawn[(drawn["method"] == selected[0])
                     & np.isclose(drawn["strength"], selected[1])]
@@ -222,8 +224,11 @@ def _shown(n: int, most: int | None) -> np.ndarray:
 
 def _trace(rows: pd.DataFrame, name: str, style: dict, rank: int, whiskers: bool,
            most: int | None, size: int = 7, mode: str = "lines+markers") -> dict:
+    """One method's line; ``name`` is plotly text (escaped by the caller). The method's name
+    in ``customdata[0]`` is escaped too (registered names are identifiers, which escaping
+    leaves as they are, so a selection still names the method)."""
     gap, perf = rows["gap"].to_numpy(float), rows["performance"].to_numpy(float)
-    custom = np.column_stack([rows["method"].to_numpy(object),
+    custom = np.column_stack([np.array([plot_text(m) for m in rows["method"]], dtype=object),
                               rows["strength"].to_numpy(float),
                               rows["gap_low"].to_numpy(float), rows["gap_high"].to_numpy(float),
                               rows["performance_low"].to_numpy(float),

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from viz_checks import check_titles, legend_entries
+from viz_checks import check_titles, legend_entries, shown
 from viz_inputs import regression_inputs
 
 from fairdash import viz
@@ -24,7 +24,7 @@ def test_roc_draws_every_group_coloured_or_in_one_named_grey_trace(by_groups, k)
     coloured = [t for t in fig.data if t.mode == "lines" and t.legendgroup not in
                 (None, "other")]
     other = [t for t in fig.data if t.mode == "lines" and t.legendgroup == "other"]
-    drawn = [t.customdata[0][0] for t in coloured]
+    drawn = [shown(t.customdata[0][0]) for t in coloured]
     if k <= 7:
         assert other == [] and drawn == data.labels
     else:
@@ -34,15 +34,15 @@ def test_roc_draws_every_group_coloured_or_in_one_named_grey_trace(by_groups, k)
         (rest,) = other
         assert rest.name.startswith(f"{k - 6} other groups")
         assert _curve_count(rest) == k - 6
-        assert {c[0] for c in rest.customdata if c[0] is not None} == \
+        assert {shown(c[0]) for c in rest.customdata if c[0] is not None} == \
             set(data.labels) - set(drawn)
     dots = [t for t in fig.data if t.mode == "markers"]
-    named = [g for t in dots for g in t.text]
+    named = [shown(g) for t in dots for g in t.text]
     assert sorted(named) == sorted(data.labels), "every group has its operating point"
     assert len(legend_entries(fig)) <= LEGEND_CAP
     assert len({t.line.color for t in coloured}) == len(coloured), "distinct line colours"
     for t in coloured:
-        g = t.customdata[0][0]
+        g = shown(t.customdata[0][0])
         assert f"n = {int(data.groups['n'].set_axis(data.labels)[g]):,}" in t.name
 
 
@@ -51,7 +51,7 @@ def test_roc_highlight_and_score_label(by_groups):
     chosen = data.labels[-3:]
     fig = viz.roc_figure(data.roc, data.groups, 0.4, highlight=chosen,
                          score_label="Rescaled decile score (0-1)")
-    coloured = [t.customdata[0][0] for t in fig.data
+    coloured = [shown(t.customdata[0][0]) for t in fig.data
                 if t.mode == "lines" and t.legendgroup not in (None, "other")]
     assert coloured == chosen
     assert any(t.name == "Rescaled decile score (0-1) ≥ 0.40 (dots)" for t in fig.data)
@@ -79,15 +79,16 @@ def test_histograms_overlay_few_groups_and_give_many_one_panel_each(by_groups, k
     n = data.hist.groupby("group", sort=False)["count"].sum()
     if k <= 4:
         assert _panels(fig) == ["xaxis"]
-        assert [t.name for t in fig.data] == [f"{g} (n = {int(n[g]):,})" for g in data.labels]
+        assert [shown(t.name) for t in fig.data] == [f"{g} (n = {int(n[g]):,})"
+                                                     for g in data.labels]
         check_titles(fig, "xaxis", "yaxis")
         assert fig.layout.xaxis.title.text == "Predicted probability"
         return
     assert len(_panels(fig)) == k
     titles = [a.text for a in fig.layout.annotations]
     for g, title in zip(data.labels, titles):
-        flat = " ".join(title.replace("<br>", " ").replace("<b>", "").replace("</b>", "")
-                        .split())
+        flat = shown(" ".join(title.replace("<br>", " ").replace("<b>", "").replace("</b>", "")
+                              .split()))
         assert flat == f"{g} n = {int(n[g]):,}"
     columns = {tuple(fig.layout[a].domain) for a in _panels(fig)}
     assert len(columns) == 3, "at most three columns"

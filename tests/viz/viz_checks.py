@@ -1,6 +1,9 @@
 """Checks shared by the figure tests: legend entries, group ticks, pixels per group."""
 
+import html
 import re
+
+from fairdash.viz import plot_text
 
 #: a 12 px tick font needs about this many pixels per line
 LINE_PX = 13
@@ -23,9 +26,15 @@ def legend_entries(fig) -> list[str]:
     return names
 
 
+def shown(text: str) -> str:
+    """What plotly draws for a text without markup: its entities decoded (the builders escape
+    every group label with ``plot_text``, and plotly.js draws ``&amp;`` as ``&``)."""
+    return html.unescape(text)
+
+
 def plain(tick: str) -> str:
-    """A tick label without its line breaks and markup."""
-    return re.sub(r"<[^>]+>", " ", tick).replace("  ", " ")
+    """A tick label as plotly shows it: without its line breaks and markup, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", tick).replace("  ", " "))
 
 
 def check_group_axis(fig, labels, sizes, axis="yaxis", bars_per_group=1):
@@ -35,7 +44,7 @@ def check_group_axis(fig, labels, sizes, axis="yaxis", bars_per_group=1):
     """
     ax = fig.layout[axis]
     vals, texts = list(ax.tickvals), list(ax.ticktext)
-    assert vals == [str(g) for g in labels], "every group once, in order"
+    assert vals == [plot_text(g) for g in labels], "every group once, in order (escaped)"
     assert len(set(vals)) == len(vals), "two groups at the same position"
     for g, n, text in zip(labels, sizes, texts):
         flat = " ".join(plain(text).split())

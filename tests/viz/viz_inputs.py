@@ -44,10 +44,11 @@ def _inputs(y, scores, sensitive, threshold=0.5) -> Inputs:
                   sensitive)
 
 
-def synthetic(k: int, n: int = 12_000, seed: int = 0) -> Inputs:
-    """``k`` groups of very different sizes (a few under 30 rows) with different score shifts."""
+def synthetic(k: int, n: int = 12_000, seed: int = 0, labels=None) -> Inputs:
+    """``k`` groups of very different sizes (a few under 30 rows) with different score shifts;
+    ``labels`` (``k`` strings) replace the default long labels."""
     rng = np.random.default_rng(seed)
-    labels = long_labels(k)
+    labels = long_labels(k) if labels is None else list(labels)
     weights = np.geomspace(1, 300, k)[::-1]
     group = rng.choice(k, size=n, p=weights / weights.sum())
     shift = np.linspace(-0.8, 0.8, k)[group]
@@ -70,9 +71,9 @@ def adult_race_sex() -> Inputs:
     return _inputs(ds.y[test], scores[test], sensitive)
 
 
-def regression_inputs(k: int, seed: int = 0):
+def regression_inputs(k: int, seed: int = 0, labels=None):
     """A regression audit and prediction histograms for ``k`` synthetic groups."""
-    data = synthetic(k, n=6000, seed=seed)
+    data = synthetic(k, n=6000, seed=seed, labels=labels)
     rng = np.random.default_rng(seed)
     target = 40 + 10 * data.scores + rng.normal(0, 3, len(data.y))
     predictions = target + rng.normal(0, 2, len(target))
