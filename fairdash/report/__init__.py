@@ -20,8 +20,9 @@ GRID, counts_from_payload
 """
 
 from fairdash.report._build import Comparison, Tradeoff, build_report
+from fairdash.report._inputs import tradeoff_input
 from fairdash.report._live import GRID, counts_from_payload
 from fairdash.report._read import read_embedded
 
 __all__ = ["GRID", "Comparison", "Tradeoff", "build_report", "counts_from_payload",
-           "read_embedded"]
+           "read_embedded", "tradeoff_input"]

@@ -161,10 +161,12 @@ function update(t) {
       ci.setAttribute("data-high", String(r.high));
     });
   });
+  var redraws = [];
   Object.keys(FIGS).forEach(function (id) {
     var f = FIGS[id];
-    if (f.live && window.Plotly) { redrawBars(id, f, m); }
+    if (f.live && window.Plotly) { redraws.push(redrawBars(id, f, m)); }
   });
+  return Promise.all(redraws);
 }
 function nul(x) { return isNaN(x) ? null : x; }
 function copy(o) { return JSON.parse(JSON.stringify(o)); }
@@ -184,7 +186,25 @@ function redrawBars(id, spec, m) {
     f.layout.annotations[0].x = 100 * o;
     f.layout.annotations[0].text = "all rows " + (100 * o).toFixed(1) + "%";
   }
-  Plotly.react(byId(id), f.data, f.layout, CONFIG);
+  return Plotly.react(byId(id), f.data, f.layout, CONFIG).then(function () { return snapshot(id); });
+}
+
+// ---- printing: each chart also as an image that scales to the page ---------------------
+// (a drawn plotly chart keeps the width it had on screen; an SVG image scales with the page)
+function snapshot(id) {
+  var gd = byId(id), size = gd._fullLayout;
+  return Plotly.toImage(gd, {format: "svg", width: size.width, height: size.height})
+    .then(function (url) {
+      var img = byId(id + "-print");
+      if (!img) {
+        img = document.createElement("img");
+        img.id = id + "-print";
+        img.className = "print-only";
+        img.setAttribute("alt", "chart (printed copy)");
+        gd.parentNode.insertBefore(img, gd.nextSibling);
+      }
+      img.src = url;
+    });
 }
 
 // what the tests (and a curious reader's console) can call
@@ -192,14 +212,12 @@ window.FairDashReport = {measure: measure, update: update, live: LIVE};
 
 // ---- wiring ------------------------------------------------------------------------------
 function drawAll() {
-  Object.keys(FIGS).forEach(function (id) {
+  return Promise.all(Object.keys(FIGS).map(function (id) {
     var f = copy(FIGS[id]);
-    Plotly.newPlot(byId(id), f.data, f.layout, CONFIG);
-  });
-}
-function fitCharts() {
-  if (!window.Plotly) { return; }
-  Object.keys(FIGS).forEach(function (id) { Plotly.Plots.resize(byId(id)); });
+    return Plotly.newPlot(byId(id), f.data, f.layout, CONFIG).then(function () {
+      return f.live ? null : snapshot(id);
+    });
+  }));
 }
 var slider = byId("fd-threshold");
 if (LIVE && slider) {
@@ -209,12 +227,9 @@ if (LIVE && slider) {
     update(LIVE.audited_index);
   });
 }
-window.addEventListener("beforeprint", fitCharts);
-window.addEventListener("afterprint", fitCharts);
-if (window.matchMedia) { window.matchMedia("print").addEventListener("change", fitCharts); }
-loadPlotly().then(function () {
-  drawAll();
-  if (LIVE) { update(Number(slider ? slider.value : LIVE.audited_index)); }
+loadPlotly().then(drawAll).then(function () {
+  return LIVE ? update(Number(slider ? slider.value : LIVE.audited_index)) : null;
+}).then(function () {
   document.body.setAttribute("data-ready", "1");
 }).catch(function (err) {
   document.querySelectorAll(".chart").forEach(function (el) {
@@ -257,6 +272,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .control input[type=range] { flex: 1 1 320px; }
 .control output { font-weight: 600; font-variant-numeric: tabular-nums; }
 .chart { width: 100%; min-height: 120px; margin: 8px 0 16px; }
+.print-only { display: none; }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 @media (max-width: 900px) { .grid2 { grid-template-columns: 1fr; } }
 dl.prov { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 0.9em; }
@@ -272,8 +288,12 @@ code, .cmd { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0
   .control { position: static; box-shadow: none; border: none; padding: 0; margin: 8px 0; }
   .detail { break-before: page; }
   h2, h3 { break-after: avoid; }
-  table, figure, .chart, .summary, dl.prov, .keep { break-inside: avoid; }
-  .grid2 { grid-template-columns: 1fr; }
+  table, figure, .chart, .summary, dl.prov, .keep, img { break-inside: avoid; }
+  .grid2 { grid-template-columns: 1fr 1fr; gap: 8px; }
+  .chart { display: none; }
+  img.print-only { display: block; width: 100%; height: auto; margin: 6px 0 12px; }
+  table { font-size: 9pt; } th, td { padding: 3px 6px; }
+  td.num { white-space: normal; } .rate-ci { display: block; margin-left: 0; }
   a { color: inherit; text-decoration: none; }
 }
 """

@@ -205,7 +205,10 @@ def test_a_hostile_label_stays_text(browser, tmp_path):
     page = r.page
     page.locator("#fd-threshold").fill("400")
     page.wait_for_function("document.querySelector('output').textContent === '0.400'")
-    assert page.locator("img").count() == 0                       # no element was injected
+    # no element was injected: the only images are the charts' printed copies
+    assert page.locator("img:not(.print-only)").count() == 0
+    assert all(src.startswith("data:image/svg+xml") for src in page.eval_on_selector_all(
+        "img", "imgs => imgs.map(i => i.getAttribute('src'))"))
     names = page.locator("#group-table tbody tr td:first-child").all_text_contents()
     assert names == [HOSTILE_OTHER, HOSTILE]                       # shown as typed
     ticks = " ".join(page.locator("#fig-selection_rate .ytick").all_text_contents())
@@ -222,6 +225,12 @@ def test_printing_hides_the_control_and_keeps_the_numbers(browser, adult_html):
     assert page.locator("#fd-threshold").is_hidden()
     assert page.locator("#fd-reset").is_hidden()
     assert page.locator("#gap-table").is_visible()
+    # charts print as images that scale to the page, at the threshold shown
+    assert page.locator("#fig-selection_rate").is_hidden()
+    image = page.locator("#fig-selection_rate-print")
+    assert image.is_visible() and image.get_attribute("src").startswith("data:image/svg+xml")
+    assert page.locator("img.print-only").count() == len(read_embedded(
+        adult_html.read_text())["fd-figures"])
     assert page.evaluate("getComputedStyle(document.querySelector('#audit')).breakBefore") \
         == "page"
     SHOTS.mkdir(parents=True, exist_ok=True)
