@@ -47,15 +47,20 @@ def set_knob(key: str, value) -> None:
 
 def workshop() -> bool:
     """The presenter toggle: True in workshop (projector) mode, whose styles it applies."""
-    knob(WORKSHOP_KEY, False)
+    # every Learn page draws this key: seed it on every run (a page's widget of the same key is
+    # another widget to Streamlit), and remember a change in the callback, before the run
+    state.seed_widget(SCREEN, WORKSHOP_KEY, state.screen_memory(SCREEN, WORKSHOP_KEY, False))
     on = st.toggle("Workshop mode (projector: large type, lesson controls only)",
-                   key=WORKSHOP_KEY,
+                   key=WORKSHOP_KEY, on_change=_keep_workshop,
                    help="Enlarges text and figures and hides the sidebar, the handout and the "
                         "links to the analysis screens. Turn it off to see them again.")
-    keep(WORKSHOP_KEY, on)
     if on:
         st.html(WORKSHOP_CSS)
     return on
+
+
+def _keep_workshop() -> None:
+    keep(WORKSHOP_KEY, bool(state.widget(WORKSHOP_KEY)))
 
 
 def header(key: str) -> bool:
