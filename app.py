@@ -4,7 +4,7 @@ import streamlit as st
 
 from fairdash.ui import sharing, shell, state
 
-st.set_page_config(page_title="FairDash", page_icon=":material/balance:", layout="wide")
+st.set_page_config(page_title="FairDash", page_icon="⚖️", layout="wide")
 if state.init():  # a new session: the view in the URL, if any (a shared link, a reload)
     sharing.restore_link()
 page = st.navigation(shell.pages())

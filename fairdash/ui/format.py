@@ -9,6 +9,7 @@ import re
 #: characters that could make a user string markup: emphasis, code, links and images, HTML,
 #: tables, strikethrough and LaTeX (plain punctuation such as . - ( ) stays as typed)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~$#])")
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|xmpp|www)([:.])|@")
 
 
 def _missing(v) -> bool:
@@ -77,8 +78,13 @@ def change_with_cue(delta, verdict: str) -> str:
 
 def md(text) -> str:
     """A user string (file name, column, group label) made inert for markdown: every markup
-    character is escaped, so it shows as typed and can never become a link or an image."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+    character is escaped, so it shows as typed and can never become a link or an image.
+
+    Streamlit's markdown also turns bare ``http://``, ``www.`` and ``a@b`` into links after
+    the escapes are read, so an invisible word joiner (U+2060) goes inside those prefixes:
+    the text reads as typed and is no longer an address."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+    return _AUTOLINK.sub(lambda m: f"{m[1]}\u2060{m[2]}" if m[1] else "\u2060@", escaped)
 
 
 def code(text) -> str:

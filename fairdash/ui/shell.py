@@ -28,6 +28,7 @@ PAGES = (
     ("app_pages/tradeoffs.py", "Tradeoffs", ":material/scatter_plot:", False),
     ("app_pages/compare.py", "Compare", ":material/compare_arrows:", False),
     ("app_pages/subgroups.py", "Subgroups", ":material/travel_explore:", False),
+    ("app_pages/report.py", "Report", ":material/description:", False),
     ("app_pages/learn.py", "Learn", ":material/school:", False),
     ("app_pages/learn_rates.py", "1 · What the gaps measure", ":material/groups:", False),
     ("app_pages/learn_impossible.py", "2 · You cannot have them all", ":material/block:", False),
@@ -121,7 +122,7 @@ def guard_classification(scored, what: str) -> None:
 
 def audited_rows_caption(scored) -> None:
     """The one sentence every screen states about which rows its numbers come from."""
-    st.caption(f"{scored.description} Every screen and the command line measure on these "
+    st.caption(f"{fmt.md(scored.description)} Every screen and the command line measure on these "
                "same held-out rows.")
 
 
@@ -131,7 +132,7 @@ def warnings(messages, sizes=None) -> None:
     from fairdash._messages import fold_group_messages
 
     for message in fold_group_messages(list(dict.fromkeys(messages)), sizes=sizes):
-        st.warning(message)
+        st.warning(fmt.md(message))
 
 
 def group_dataframe(table, most: int = 460) -> None:

@@ -218,22 +218,6 @@ def _charts(page: Page, n: int) -> None:
         expect(charts.nth(i).locator(".main-svg").first).to_be_visible()
 
 
-#: Known leaks outside fairdash/viz, reported with their fix: library sentences shown as
-#: markdown without ``fmt.md`` (``shell.warnings``, the Tradeoffs notes, the scored model's
-#: description) render a label ``![x](http://...)`` as an image the browser fetches;
-#: ``fmt.md`` leaves bare URLs, which Streamlit's markdown turns into live links; and the page
-#: icon ``:material/balance:`` makes Streamlit fetch the favicon from fonts.gstatic.com. The
-#: charts are asserted strictly regardless. Strict: once these are fixed the test passes,
-#: XPASS fails it, and this marker must go.
-KNOWN_UI_LEAKS = pytest.mark.xfail(
-    raises=LeakOutsideCharts, strict=True,
-    reason="fairdash/ui renders user strings as markdown links and images outside the charts "
-           "(fmt.md keeps bare URLs; shell.warnings, the Tradeoffs notes and the model "
-           "description do not escape), and app.py's material page icon is fetched from "
-           "fonts.gstatic.com")
-
-
-@KNOWN_UI_LEAKS
 def test_hostile_file_columns_and_labels_stay_inert_on_every_screen(app: AppPage, trap,
                                                                    streamlit_server):
     port, hits = trap

@@ -38,7 +38,18 @@ def test_user_strings_cannot_become_markup(text):
     assert not re.search(r"(?<!\\)[\[\]!`*_|~$#]", out), out
     assert "<" not in out and ">" not in out
     assert out.replace("\\", "").replace("&lt;", "<").replace("&gt;", ">").replace(
-        "&amp;", "&") == text
+        "&amp;", "&").replace("\u2060", "") == text
+
+
+@pytest.mark.parametrize("text", ["http://127.0.0.1:8699/x", "see www.example.org",
+                                  "mail me@example.org", "HTTPS://X.Y", "ftp://a"])
+def test_bare_addresses_do_not_become_links(text):
+    import re
+
+    out = fmt.md(text)
+    # no scheme, www. or @ is left whole: markdown's autolinker needs them intact
+    assert not re.search(r"(?i)(https?|ftp|www)[:.]|(?<!\u2060)@", out), out
+    assert out.replace("\u2060", "").replace("\\", "") == text
 
 
 def test_code_spans_survive_backticks():

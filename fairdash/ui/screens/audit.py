@@ -67,7 +67,7 @@ def _slice_or_groups(scored):
     try:
         sliced = shared.with_slice(scored, rule)
     except FairDashError as exc:
-        st.error(f"{exc} The audit shows the sensitive columns instead.")
+        st.error(f"{fmt.md(exc)} The audit shows the sensitive columns instead.")
         return scored
     left, right = st.columns([3, 1])
     left.info(f"Groups here are the slice {fmt.code(rule)} (chosen on the Subgroups screen) "
@@ -196,12 +196,9 @@ def group_table(result) -> None:
 def _downloads(scored, result, threshold: float, verdicts) -> None:
     """The audit as JSON (the CLI's shape, with its provenance and any pass/fail verdicts)
     and the per-group table as CSV, written only when clicked."""
-    rules, on_interval = state.gate()
-    extra = tuple(a for r in rules for a in ("--fail-on", r)) + (
-        ("--fail-on-ci",) if rules and on_interval else ())
-
     def as_json() -> str:
-        out = result.to_dict() | {"provenance": shared.provenance_of(scored, threshold, extra)}
+        out = result.to_dict() | {"provenance": shared.provenance_of(scored, threshold,
+                                                                     shared.gate_args())}
         if verdicts:
             out["gate"] = [v.to_dict() for v in verdicts]
         return json.dumps(out, indent=2)

@@ -95,7 +95,7 @@ def _validated(frame, table_hash: str, applied, kept: str):
     try:
         return shared.dataset_for(frame, table_hash, *applied)
     except FairDashError as exc:
-        st.error(f"{exc} {kept}")
+        st.error(f"{fmt.md(exc)} {kept}")
         return None
 
 
@@ -158,7 +158,7 @@ def _upload_picker(current) -> tuple | None:
         frame = fd_data.read_table(raw, file.name)
         roles = fd_data.suggest_roles(frame)
     except FairDashError as exc:
-        st.error(f"{exc} The active table stays {fmt.quoted(shell.active_data_name())}.")
+        st.error(f"{fmt.md(exc)} The active table stays {fmt.quoted(shell.active_data_name())}.")
         return None
     return source, roles, (frame, fd_data.table_fingerprint(frame))
 

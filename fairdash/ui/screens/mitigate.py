@@ -8,6 +8,7 @@ import streamlit as st
 from fairdash import viz
 from fairdash.exceptions import FairDashError
 from fairdash.mitigation import STAGES, criterion_label, explain_knob, get_method
+from fairdash.ui import format as fmt
 from fairdash.ui import shared, shell, state
 from fairdash.ui.screens import mitigate_tables
 
@@ -172,6 +173,6 @@ def _card(method, result, task: str) -> None:
         f"Source: {method.paper}",
     ]
     if result.note:
-        st.caption(result.note)
+        st.caption(fmt.md(result.note))
     st.caption(" · ".join(facts))
     shell.warnings(result.warnings)

@@ -47,7 +47,7 @@ def render() -> None:
                             "Data screen first.", shell.DATA_PAGE, "Choose a score column")
         state.set_model(state.ModelChoice("scores", roles.score_column))
     scored = shell.guard_scores()
-    st.success(scored.description)
+    st.success(fmt.md(scored.description))
     _summary(scored)
     _download(scored)
     st.page_link(shell.AUDIT_PAGE, label="Next: audit the model",
@@ -64,7 +64,7 @@ def _upload() -> None:
     try:
         estimator = fd_models.load_model_bytes(data, file.name)
     except FairDashError as exc:
-        st.error(f"{exc} The active model stays as it was.")
+        st.error(f"{fmt.md(exc)} The active model stays as it was.")
         return
     state.set_model(state.ModelChoice("upload", file.name, shared.content_key(data)), estimator)
 

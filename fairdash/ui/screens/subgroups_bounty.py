@@ -88,7 +88,7 @@ def _submit(scored, bounty: Bounty, rule: str, learner: str, who: str) -> None:
             model = train_group_model(ds, rule, learner)
             verdict = submit(bounty.decision_list, rule, model, ds.frame[rows], ds.y[rows])
     except FairDashError as exc:
-        st.error(f"{exc} The decision list stays as it was.")
+        st.error(f"{fmt.md(exc)} The decision list stays as it was.")
         return
     record = {"who": who.strip() or "Anonymous", "rule": verdict.rule,
               "accepted": verdict.accepted, "reason": verdict.reason, "n": verdict.n,
@@ -125,7 +125,7 @@ def _rule_builder(frame) -> str | None:
                             for c, op, v in conditions)
         parse_rule(text).mask(frame)
     except (FairDashError, ValueError) as exc:
-        st.error(f"{exc}")
+        st.error(fmt.md(exc))
         return None
     return text
 

@@ -7,6 +7,7 @@ import streamlit as st
 from fairdash import tradeoff, viz
 from fairdash.metrics import GAPS
 from fairdash.mitigation import STAGES
+from fairdash.ui import format as fmt
 from fairdash.ui import budget, shared, shell, state
 from fairdash.ui.screens import tradeoffs_detail, tradeoffs_sweep
 from fairdash.ui.screens.tradeoffs_detail import gap_labels, performance_labels
@@ -110,7 +111,7 @@ def _live(scored, threshold, fronts, notes, job, performance, gap) -> None:
             st.rerun(scope="app")
         tradeoffs_detail.chosen(table, fronts + swept, scored.dataset, gap, performance)
         for message in notes:
-            st.caption(f"Note: {message}")
+            st.caption(f"Note: {fmt.md(message)}")
         tradeoffs_detail.download(table)
 
     live()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from fairdash import tradeoff
+from fairdash.ui import format as fmt
 from fairdash.ui import shared, state
 
 
@@ -91,7 +92,7 @@ def progress(job) -> None:
         for i, p in enumerate(job.progress()):
             with columns[i % 3]:
                 if p.error:
-                    st.warning(f"{p.label} failed: {p.error}")
+                    st.warning(f"{p.label} failed: {fmt.md(p.error)}")
                 else:
                     st.progress(p.done / p.total if p.total else 1.0,
                                 text=f"{p.label}: {p.done} of {p.total} strengths")
