@@ -297,6 +297,21 @@ def mitigation(scored: Scored, name: str, strength: float, threshold: float):
                        scored.all_scores)
 
 
+def decisions(scored: Scored, spec, threshold: float):
+    """Decisions of a model spec (``fairdash.compare.ModelSpec``) on every row, from the
+    shared caches (the base model, a mitigation, another built-in model or a column)."""
+    from fairdash.compare import decisions_for
+
+    ds = scored.dataset
+
+    def model_scores_of(name):
+        return model_scores(ds, f"builtin:{name}", builtin_model(ds, name))
+
+    return decisions_for(ds, spec, scored.all_scores, threshold=threshold,
+                         mitigate=lambda n, s: mitigation(scored, n, s, threshold),
+                         model_scores=model_scores_of)
+
+
 def content_key(data: bytes) -> str:
     """Short content hash of uploaded bytes."""
     return hashlib.sha1(data).hexdigest()[:16]
@@ -327,10 +342,18 @@ def synthetic_source(n: int, minority_share: float, base_rate_gap: float, label_
 
 # ---- provenance ----------------------------------------------------------------------------
 
-def provenance_of(scored: Scored, threshold: float | None = None, extra: tuple = ()) -> dict:
+def gate_args() -> tuple:
+    """The session's pass/fail rules as command-line arguments (``--fail-on`` ...)."""
+    rules, on_interval = state.gate()
+    return tuple(a for r in rules for a in ("--fail-on", r)) + (
+        ("--fail-on-ci",) if rules and on_interval else ())
+
+
+def provenance_of(scored: Scored, threshold: float | None = None, extra: tuple = (),
+                  command: str = "audit") -> dict:
     """The provenance block of what the session shows (see ``fairdash.provenance``); the
-    command is given when the command line can recompute it (a sample or an uploaded file
-    with a built-in model or given scores; ``extra`` arguments appended)."""
+    ``command`` line is given when it can recompute it (a sample or an uploaded file with a
+    built-in model or given scores; ``extra`` arguments appended)."""
     from fairdash.provenance import cli_command, model_params, provenance
 
     ws = state.workspace()
@@ -341,12 +364,12 @@ def provenance_of(scored: Scored, threshold: float | None = None, extra: tuple =
         params = model_params(builtin_model(scored.dataset, choice.name))
     elif choice.kind == "upload":
         params = model_params(state.upload_model())
-    command = None
+    line = None
     if src.kind in ("sample", "upload") and choice.kind in ("builtin", "scores"):
-        command = cli_command(source, scored.dataset.roles,
+        line = cli_command(source, scored.dataset.roles,
                               model=choice.name if choice.kind == "builtin" else None,
                               threshold=threshold, rescale_scores=ws.rescale_scores,
-                              extra=extra)
+                              command=command, extra=extra)
     name = choice.name if choice.kind == "builtin" else f"{choice.kind}:{choice.name}"
     return provenance(scored.dataset, source=source, model=name, model_params=params,
-                      threshold=threshold, seed=0, command=command)
+                      threshold=threshold, seed=0, command=line)

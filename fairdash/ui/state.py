@@ -59,7 +59,7 @@ from fairdash.ui.workspace import (  # noqa: F401
 
 #: widget key (or key prefix ending in "_") -> the screen that owns it
 WIDGET_KEYS = {
-    "w_home_": "home", "w_share_": "share",
+    "w_home_": "home", "w_share_": "share", "w_report_": "report",
     "w_source_kind": "data", "w_sample": "data", "w_upload": "data", "w_syn_": "data",
     "w_target_": "data", "w_positive_": "data", "w_sensitive_": "data", "w_score_": "data",
     "w_rescale_": "data", "w_features_": "data", "w_apply_": "data",

@@ -85,20 +85,6 @@ def _pickers(scored) -> tuple[ModelSpec, ModelSpec]:
     return choices[old], choices[new]
 
 
-def _decisions(scored, spec: ModelSpec, threshold: float):
-    """Decisions of one side on every row, from the shared caches."""
-    from fairdash.compare import decisions_for
-
-    ds = scored.dataset
-
-    def model_scores(name):
-        return shared.model_scores(ds, f"builtin:{name}", shared.builtin_model(ds, name))
-
-    return decisions_for(ds, spec, scored.all_scores, threshold=threshold,
-                         mitigate=lambda n, s: shared.mitigation(scored, n, s, threshold),
-                         model_scores=model_scores)
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def _comparison_cached(dataset_key, base_key, old_text, new_text, threshold, _dataset, _old,
                        _new):
@@ -117,5 +103,5 @@ def _comparison(scored, old: ModelSpec, new: ModelSpec, threshold: float):
     """Flip report and the two audits (test rows) of ``old`` against ``new`` (cached)."""
     t = float(threshold)
     return _comparison_cached(scored.dataset.fingerprint, scored.model_key, old.text(),
-                              new.text(), t, scored.dataset, _decisions(scored, old, t),
-                              _decisions(scored, new, t))
+                              new.text(), t, scored.dataset, shared.decisions(scored, old, t),
+                              shared.decisions(scored, new, t))

@@ -1,0 +1,6 @@
+"""Report: one self-contained HTML file for a stakeholder (see fairdash/ui/screens/report.py)."""
+
+from fairdash.ui import shell
+from fairdash.ui.screens import report
+
+shell.run(report.render)
