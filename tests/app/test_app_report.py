@@ -56,6 +56,6 @@ def _command(html: str) -> str:
     import re
     from html import unescape
 
-    found = re.search(r'<code class="cmd">(.*?)</code>', html, re.S)
+    found = re.search(r'<code class="cmd">(.*?)</code>', html, re.DOTALL)
     assert found, "no command in the provenance block"
     return unescape(found.group(1))

@@ -7,8 +7,8 @@ import streamlit as st
 from fairdash import tradeoff, viz
 from fairdash.metrics import GAPS
 from fairdash.mitigation import STAGES
-from fairdash.ui import format as fmt
 from fairdash.ui import budget, shared, shell, state
+from fairdash.ui import format as fmt
 from fairdash.ui.screens import tradeoffs_detail, tradeoffs_sweep
 from fairdash.ui.screens.tradeoffs_detail import gap_labels, performance_labels
 
