@@ -164,7 +164,12 @@ def run_report(args, load_dataset, base_scores) -> dict:
                            min_group_size=args.min_group_size, random_state=args.seed),
             old.label(), new.label())
     if args.tradeoff:
-        kw["tradeoff"] = _tradeoff(args, ds, scores, spec)
+        from fairdash.report import tradeoff_input
+
+        kw["tradeoff"] = tradeoff_input(
+            ds, scores, threshold=args.threshold, random_state=args.seed,
+            selected=(spec.name, spec.strength) if spec is not None else None,
+            **{k: v for k, v in audit_kw.items() if k != "random_state"})
     if args.slices:
         from fairdash.subgroups import find_slices
 
@@ -194,25 +199,3 @@ def run_report(args, load_dataset, base_scores) -> dict:
         out["gate"] = [v.to_dict() for v in check_gates(result.to_dict()["gaps"],
                                                         args.gate_rules, args.fail_on_ci)]
     return out
-
-
-def _tradeoff(args, ds, scores, spec):
-    from fairdash.metrics import GAPS
-    from fairdash.mitigation import get_method
-    from fairdash.report import Tradeoff
-    from fairdash.tradeoff import EvalRows, fronts, measure
-
-    points, _ = fronts(ds, scores, threshold=args.threshold, random_state=args.seed)
-    gap = "demographic_parity_difference"
-    if spec is not None and get_method(spec.name).criterion in GAPS:
-        gap = get_method(spec.name).criterion
-    table = measure(points, EvalRows.of(ds), performance="accuracy", gap_name=gap,
-                    method=args.method, reference=args.reference,
-                    min_group_size=args.min_group_size, n_resamples=args.resamples,
-                    random_state=args.seed)
-    selected = None
-    if spec is not None:
-        hit = table[(table["method"] == spec.name)
-                    & ((table["strength"] - spec.strength).abs() < 1e-9)]
-        selected = (spec.name, float(hit.iloc[0]["strength"])) if len(hit) else None
-    return Tradeoff(table, gap, "accuracy", selected)

@@ -13,6 +13,9 @@ Public names
 ------------
 build_report, Tradeoff, Comparison
     The report and the inputs of its tradeoff and comparison sections.
+tradeoff_input
+    The tradeoff section's input computed from a dataset and scores (the single-fit
+    post-processing fronts), as the command line and the app both build it.
 read_embedded
     The data a report embeds (threshold counts, figures), read back from its HTML.
 GRID, counts_from_payload

@@ -8,7 +8,7 @@ from fairdash import viz
 from fairdash.compare import flip_report, who_pays
 from fairdash.exceptions import FairDashError
 from fairdash.metrics import GAPS, gap_change_verdict
-from fairdash.report._text import ci, esc, figure_json, num, p_text, pct, signed_pct
+from fairdash.report._text import ci, esc, figure_json, num, pct, signed_pct
 
 __all__ = ["comparison_facts", "comparison_section", "mitigation_facts", "mitigation_section",
            "slices_section", "slices_summary", "tradeoff_section"]
@@ -188,19 +188,26 @@ def slices_summary(slices) -> str:
             f"{pct(top['rate_rest'])}). A slice is a place to look, not a cause.")
 
 
+def _q(q) -> str:
+    text = num(q)
+    return "< 0.001" if text == "0.000" else text
+
+
 def slices_section(a, slices, top: int = 10) -> str:
     """The strongest slices, confirmed first, with intervals and q-values."""
     rows = "".join(
         f"<tr><td>{'&#10003;' if r['confirmed'] else ''}</td><td>{esc(r['words'])}<br><code>"
         f"{esc(r['rule'])}</code></td><td class='num'>{int(r['n']):,}</td><td class='num'>"
         f"{pct(r['rate'])}</td><td class='num'>{pct(r['rate_rest'])}</td><td class='num'>"
-        f"{signed_pct(r['effect'])} <span class='rate-ci'>{ci(r['ci_low'], r['ci_high'], percent=True)}"
-        f"</span></td><td class='num'>{p_text(r['q_value'], 10**6)}</td></tr>"
+        f"{100 * r['effect']:+.1f} <span class='rate-ci'>"
+        f"{ci(r['ci_low'], r['ci_high'], percent=True)}</span></td><td class='num'>"
+        f"{_q(r['q_value'])}</td></tr>"
         for _, r in slices.slices.head(top).iterrows())
     return (f'<section id="slices"><h2>Groups nobody named</h2><p>{slices_summary(slices)}'
             f"</p><table class='keep'><caption>The {min(top, len(slices.slices))} strongest "
             f"slices by {esc(_rate_name(slices))} (confirmed first; effect with its 95 % "
             "interval, q = Benjamini-Hochberg)</caption><thead><tr><th>Confirmed</th>"
             "<th>Slice</th><th class='num'>Rows</th><th class='num'>Rate</th>"
-            "<th class='num'>Rest</th><th class='num'>Effect</th><th class='num'>q</th></tr>"
+            "<th class='num'>Rest</th><th class='num'>Effect (points)</th><th class='num'>q</th>"
+            "</tr>"
             "</thead><tbody>" + rows + "</tbody></table></section>")
