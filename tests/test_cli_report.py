@@ -107,7 +107,7 @@ def test_a_failed_gate_exits_1_and_still_writes_the_report(runs, out_dir):
     (["--mitigation", "model:hgb"], "is not a method"),
     (["--compare", "base"], "--compare must name two models as OLD,NEW"),
     (["--compare", "base,model:nosuch"], "no built-in model called 'nosuch'"),
-    (["--fail-on", "demographic_parity_difference=0.1"], "is not a rule"),
+    (["--fail-on", "dp=0.1"], "--fail-on 'dp=0.1'"),
     (["--threshold", "1.5"], "--threshold must be a number in [0, 1]"),
     (["--target", "hours_per_week"], "The report covers yes/no outcomes"),
 ])
