@@ -142,7 +142,8 @@ function setCell(el, value, text) {
 function update(t) {
   var m = measure(t), audited = t === LIVE.audited_index, thr = LIVE.thresholds[t];
   document.querySelectorAll("[data-threshold-text]").forEach(function (el) {
-    el.textContent = thr.toFixed(3);
+    // the grid's thresholds with three decimals; an audited one off the grid as given
+    el.textContent = Math.abs(thr * 1000 - Math.round(thr * 1000)) < 1e-9 ? thr.toFixed(3) : String(thr);
   });
   document.querySelectorAll("[data-when-moved]").forEach(function (el) { el.hidden = audited; });
   document.querySelectorAll("[data-when-audited]").forEach(function (el) { el.hidden = !audited; });

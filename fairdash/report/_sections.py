@@ -25,6 +25,11 @@ def _dv(v) -> str:
     return repr(float(v))
 
 
+def _thr(t: float) -> str:
+    """A threshold as the control shows it: three decimals on the grid, else as given."""
+    return f"{t:.3f}" if abs(t * 1000 - round(t * 1000)) < 1e-9 else repr(float(t))
+
+
 def _groups_text(a) -> str:
     g = a.result.groups
     return ", ".join(f"{esc(label)} (n = {int(n):,}{', small' if small else ''})"
@@ -106,7 +111,7 @@ def _control(a, live) -> str:
         '<div class="control" id="control"><label for="fd-threshold">Decision threshold'
         f'</label><input type="range" id="fd-threshold" min="0" max="{len(live["thresholds"]) - 1}"'
         f' step="1" value="{t}" aria-label="Decision threshold">'
-        f'<output for="fd-threshold" data-threshold-text>{a.threshold:.3f}</output>'
+        f'<output for="fd-threshold" data-threshold-text>{_thr(a.threshold)}</output>'
         f'<button type="button" id="fd-reset">Back to the audited {a.threshold:g}</button>'
         '<span class="note" data-when-moved hidden>Moved from the audited threshold: rates, '
         "their Wilson intervals and the gap values follow it; the gaps' bootstrap intervals "
@@ -128,7 +133,7 @@ def _gap_table(a) -> str:
     excluded = (f" Left out of the gaps (fewer than {r.min_group_size} rows): "
                 f"{esc(', '.join(map(str, r.excluded_groups)))}." if r.excluded_groups else "")
     return ('<table class="gaps keep" id="gap-table"><caption>Every gap at threshold '
-            f'<span data-threshold-text>{a.threshold:.3f}</span>. {note}{excluded}</caption>'
+            f'<span data-threshold-text>{_thr(a.threshold)}</span>. {note}{excluded}</caption>'
             '<thead><tr><th>Gap</th><th class="num">Value</th><th class="num">95 % interval'
             '</th><th class="num">p-value</th></tr></thead><tbody>' + "".join(rows)
             + "</tbody></table>")
@@ -148,7 +153,7 @@ def _group_table(a) -> str:
         rows.append(f'<tr data-group="{i}"><td>{esc(label)}{small}</td>'
                     f'<td class="num">{int(row["n"]):,}</td>{cells}</tr>')
     return ('<table class="groups keep" id="group-table"><caption>Per group at threshold '
-            '<span data-threshold-text>' + f"{a.threshold:.3f}</span>, with 95 % Wilson "
+            '<span data-threshold-text>' + f"{_thr(a.threshold)}</span>, with 95 % Wilson "
             "intervals in brackets (percent).</caption><thead><tr><th>Group</th>"
             f'<th class="num">Rows</th>{head}</tr></thead><tbody>' + "".join(rows)
             + "</tbody></table>")

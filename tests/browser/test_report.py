@@ -217,6 +217,20 @@ def test_a_hostile_label_stays_text(browser, tmp_path):
     r.close()
 
 
+def test_given_decisions_open_without_a_control(browser, tmp_path):
+    from report.report_inputs import decisions_dataset
+
+    ds, scores = decisions_dataset()
+    path = tmp_path / "decisions.html"
+    path.write_text(build_report(ds, scores, threshold=0.5, provenance={}, model_name="m",
+                                 n_resamples=20))
+    r = Opened(browser, path)
+    assert r.page.locator("#fd-threshold").count() == 0
+    assert r.page.locator("#fig-selection_rate .ytick").count() == 2
+    r.check_clean()
+    r.close()
+
+
 def test_printing_hides_the_control_and_keeps_the_numbers(browser, adult_html):
     r = Opened(browser, adult_html)
     page = r.page

@@ -32,3 +32,14 @@ def hostile_report(**kw):
                       command=f"python -m fairdash report --data '{HOSTILE_FILE}'")
     return build_report(ds, scores, threshold=0.5, provenance=prov, model_name=HOSTILE,
                         title=HOSTILE, n_resamples=50, **kw)
+
+
+def decisions_dataset(n: int = 2000):
+    """Given 0/1 decisions in a column: no threshold to move."""
+    rng = np.random.default_rng(3)
+    g = rng.choice(["a", "b"], n)
+    y = rng.integers(0, 2, n)
+    decided = ((y + rng.normal(size=n) + (g == "a") * 0.4) > 0.8).astype(int)
+    frame = pd.DataFrame({"g": g, "x": rng.normal(size=n), "y": y, "decided": decided})
+    ds = build_dataset(frame, ColumnRoles("y", 1, ("g",), ("x",), "decided"))
+    return ds, np.asarray(ds.scores, dtype=float)

@@ -6,7 +6,14 @@ import re
 
 import numpy as np
 import pytest
-from report_inputs import HOSTILE, HOSTILE_COLUMN, HOSTILE_FILE, HOSTILE_OTHER, hostile_report
+from report_inputs import (
+    HOSTILE,
+    HOSTILE_COLUMN,
+    HOSTILE_FILE,
+    HOSTILE_OTHER,
+    decisions_dataset,
+    hostile_report,
+)
 
 from fairdash.data import AUDITED_SPLIT, ColumnRoles, build_dataset
 from fairdash.exceptions import FairDashError
@@ -175,3 +182,18 @@ def test_refusals_are_one_sentence(adult_full):
     with pytest.raises(FairDashError, match="continuous"):
         build_report(reg, np.zeros(len(reg.frame)), threshold=0.5, provenance={},
                      model_name="m")
+
+
+def test_given_decisions_have_no_threshold_control():
+    ds, scores = decisions_dataset()
+    assert ds.scores_are_decisions
+    html = build_report(ds, scores, threshold=0.5, provenance={}, model_name="m",
+                        n_resamples=50)
+    assert "fd-live" not in read_embedded(html) and 'id="fd-threshold"' not in html
+    assert "given 0/1 decisions, so there is no threshold" in html
+    mask = ds.rows(AUDITED_SPLIT)
+    expected = audit(ds.y[mask], scores[mask], sensitive_features=ds.frame.loc[mask, ["g"]],
+                     n_resamples=50)
+    shown = dict(re.findall(r'<tr data-gap="(\w+)">.*?data-value="([^"]+)"', html))
+    for name, value in shown.items():
+        assert float(value) == pytest.approx(expected.gaps.loc[name, "value"], nan_ok=True)
