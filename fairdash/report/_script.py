@@ -165,7 +165,9 @@ function update(t) {
   var redraws = [];
   Object.keys(FIGS).forEach(function (id) {
     var f = FIGS[id];
-    if (f.live && window.Plotly) { redraws.push(redrawBars(id, f, m)); }
+    if (f.live && window.Plotly) {
+      redraws.push(f.live.kind === "roc" ? redrawRoc(id, f, m, thr) : redrawBars(id, f, m));
+    }
   });
   return Promise.all(redraws);
 }
@@ -187,6 +189,18 @@ function redrawBars(id, spec, m) {
     f.layout.annotations[0].x = 100 * o;
     f.layout.annotations[0].text = "all rows " + (100 * o).toFixed(1) + "%";
   }
+  return Plotly.react(byId(id), f.data, f.layout, CONFIG).then(function () { return snapshot(id); });
+}
+
+function redrawRoc(id, spec, m, thr) {
+  var f = copy(spec), shown = thr.toFixed(2);
+  f.live.dots.forEach(function (d) {
+    var tr = f.data[d[0]];
+    tr.x = d[1].map(function (g) { return nul(100 * m.groups.fpr[g].value); });
+    tr.y = d[1].map(function (g) { return nul(100 * m.groups.tpr[g].value); });
+    tr.name = tr.name.split("{T}").join(shown);
+    tr.hovertemplate = tr.hovertemplate.split("{T}").join(shown);
+  });
   return Plotly.react(byId(id), f.data, f.layout, CONFIG).then(function () { return snapshot(id); });
 }
 

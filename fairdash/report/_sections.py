@@ -175,7 +175,29 @@ def _live_bars(a, figures, live) -> str:
                                      for n, s in zip(g["n"], g["small"])]}
         figures[f"fig-{rate}"] = spec
         out.append(f'<div class="chart" id="fig-{rate}"></div>')
-    return f'<div class="grid2">{"".join(out)}</div>'
+    figures["fig-roc"] = _roc(a, live)
+    return (f'<div class="grid2">{"".join(out)}</div>'
+            '<div class="chart keep" id="fig-roc"></div>')
+
+
+def _roc(a, live) -> dict:
+    """ROC curves per group; with the control, its dots (the operating points) follow it."""
+    from fairdash.viz._layout import plot_text
+
+    g = a.result.groups
+    labels = [str(x) for x in g.index]
+    roc = a.index.roc(labels, max_points=200 if len(labels) <= 6 else 60)
+    spec = figure_json(viz.roc_figure(roc, g, a.threshold, score_label="Score"), digits=4)
+    if live is not None:
+        keys = {plot_text(x): i for i, x in enumerate(labels)}
+        shown, dots = f"{a.threshold:.2f}", []
+        for i, trace in enumerate(spec["data"]):
+            if trace.get("legendgroup") == "dots":  # the operating points, one per group
+                dots.append([i, [keys[t] for t in trace["text"]]])
+                for k in ("name", "hovertemplate"):
+                    trace[k] = trace[k].replace(shown, "{T}")
+        spec["live"] = {"kind": "roc", "dots": dots}
+    return spec
 
 
 def audit_section(a, figures, live) -> str:

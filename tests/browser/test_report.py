@@ -118,6 +118,16 @@ def test_moving_the_threshold_gives_the_audit_there(browser, adult_full, adult_h
         ticks = page.locator("#fig-selection_rate .ytick").all_text_contents()
         for row in expected.groups.itertuples():
             assert any(f"{100 * row.selection_rate:.1f} %" in tick for tick in ticks), ticks
+        # the ROC chart's dots are each group's (FPR, TPR) at the threshold
+        dots = page.evaluate(
+            "() => document.getElementById('fig-roc').data.filter(t => t.legendgroup === "
+            "'dots').map(t => [t.text, t.x, t.y, t.name])")
+        points = {text: (x, y, name) for d in dots for text, x, y, name in
+                  zip(d[0], d[1], d[2], [d[3]] * len(d[0]))}
+        for label, row in expected.groups.iterrows():
+            x, y, name = points[label]
+            assert x == pytest.approx(100 * row["fpr"]) and y == pytest.approx(100 * row["tpr"])
+            assert f"{t:.2f} (dots)" in name
         return expected
 
     check(0.5)
