@@ -182,7 +182,7 @@ def _choose_upload(app: AppPage) -> None:
 
 def _upload(app: AppPage, path) -> None:
     before = app.runs.count
-    app.page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
+    main(app.page).get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
     wait_for_rerun(app.page, app.runs, before)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 
-from browser_helpers import AppPage, go_to, wait_for_rerun
+from browser_helpers import AppPage, go_to, main, wait_for_rerun
 from playwright.sync_api import Page, expect
 
 ADULT = "Adult census income"
@@ -75,7 +75,7 @@ def choose_upload(app: AppPage, path) -> None:
     page.get_by_test_id("stRadio").get_by_text("Upload a file").click()
     wait_for_rerun(page, app.runs, before)
     before = app.runs.count
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
+    main(page).get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
     wait_for_rerun(page, app.runs, before)
 
 
