@@ -30,10 +30,27 @@ def _thr(t: float) -> str:
     return f"{t:.3f}" if abs(t * 1000 - round(t * 1000)) < 1e-9 else repr(float(t))
 
 
+#: groups the summary names one by one; the rest are counted (the detail lists them all)
+SUMMARY_GROUPS = 8
+#: caveats the summary quotes; the Audit section lists them all
+SUMMARY_CAVEATS = 2
+
+
 def _groups_text(a) -> str:
     g = a.result.groups
-    return ", ".join(f"{esc(label)} (n = {int(n):,}{', small' if small else ''})"
-                     for label, n, small in zip(g.index, g["n"], g["small"]))
+    named = [f"{esc(label)} (n = {int(n):,}{', small' if small else ''})"
+             for label, n, small in zip(g.index, g["n"], g["small"])]
+    more = len(named) - SUMMARY_GROUPS
+    if more > 0:
+        named = named[:SUMMARY_GROUPS] + [f"and {more} more (the Audit section lists them)"]
+    return ", ".join(named)
+
+
+def _caveats(a) -> list:
+    notes = list(a.result.warnings)
+    if a.ds.roles.score_column:
+        notes.insert(0, outside_model_warning("scores"))
+    return notes
 
 
 def _source_name(a) -> str:
@@ -89,12 +106,12 @@ def summary(a, verdicts, mit, cmp, slices) -> str:
         from fairdash.report._extras import slices_summary
 
         parts.append(f"<h3>Groups nobody named</h3><p>{slices_summary(slices)}</p>")
-    notes = list(r.warnings)
-    if a.ds.roles.score_column:
-        notes.insert(0, outside_model_warning("scores"))
+    notes = _caveats(a)
     if notes:
-        parts.append('<p class="note"><b>Caveats.</b> ' + " ".join(esc(w) for w in notes)
-                     + "</p>")
+        more = len(notes) - SUMMARY_CAVEATS
+        parts.append('<p class="note"><b>Caveats.</b> ' + " ".join(
+            esc(w) for w in notes[:SUMMARY_CAVEATS])
+            + (f" ({more} more in the Audit section.)" if more > 0 else "") + "</p>")
     parts.append('<p class="note">Intervals are 95 %: Wilson intervals for a group\'s rate, '
                  f"bootstrap intervals ({r.n_resamples:,} resamples) for a gap; p-values come "
                  "from a permutation test of \u201cno difference between groups\u201d. The "
@@ -206,8 +223,16 @@ def audit_section(a, figures, live) -> str:
             f"<p>{a.n:,} held-out test rows; a decision is positive when the score is at least "
             "the threshold. Move the threshold to see every rate and gap at another one; the "
             "numbers are those <code>python -m fairdash audit --threshold T</code> gives.</p>"
-            + _control(a, live) + _gap_table(a) + _group_table(a) + _live_bars(a, figures, live)
-            + "</section>")
+            + _control(a, live) + _gap_table(a) + _group_table(a) + _warnings(a)
+            + _live_bars(a, figures, live) + "</section>")
+
+
+def _warnings(a) -> str:
+    notes = _caveats(a)
+    if not notes:
+        return ""
+    return ('<div class="warn keep"><b>Caveats at the audited threshold</b><ul>'
+            + "".join(f"<li>{esc(w)}</li>" for w in notes) + "</ul></div>")
 
 
 def data_section(a, figures) -> str:

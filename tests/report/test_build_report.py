@@ -197,3 +197,38 @@ def test_given_decisions_have_no_threshold_control():
     shown = dict(re.findall(r'<tr data-gap="(\w+)">.*?data-value="([^"]+)"', html))
     for name, value in shown.items():
         assert float(value) == pytest.approx(expected.gaps.loc[name, "value"], nan_ok=True)
+
+
+def test_many_groups_are_counted_in_the_summary_and_listed_in_the_detail(adult_full):
+    base, scores = adult_full
+    roles = base.roles
+    ds = build_dataset(base.frame, ColumnRoles(roles.target, roles.positive_label,
+                                               ("sex", "race"), roles.features))
+    html = build_report(ds, scores, threshold=0.5, provenance={}, model_name="m")
+    expected = _audit_at(ds, scores, 0.5)
+    assert len(expected.groups) == 10
+    assert "and 2 more (the Audit section lists them)" in html
+    assert html.count('<tr data-group="') == 10
+    caveats = [w for w in expected.warnings]
+    assert len(caveats) > 2 and f"({len(caveats) - 2} more in the Audit section.)" in html
+    import html as h
+    assert all(f"<li>{h.escape(w)}</li>" in html for w in caveats)
+    shown = dict(re.findall(r'<tr data-gap="(\w+)">.*?data-value="([^"]+)"', html))
+    for name, value in shown.items():
+        assert float(value) == pytest.approx(expected.gaps.loc[name, "value"], nan_ok=True)
+
+
+def test_the_size_does_not_grow_with_the_rows():
+    from fairdash.data import make_synthetic
+
+    frame = make_synthetic(1_000_000)
+    ds = build_dataset(frame, ColumnRoles("label", 1, ("group",), ("x1", "x2", "proxy")))
+    scores = 1 / (1 + np.exp(-(frame["x1"] + frame["proxy"]).to_numpy()))
+    html = build_report(ds, scores, threshold=0.5, provenance={}, model_name="m",
+                        n_resamples=100)
+    assert len(html.encode()) < 2_200_000                   # the goal: under 10 MB
+    live = read_embedded(html)["fd-live"]
+    assert sum(live["n"]) == int(ds.rows(AUDITED_SPLIT).sum()) > 190_000
+    got = audit_counts(counts_from_payload(live, 300), live["labels"], n_resamples=1)
+    np.testing.assert_array_equal(got.gaps["value"],
+                                  _audit_at(ds, scores, 0.3).gaps["value"])
