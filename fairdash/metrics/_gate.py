@@ -80,7 +80,7 @@ class GateVerdict:
                     else f" [95% CI {self.ci_low:.3f}, {self.ci_high:.3f}]")
         judged = " (judged on the interval)" if self.on_interval else ""
         verdict = "FAIL" if self.failed else "pass"
-        return f"{verdict} {self.rule}: {self.rule.gap} = {self.value:.3f}{interval}{judged}"
+        return f"{verdict} {self.rule}: measured {self.value:.3f}{interval}{judged}"
 
     def to_dict(self) -> dict:
         """JSON-able form."""

@@ -327,17 +327,25 @@ SYNTHETIC_DEFAULTS = {"n": 20_000, "minority_share": 0.3, "base_rate_gap": 0.2,
 def synthetic_source(n: int, minority_share: float, base_rate_gap: float, label_bias: float,
                      proxy_strength: float):
     """A synthetic table with known disparities: ``(DataSource, roles, (frame, hash))``."""
-    frame = fd_data.make_synthetic(int(n), minority_share=minority_share,
-                                   base_rate_gap=base_rate_gap, label_bias=label_bias,
-                                   proxy_strength=proxy_strength)
+    frame, fingerprint = _synthetic_frame(int(n), float(minority_share), float(base_rate_gap),
+                                          float(label_bias), float(proxy_strength))
     name = (f"Synthetic ({int(n):,} rows, minority share {minority_share}, base-rate gap "
             f"{base_rate_gap}, label bias {label_bias}, proxy {proxy_strength})")
     roles = fd_data.ColumnRoles("label", "1", ("group",), ("x1", "x2", "proxy", "region"))
     key = synthetic_key({"n": int(n), "minority_share": minority_share,
                          "base_rate_gap": base_rate_gap, "label_bias": label_bias,
                          "proxy_strength": proxy_strength})
-    return (state.DataSource("synthetic", name, key), roles,
-            (frame, fd_data.table_fingerprint(frame)))
+    return (state.DataSource("synthetic", name, key), roles, (frame, fingerprint))
+
+
+@budget.cached
+def _synthetic_frame(n: int, minority_share: float, base_rate_gap: float, label_bias: float,
+                     proxy_strength: float):
+    # The same settings give the same table: sessions share one copy (read-only).
+    frame = fd_data.make_synthetic(n, minority_share=minority_share,
+                                   base_rate_gap=base_rate_gap, label_bias=label_bias,
+                                   proxy_strength=proxy_strength)
+    return frame, fd_data.table_fingerprint(frame)
 
 
 # ---- provenance ----------------------------------------------------------------------------

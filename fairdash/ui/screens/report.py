@@ -29,6 +29,10 @@ def render() -> None:
              "sure, what was done and who paid), then the detail. The reader can still move "
              "the decision threshold in it; printing it (or Save as PDF) gives clean pages.")
     threshold = 0.5 if scored.decisions_only else state.threshold()
+    shell.audited_rows_caption(scored)
+    if not scored.decisions_only:
+        st.caption(f"Decisions at the threshold {threshold:.2f} set on the Audit screen (the "
+                   "reader can move it in the report).")
     parts = _parts(scored)
     title = st.text_input("Title", f"Fairness report: {shell.active_data_name()}",
                           key="w_report_title", max_chars=120)
