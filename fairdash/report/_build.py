@@ -202,4 +202,8 @@ def build_report(ds, scores, *, threshold: float, provenance: dict, model_name: 
         detail.append(_extras.slices_section(a, slices))
     detail.append(_sections.provenance_section(a))
     heading = title or f"Fairness report: {a.model_name}"
-    return _page.page(heading, summary, detail, figures, live, plotly_js)
+    made = a.provenance.get("created")
+    version = (a.provenance.get("versions") or {}).get("fairdash")
+    byline = (f"FairDash{' ' + str(version) if version else ''} report"
+              f"{', created ' + str(made) if made else ''}.")
+    return _page.page(heading, summary, detail, figures, live, plotly_js, byline)

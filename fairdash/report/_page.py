@@ -27,8 +27,10 @@ def plotly_bundle(kind: str) -> str:
             f'"gzip+base64">{packed}</script>')
 
 
-def page(title: str, summary: str, detail: list, figures: dict, live, plotly_js: str) -> str:
-    """The whole document. ``figures`` maps a chart element's id to its figure JSON."""
+def page(title: str, summary: str, detail: list, figures: dict, live, plotly_js: str,
+         byline: str = "FairDash report.") -> str:
+    """The whole document. ``figures`` maps a chart element's id to its figure JSON;
+    ``byline`` says what made it and when."""
     data = ""
     if live is not None:
         data += f'<script type="application/json" id="fd-live">{script_json(live)}</script>'
@@ -41,8 +43,8 @@ def page(title: str, summary: str, detail: list, figures: dict, live, plotly_js:
         "script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; "
         "font-src data:\">"
         f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
-        f"<header><h1>{esc(title)}</h1><p class=\"muted\">FairDash report. Everything in this "
-        "file works offline; move the threshold in the Audit section, or print it (the "
-        "summary fills the first page).</p></header>"
+        f"<header><h1>{esc(title)}</h1><p class=\"muted\">{esc(byline)} Everything in this "
+        "file works offline: move the threshold in the Audit section, or print it (the "
+        "summary comes first, the detail starts on a new page).</p></header>"
         f"{summary}<main>{''.join(detail)}</main>{data}{plotly_bundle(plotly_js)}"
         f"<script>{SCRIPT}</script></body></html>\n")
