@@ -298,12 +298,16 @@ code, .cmd { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0
 .warn { border-left: 4px solid #c58a00; padding: 2px 12px; background: #fff8e6; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  header p { margin: 2px 0 6px; }
   .no-print, .control input, .control button, .modebar-container { display: none !important; }
   .control { position: static; box-shadow: none; border: none; padding: 0; margin: 8px 0; }
   .detail { break-before: page; }
   h2, h3 { break-after: avoid; }
-  table, figure, .chart, .summary, dl.prov, .keep, img { break-inside: avoid; }
+  /* the summary may be longer than a page: it flows; its parts stay whole */
+  .summary { padding: 0 12px 4px; font-size: 9.5pt; }
+  .summary li, .summary p, .gates { break-inside: avoid; }
+  table, figure, .chart, dl.prov, .keep, img { break-inside: avoid; }
   .grid2 { grid-template-columns: 1fr 1fr; gap: 8px; }
   .chart { display: none; }
   img.print-only { display: block; width: 100%; height: auto; margin: 6px 0 12px; }

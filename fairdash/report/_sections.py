@@ -62,12 +62,18 @@ def _source_name(a) -> str:
     return SAMPLES[name].title if name in SAMPLES else source
 
 
+def _unprefixed(sentence: str) -> str:
+    """A verdict's sentence without its leading pass/FAIL word (the badge says it)."""
+    first, _, rest = sentence.partition(" ")
+    return rest if first.lower() in ("pass", "fail") else sentence
+
+
 def _gate_list(verdicts) -> str:
     if not verdicts:
         return ""
     items = "".join(
         f'<li><span class="badge {"pass" if not v.failed else "fail"}">'
-        f'{"PASS" if not v.failed else "FAIL"}</span> {esc(v.sentence()[5:])}</li>'
+        f'{"PASS" if not v.failed else "FAIL"}</span> {esc(_unprefixed(v.sentence()))}</li>'
         for v in verdicts)
     judged = " (each judged on its 95 % interval)" if verdicts[0].on_interval else ""
     return (f'<h3>Gate rules{judged}</h3><ul class="gates" id="gates">{items}</ul>')
