@@ -115,3 +115,8 @@ def gap(values) -> float:
 def points(v: float) -> str:
     """A rate difference in percentage points, for sentences."""
     return "n/a" if v != v else f"{100 * v:.1f} percentage points"
+
+
+def dollars(v: float) -> str:
+    """An amount of money with its sign before the dollar: "$48,000", "−$46,500"."""
+    return f"−${-v:,.0f}" if v < 0 else f"${v:,.0f}"

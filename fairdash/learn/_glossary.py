@@ -105,6 +105,16 @@ def link_terms(markdown: str, page: str = GLOSSARY_PAGE) -> str:
         if match is None:
             continue
         links.append(f"[{match.group(0)}]({page}#{anchor})")
-        out = out[:match.start()] + f"\x00{len(links) - 1}\x00" + out[match.end():]
+        first = len(links) - 1
+        # every later mention is masked too (left unlinked), so that a shorter term cannot
+        # match inside it ("thresholds" in "group thresholds")
+
+        def mask(m, first=first):
+            if m.start() == match.start():
+                return f"\x00{first}\x00"
+            links.append(m.group(0))
+            return f"\x00{len(links) - 1}\x00"
+
+        out = pattern.sub(mask, out)
         done.add(anchor)
     return re.sub(r"\x00(\d+)\x00", lambda m: links[int(m.group(1))], out)

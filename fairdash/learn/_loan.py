@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from fairdash.learn._common import (People, TaskCheck, counts_table, decisions_counts, gap,
-                                    points, rates_table)
+from fairdash.learn._common import (People, TaskCheck, counts_table, decisions_counts, dollars,
+                                    gap, points, rates_table)
 from fairdash.mitigation.postprocessing import GroupThresholdOptimizer
 
 #: profit of a loan that is repaid, loss of one that defaults (in dollars)
@@ -211,8 +211,8 @@ def notice_loan(people: People, current: LoanOutcome, solutions: dict,
     out = [f"At thresholds {thresholds[0]:.0f} (A) and {thresholds[1]:.0f} (B) the bank lends "
            f"to {r.loc['A', 'selection_rate']:.1%} of A's {r.loc['A', 'n']:.0f} applicants and "
            f"{r.loc['B', 'selection_rate']:.1%} of B's {r.loc['B', 'n']:.0f}, and earns "
-           f"${current.profit:,.0f} ({current.accuracy:.1%} of applicants decided right); the "
-           f"most any rule earns is ${best:,.0f}."]
+           f"{dollars(current.profit)} ({current.accuracy:.1%} of applicants decided right); the "
+           f"most any rule earns is {dollars(best)}."]
     out.append(f"Of those who would repay, A gets a loan {r.loc['A', 'tpr']:.1%} of the time "
                f"and B {r.loc['B', 'tpr']:.1%} (equal-opportunity gap "
                f"{points(gap(r['tpr']))}); the selection-rate gap is "
@@ -220,8 +220,8 @@ def notice_loan(people: People, current: LoanOutcome, solutions: dict,
                f"{points(gap(r['fpr']))}.")
     for key in ("demographic_parity", "equal_opportunity", "equalized_odds"):
         s = solutions[key]
-        out.append(f"{s.label} at its cheapest earns ${s.outcome.profit:,.0f}, a price of "
-                   f"${best - s.outcome.profit:,.0f} against the maximum.")
+        out.append(f"{s.label} at its cheapest earns {dollars(s.outcome.profit)}, a price of "
+                   f"{dollars(best - s.outcome.profit)} against the maximum.")
     return out
 
 
@@ -230,9 +230,9 @@ def check_loan_task(current: LoanOutcome, solutions: dict) -> TaskCheck:
     target = TASK_PROFIT_SHARE * solutions["equal_opportunity"].outcome.profit
     tpr_gap = gap(current.rates["tpr"])
     if tpr_gap <= TASK_TPR_GAP and current.profit >= target:
-        return TaskCheck(True, f"Done: a TPR gap of {points(tpr_gap)} at ${current.profit:,.0f}, "
+        return TaskCheck(True, f"Done: a TPR gap of {points(tpr_gap)} at {dollars(current.profit)}, "
                                "within 5% of what the equal-opportunity optimum earns "
-                               f"(${solutions['equal_opportunity'].outcome.profit:,.0f}).")
+                               f"({dollars(solutions['equal_opportunity'].outcome.profit)}).")
     return TaskCheck(False, f"Not yet: TPR gap {points(tpr_gap)} (needs ≤ "
-                            f"{points(TASK_TPR_GAP)}) and profit ${current.profit:,.0f} (needs ≥ "
-                            f"${target:,.0f}).")
+                            f"{points(TASK_TPR_GAP)}) and profit {dollars(current.profit)} (needs ≥ "
+                            f"{dollars(target)}).")

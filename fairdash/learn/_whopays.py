@@ -140,9 +140,12 @@ def notice_pays(result: WhoPaysLesson) -> list[str]:
     """What to notice, with the numbers."""
     b, a, c = result.before, result.after, result.changed
     label = REGISTRY[result.method].label
-    out = [f"{label} at strength {result.strength:.2f}: the equal-opportunity gap goes from "
-           f"{points(gap(b['tpr']))} to {points(gap(a['tpr']))}, the selection-rate gap from "
-           f"{points(gap(b['selection_rate']))} to {points(gap(a['selection_rate']))}."]
+    criterion = REGISTRY[result.method].criterion.replace("_difference", "").replace("_", " ")
+    out = [f"{label} at strength {result.strength:.2f}: the gap it aims at ({criterion}) goes "
+           f"from {points(criterion_gap(result, b))} to {points(criterion_gap(result, a))}; the "
+           f"equal-opportunity gap from {points(gap(b['tpr']))} to {points(gap(a['tpr']))}, the "
+           f"selection-rate gap from {points(gap(b['selection_rate']))} to "
+           f"{points(gap(a['selection_rate']))}."]
     for g in a.index:
         selected = c.loc[g, "newly_selected_right"] + c.loc[g, "newly_selected_wrong"]
         rejected = c.loc[g, "newly_rejected_right"] + c.loc[g, "newly_rejected_wrong"]
@@ -151,10 +154,12 @@ def notice_pays(result: WhoPaysLesson) -> list[str]:
                    f"{b.loc[g, 'fpr']:.1%} → {a.loc[g, 'fpr']:.1%}, accuracy "
                    f"{b.loc[g, 'accuracy']:.1%} → {a.loc[g, 'accuracy']:.1%}; "
                    f"{selected:.0f} newly selected, {rejected:.0f} newly rejected.")
-    for g, lost in levelled_down(result).items():
-        words = " and ".join(NAMES[r] for r in lost)
-        out.append(f"Levelling down: the gap the method aims at closes, and group {g} ends with "
-                   f"a lower {words} than before: it pays for the smaller gap.")
+    down = levelled_down(result)
+    if down:
+        who = "; ".join(f"group {g} a lower {' and '.join(NAMES[r] for r in lost)}"
+                        for g, lost in down.items())
+        out.append(f"Levelling down: the gap closes, and {who} than before: they pay for the "
+                   "smaller gap.")
     out.append(result.who.sentence)
     return out
 

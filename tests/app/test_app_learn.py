@@ -120,13 +120,18 @@ def test_lesson3_jump_buttons_move_the_sliders_to_the_lp(app):
         assert (app.slider(key="w_learn_loan_a").value,
                 app.slider(key="w_learn_loan_b").value) == solution.thresholds
         assert f"{solution.outcome.profit:,.0f}" in app.info[0].value
-        prices = _table(app, "profit ($)")
-        assert prices.loc[solution.label, "profit ($)"] == f"{solution.outcome.profit:,.0f}"
+        prices = _table(app, "profit")
+        assert prices.loc[solution.label, "profit"] == f"${solution.outcome.profit:,.0f}"
     app.button(key="w_learn_loan_jump_equal_opportunity").click().run()
     assert app.success  # the task: equal opportunity by hand at 95% of the LP's profit
     mine = learn.at_thresholds(people, *solutions["equal_opportunity"].thresholds)
-    assert _table(app, "profit ($)").loc["Your thresholds", "profit ($)"] == \
-        f"{mine.profit:,.0f}"
+    assert _table(app, "profit").loc["Your thresholds", "profit"] == f"${mine.profit:,.0f}"
+    app.slider(key="w_learn_loan_a").set_value(0).run()
+    app.slider(key="w_learn_loan_b").set_value(0).run()
+    everyone = learn.at_thresholds(people, 0, 0)
+    assert everyone.profit < 0  # lending to everyone loses money: shown with a leading minus
+    assert _table(app, "profit").loc["Your thresholds", "profit"] == \
+        f"−${-everyone.profit:,.0f}"
 
 
 def test_lesson4_table_is_the_librarys_and_the_task_completes(app):

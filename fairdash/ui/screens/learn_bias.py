@@ -55,7 +55,7 @@ def _live(on: bool) -> None:
                       ("against the observed labels", "against the true labels"),
                       f"{learn.mitigation_label(mitigation)}: the same decisions, two audits",
                       large=on)
-    common.chart(fig, "w_learn_fig_bias")
+    common.chart(fig, "w_learn_fig_bias", large=on)
     table = learn.gap_table(results)
     st.markdown("**Every mitigation, both audits** (gaps in percentage points, accuracy in %)")
     st.table(_gaps(table))

@@ -23,6 +23,9 @@ WORKSHOP_CSS = """<style>
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.2rem 2.2rem; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
 [data-testid="stWidgetLabel"] p, [data-testid="stAlertContainer"] p { font-size: 1.3rem; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.05rem; }
+[data-testid="stCode"] code { font-size: 1.1rem; }
+[data-baseweb="select"] div { font-size: 1.15rem; }
 h1 { font-size: 2.6rem !important; }
 </style>"""
 
@@ -75,7 +78,7 @@ def header(key: str) -> bool:
 def notice(sentences) -> None:
     """"What to notice": the library's sentences, escaped, with glossary terms linked."""
     st.markdown("**What to notice**")
-    st.markdown("\n".join(f"- {link_terms(fmt.md(s))}" for s in sentences))
+    st.markdown(link_terms("\n".join(f"- {fmt.md(s)}" for s in sentences)))
 
 
 def task(key: str, check) -> None:
@@ -122,6 +125,8 @@ def real_data(label: str, go) -> None:
         st.switch_page(page)
 
 
-def chart(fig, key: str) -> None:
-    """A lesson figure at the full width."""
-    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+def chart(fig, key: str, large: bool = False) -> None:
+    """A lesson figure at the full width; in workshop mode with the figure's own (larger)
+    fonts rather than the app theme's."""
+    st.plotly_chart(fig, key=key, config={"displaylogo": False},
+                    theme=None if large else "streamlit")

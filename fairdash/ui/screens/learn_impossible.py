@@ -42,7 +42,7 @@ def _live(on: bool) -> None:
     result = learn.impossibility(base_a, base_b, threshold)
     fig = impossibility_figure(result, learn.BINS, learn.calibrated_group(base_a),
                                learn.calibrated_group(base_b), large=on)
-    common.chart(fig, "w_learn_fig_impossible")
+    common.chart(fig, "w_learn_fig_impossible", large=on)
     st.markdown("**The identity, with today's numbers** (it holds for any confusion counts; "
                 "p is the group's base rate)")
     st.code("\n".join(learn.identity_line(result, g) for g in ("A", "B")), language=None)

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from fairdash import learn
+from fairdash.learn._common import dollars
 from fairdash.learn._figures import loan_figure
 from fairdash.ui import format as fmt
 from fairdash.ui import shell, state
@@ -28,8 +29,9 @@ def _game():
 def render() -> None:
     """The lesson-3 screen."""
     on = common.header(KEY)
-    st.caption(f"Each loan repaid earns ${learn.GAIN:,.0f}; each default loses "
-               f"${learn.LOSS:,.0f}. The score means the same in both groups (calibrated).")
+    st.markdown(fmt.md(f"Each loan repaid earns {dollars(learn.GAIN)}; each default loses "
+                       f"{dollars(learn.LOSS)}. The score means the same in both groups "
+                       "(calibrated)."))
     _live(on)
     if not on:
         common.real_data("group thresholds on the Mitigate screen (Adult)", _to_mitigate)
@@ -60,15 +62,15 @@ def _live(on: bool) -> None:
     common.keep(THR_A, thr_a)
     common.keep(THR_B, thr_b)
     current = learn.at_thresholds(people, thr_a, thr_b)
-    common.chart(loan_figure(people, (thr_a, thr_b), current, large=on), "w_learn_fig_loan")
+    common.chart(loan_figure(people, (thr_a, thr_b), current, large=on), "w_learn_fig_loan", large=on)
     jumped = state.screen_memory(common.SCREEN, JUMPED)
     if jumped and solutions[jumped].thresholds == (thr_a, thr_b):
         s = solutions[jumped]
         st.info(fmt.md(f"{s.label}: the sliders sit at the plain thresholds nearest the linear "
-                       f"program's optimum, which earns ${s.outcome.profit:,.0f}. Its exact "
+                       f"program's optimum, which earns {dollars(s.outcome.profit)}. Its exact "
                        f"rule: group A, {s.rule['A']}; group B, {s.rule['B']}."),
                 icon=":material/functions:")
-    st.markdown("**The price of each criterion** (profit in dollars; rates in %)")
+    st.markdown("**The price of each criterion** (rates in %)")
     st.table(_prices(people, solutions, current))
     common.notice(learn.notice_loan(people, current, solutions, (thr_a, thr_b)))
     common.task(KEY, learn.check_loan_task(current, solutions))
@@ -83,8 +85,8 @@ def _prices(people, solutions, current) -> pd.DataFrame:
                for g in people.groups}}
     table.loc["Your thresholds"] = pd.Series(mine)
     out = pd.DataFrame(index=table.index)
-    out["profit ($)"] = [f"{v:,.0f}" for v in table["profit"]]
-    out["price vs max ($)"] = [f"{v:,.0f}" for v in table["price"]]
+    out["profit"] = [dollars(v) for v in table["profit"]]
+    out["price vs max"] = [dollars(v) for v in table["price"]]
     out["accuracy"] = [fmt.pct(v) for v in table["accuracy"]]
     for rate, label in (("selection_rate", "selected"), ("tpr", "TPR"), ("fpr", "FPR")):
         for g in people.groups:

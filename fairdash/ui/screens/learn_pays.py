@@ -46,7 +46,7 @@ def _live(on: bool) -> None:
     fig = paired_bars(result.before, result.after, RATES, ("before", "after"),
                       f"{REGISTRY[method].label} at strength {strength:.1f}: each group before "
                       "and after", large=on)
-    common.chart(fig, "w_learn_fig_pays")
+    common.chart(fig, "w_learn_fig_pays", large=on)
     st.markdown("**The decisions that changed** (people on the audited rows)")
     st.table(_changes(result.changed))
     common.notice(learn.notice_pays(result))

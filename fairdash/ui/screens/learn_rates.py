@@ -42,7 +42,7 @@ def _live(on: bool) -> None:
     left, right = st.columns([3, 2])
     with left:
         common.chart(unit_chart(people, result.decisions, threshold, large=on),
-                     "w_learn_fig_people")
+                     "w_learn_fig_people", large=on)
     with right:
         st.markdown("**Confusion counts per group** (people)")
         counts = result.counts.astype(int)
