@@ -13,7 +13,8 @@ import statistics
 import time
 
 import pytest
-from browser_helpers import SCREENSHOTS, AppPage, assert_healthy, open_app, screenshot, wait_for_rerun
+from browser_helpers import (SCREENSHOTS, AppPage, assert_healthy, open_app, screenshot,
+                             wait_for_rerun)
 from playwright.sync_api import expect
 from views_helpers import TRAIN_TIMEOUT_MS, choose
 
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.browser
 TITLES = {key: f"{lesson.number} · {lesson.title}" for key, lesson in learn.LESSONS.items()}
 SUCCESS = '[data-testid="stAlert"]:has([data-testid="stAlertContentSuccess"])'
 LATENCIES: dict[str, list[float]] = {}
+#: key press to the run's "script finished" message (slider debounce, server and network)
+SERVER: dict[str, list[float]] = {}
 
 
 def _nav(app: AppPage, title: str) -> None:
@@ -58,6 +61,7 @@ def _press(app: AppPage, slider: str, key: str, expected_text: str, lesson: str)
     elapsed = time.perf_counter() - start
     wait_for_rerun(page, app.runs, before)
     LATENCIES.setdefault(lesson, []).append(elapsed)
+    SERVER.setdefault(lesson, []).append(app.runs.finished[before] - start)
     return elapsed
 
 
@@ -66,7 +70,8 @@ def _report(lesson: str) -> None:
     if values:
         print(f"\nlesson {lesson}: knob to text updated, median {1000 * statistics.median(values):.0f}"
               f" ms over {len(values)} moves (min {1000 * min(values):.0f}, max "
-              f"{1000 * max(values):.0f})")
+              f"{1000 * max(values):.0f}); of which key press to run finished "
+              f"{1000 * statistics.median(SERVER[lesson]):.0f} ms (median)")
 
 
 def test_walk_lessons_one_to_five_and_complete_each_task(app: AppPage):
@@ -199,3 +204,18 @@ def test_glossary_links_open_the_term(app: AppPage):
     expect(page.locator("#true-positive-rate")).to_be_attached()
     expect(page.get_by_role("heading", name="True positive rate (TPR)")).to_be_visible()
     assert_healthy(app)
+
+
+def test_each_handout_prints_on_two_pages(app: AppPage, tmp_path):
+    """Chromium's print of each handout: page one the lesson, page two the answers."""
+    page = app.page
+    for key, lesson in learn.LESSONS.items():
+        path = tmp_path / f"{key}.html"
+        path.write_text(learn.handout_html(key), encoding="utf-8")
+        page.goto(path.as_uri())
+        expect(page.get_by_role("heading", name=f"Answers: Lesson {lesson.number}")).to_be_attached()
+        pdf = page.pdf(format="A4")
+        pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+        print(f"handout {lesson.number}: {pages} printed pages")
+        assert pages == 2, (key, pages)
+    assert app.page_errors == []
