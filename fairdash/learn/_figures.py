@@ -155,7 +155,7 @@ def paired_bars(before, after, rates: dict, names: tuple, title: str,
 
     ``before`` and ``after`` are rate tables (index group, column ``n`` and the rates).
     """
-    x = [f"{label}, {g} (n = {before.loc[g, 'n']:,.0f})" for label in rates.values()
+    x = [f"{label}, {g}<br>(n = {before.loc[g, 'n']:,.0f})" for label in rates.values()
          for g in before.index]
     data = []
     for table, name, colour in ((before, names[0], qualitative.Safe[0]),
@@ -167,4 +167,4 @@ def paired_bars(before, after, rates: dict, names: tuple, title: str,
     return go.Figure(data, _layout(title, 460, large, barmode="group",
                                    yaxis=_axis("Rate (%)", range=[0, 112]),
                                    xaxis=_axis("Rate and group (group size on the audited "
-                                               "rows)")))
+                                               "rows)", tickangle=0)))

@@ -156,10 +156,11 @@ def notice_pays(result: WhoPaysLesson) -> list[str]:
                    f"{selected:.0f} newly selected, {rejected:.0f} newly rejected.")
     down = levelled_down(result)
     if down:
-        who = "; ".join(f"group {g} a lower {' and '.join(NAMES[r] for r in lost)}"
-                        for g, lost in down.items())
-        out.append(f"Levelling down: the gap closes, and {who} than before: they pay for the "
-                   "smaller gap.")
+        who = " and ".join(f"group {g}'s {' and '.join(NAMES[r] for r in lost)}"
+                           for g, lost in down.items())
+        verb = "falls" if sum(len(lost) for lost in down.values()) == 1 else "fall"
+        out.append(f"Levelling down: the gap closes while {who} {verb}: the smaller gap is "
+                   "paid for by people who were better served before.")
     out.append(result.who.sentence)
     return out
 

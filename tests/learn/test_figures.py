@@ -63,7 +63,7 @@ def test_paired_bars_name_group_sizes():
     result = learn.who_pays_lesson("reweighing", 1.0)
     fig = figures.paired_bars(result.before, result.after, {"tpr": "TPR"}, ("before", "after"),
                               "t")
-    assert list(fig.data[0].x) == [f"TPR, {g} (n = {result.before.loc[g, 'n']:,.0f})"
+    assert list(fig.data[0].x) == [f"TPR, {g}<br>(n = {result.before.loc[g, 'n']:,.0f})"
                                    for g in result.before.index]
     assert list(fig.data[1].y) == pytest.approx(list(100 * result.after["tpr"]))
     _check_axes(fig, ("xaxis", "yaxis"))
