@@ -11,12 +11,16 @@ Lessons
 3. :func:`solve`, :func:`at_thresholds` -- the loan game on :func:`loan_applicants`.
 4. :func:`lab` -- the bias lab on :func:`lab_population`.
 5. :func:`who_pays_lesson` -- levelling down and who pays.
+6. :func:`play` -- a bias-bounty round on :func:`bounty_game`.
 
 Each lesson also has ``notice_*`` (sentences with the numbers) and ``check_*_task`` (a
 :class:`TaskCheck`). :data:`LESSONS` holds the words, :func:`handout_html` the handouts and
 :data:`GLOSSARY` the glossary.
 """
 
+from fairdash.learn._bounty import (GROUPS, HIDDEN, REGIONS, Round, bounty_game,
+                                    check_bounty_task, error_tables, notice_bounty, play,
+                                    rule_for)
 from fairdash.learn._biaslab import (BIASES, MITIGATIONS, LabResult, check_lab_task, gap_table,
                                      lab, lab_population, mitigation_label, notice_lab)
 from fairdash.learn._common import LESSON_RATES, People, TaskCheck, counts_table, rates_table
@@ -35,6 +39,9 @@ from fairdash.learn._whopays import (METHODS, WhoPaysLesson, check_pays_task, le
                                      notice_pays, who_pays_lesson)
 
 __all__ = [
+    "GROUPS", "HIDDEN", "REGIONS", "Round", "bounty_game", "check_bounty_task", "error_tables",
+    "notice_bounty",
+    "play", "rule_for",
     "BIASES", "BINS", "GAIN", "GLOSSARY", "GLOSSARY_PAGE", "Impossibility", "LESSONS",
     "LESSON_RATES", "LOSS", "LabResult", "Lesson", "LoanOutcome", "METHODS", "MITIGATIONS",
     "People", "RatesAtThreshold", "SOLUTIONS", "Solution", "TaskCheck", "WhoPaysLesson",

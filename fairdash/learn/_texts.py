@@ -157,4 +157,29 @@ LESSONS = {
          "can make them alike and both worse (levelling down)."),
         "§12.5", "Mittelstadt, Wachter & Russell (2023); Hardt, Price & Srebro (2016)",
         "the Mitigate screen on Adult with the method and strength you chose"),
+    "bounty": Lesson(
+        "bounty", 6, "The groups nobody named (a bias-bounty round)",
+        "Find, as a class, a group the model serves badly that no audit of the named groups "
+        "shows, and win the bounty by fixing it.",
+        ("Read the named groups' error rates: A and B differ by a few points only.",
+         "Each team names a group by a group and a region, and submits it.",
+         "The app trains a model on that group and accepts it only if it is clearly better "
+         "there; the leaderboard keeps score.",
+         "Find the group whose accepted submission cuts its error by 10 points (the task); "
+         "each submission is judged against the list the earlier ones left, so order "
+         "matters: start a new round to try again."),
+        "Find a group whose submission is accepted and cuts that group's error by at least "
+        "10 percentage points.",
+        ("Why did the audit of groups A and B not show this group?",
+         "Why is a submission for all of group B accepted but worth less?",
+         "Why can an accepted submission never make the overall error worse?"),
+        ("The group is an intersection (B in the south, 298 held-out rows): its error of 46% "
+         "is diluted in B's 28% and in the south's 30%.",
+         "Most of B is served as well as A; only the southern part gains, so B's error falls "
+         "by 4 points while the hidden group's falls from 46% to 23%.",
+         "A submission is accepted only if it lowers its group's error significantly, and the "
+         "repair step sends back any earlier group it hurt (Globus-Harris, Kearns & Roth "
+         "2022)."),
+        "§12.8", "Globus-Harris, Kearns & Roth (2022); Kearns, Neel, Roth & Wu (2018)",
+        "the Subgroups screen on Adult, which searches for such groups automatically"),
 }

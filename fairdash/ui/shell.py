@@ -35,6 +35,8 @@ PAGES = (
     ("app_pages/learn_loan.py", "3 · Thresholds per group", ":material/payments:", False),
     ("app_pages/learn_bias.py", "4 · Where bias comes from", ":material/science:", False),
     ("app_pages/learn_pays.py", "5 · Who pays", ":material/trending_down:", False),
+    ("app_pages/learn_bounty.py", "6 · The groups nobody named", ":material/travel_explore:",
+     False),
     ("app_pages/learn_glossary.py", "Glossary", ":material/menu_book:", False),
 )
 #: pages of the Learn section of the menu (the classroom lessons, docs/methods.md §12)

@@ -58,6 +58,8 @@ EXTREMES = {
                                               ("none", "thresholds_eo"))],
     "pays": [{"w_learn_pays_method": m, "w_learn_pays_strength": s}
              for m, s in itertools.product(learn.METHODS, (0.0, 1.0))],
+    "bounty": [{"w_learn_bounty_group": g, "w_learn_bounty_region": r}
+               for g, r in (("any", "any"), ("A", "west"), ("B", "south"), ("any", "north"))],
 }
 
 
@@ -68,7 +70,8 @@ def test_every_lesson_at_every_knobs_extremes(app, key):
     _ok(app)
     for setting in EXTREMES[key]:
         for widget, value in setting.items():
-            kind = "selectbox" if widget.endswith(("kind", "mitigation", "method")) else "slider"
+            kind = "selectbox" if widget.endswith(("kind", "mitigation", "method", "group",
+                                                   "region")) else "slider"
             element = getattr(app, kind)(key=widget)
             (element.select(value) if kind == "selectbox" else element.set_value(value))
         app.run()
@@ -208,3 +211,25 @@ def test_do_this_on_real_data_sets_the_state_and_opens_the_screen(app):
     chosen = app.session_state["mitigation"]
     assert (chosen.name, chosen.strength) == ("thresholds_eo", 0.5)
     assert app.title[0].value != learn.LESSONS["pays"].title
+
+
+def test_lesson6_a_bounty_round_with_a_leaderboard(app):
+    app.run()
+    app.switch_page(LESSON["bounty"]).run()
+    assert app.button(key="w_learn_bounty_submit").disabled  # "any, any" names nobody
+    app.selectbox(key="w_learn_bounty_group").select("B").run()
+    app.button(key="w_learn_bounty_submit").click().run()
+    _ok(app)
+    assert not app.success
+    app.selectbox(key="w_learn_bounty_region").select("south").run()
+    app.button(key="w_learn_bounty_submit").click().run()
+    _ok(app)
+    expected = learn.play(("group == 'B'", learn.HIDDEN)).board
+    board = _table(app, "group submitted")
+    assert list(board["group submitted"]) == list(expected["rule"])
+    assert list(board["error after"]) == [f"{v:.1%}" for v in expected["error after"]]
+    assert not app.success  # B's model took part of the gain: the task needs a new round
+    app.button(key="w_learn_bounty_new").click().run()
+    app.button(key="w_learn_bounty_submit").click().run()
+    assert app.success and "No audit of the named groups" in app.success[0].value
+    assert len(_table(app, "group submitted")) == 1

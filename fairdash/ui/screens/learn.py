@@ -9,15 +9,16 @@ from fairdash.ui import format as fmt
 from fairdash.ui.screens import learn_common as common
 
 #: minutes per lesson in the suggested 90-minute plan
-PLAN = {"rates": 15, "impossible": 20, "loan": 20, "bias": 20, "pays": 15}
+PLAN = {"rates": 15, "impossible": 20, "loan": 20, "bias": 20, "pays": 15, "bounty": 15}
 
 
 def render() -> None:
     """The Learn home: the lessons, their goals and handouts, and workshop mode."""
-    st.title("Learn: fairness in five lessons")
+    st.title("Learn: fairness in six lessons")
     on = common.workshop()
     st.markdown(link_terms(fmt.md(
-        "Five lessons for a 90-minute workshop. Each runs on a small population built into "
+        "Five lessons for a 90-minute workshop, and a sixth, a class game, for spare time. "
+        "Each runs on a small population built into "
         "the app, so nothing needs uploading: a goal, a live figure with one to three knobs, "
         "what to notice (with the numbers), a task the app checks, and a button that does the "
         "same on real data. Every number comes from the same library the analysis screens "
