@@ -189,7 +189,7 @@ function redrawBars(id, spec, m) {
     f.layout.annotations[0].x = 100 * o;
     f.layout.annotations[0].text = "all rows " + (100 * o).toFixed(1) + "%";
   }
-  return Plotly.react(byId(id), f.data, f.layout, CONFIG).then(function () { return snapshot(id); });
+  return Plotly.react(byId(id), f.data, f.layout, CONFIG).then(function () { return later(id); });
 }
 
 function redrawRoc(id, spec, m, thr) {
@@ -201,11 +201,28 @@ function redrawRoc(id, spec, m, thr) {
     tr.name = tr.name.split("{T}").join(shown);
     tr.hovertemplate = tr.hovertemplate.split("{T}").join(shown);
   });
-  return Plotly.react(byId(id), f.data, f.layout, CONFIG).then(function () { return snapshot(id); });
+  return Plotly.react(byId(id), f.data, f.layout, CONFIG).then(function () { return later(id); });
 }
 
 // ---- printing: each chart also as an image that scales to the page ---------------------
 // (a drawn plotly chart keeps the width it had on screen; an SVG image scales with the page)
+// the copies of the charts that follow the threshold are redone once it rests (250 ms), so
+// dragging only redraws; printed(), used at load and by the tests, waits for them
+var stale = {}, timer = null, settled = Promise.resolve(), resolve = null;
+function later(id) {
+  stale[id] = true;
+  if (timer) { clearTimeout(timer); } else {
+    settled = new Promise(function (done) { resolve = done; });
+  }
+  timer = setTimeout(function () {
+    var ids = Object.keys(stale), done = resolve;
+    stale = {};
+    timer = null;
+    resolve = null;
+    Promise.all(ids.map(snapshot)).then(done, done);
+  }, 250);
+}
+function printed() { return settled; }
 function snapshot(id) {
   var gd = byId(id), size = gd._fullLayout;
   return Plotly.toImage(gd, {format: "svg", width: size.width, height: size.height})
@@ -223,7 +240,8 @@ function snapshot(id) {
 }
 
 // what the tests (and a curious reader's console) can call
-window.FairDashReport = {measure: measure, update: update, live: LIVE};
+window.FairDashReport = {measure: measure, update: update, printed: function () { return printed(); },
+                         live: LIVE};
 
 // ---- wiring ------------------------------------------------------------------------------
 function drawAll() {
@@ -236,7 +254,12 @@ function drawAll() {
 }
 var slider = byId("fd-threshold");
 if (LIVE && slider) {
-  slider.addEventListener("input", function () { update(Number(slider.value)); });
+  var queued = false;  // one redraw per frame however fast the slider moves
+  slider.addEventListener("input", function () {
+    if (queued) { return; }
+    queued = true;
+    window.requestAnimationFrame(function () { queued = false; update(Number(slider.value)); });
+  });
   byId("fd-reset").addEventListener("click", function () {
     slider.value = String(LIVE.audited_index);
     update(LIVE.audited_index);
@@ -244,7 +267,7 @@ if (LIVE && slider) {
 }
 loadPlotly().then(drawAll).then(function () {
   return LIVE ? update(Number(slider ? slider.value : LIVE.audited_index)) : null;
-}).then(function () {
+}).then(printed).then(function () {
   document.body.setAttribute("data-ready", "1");
 }).catch(function (err) {
   document.querySelectorAll(".chart").forEach(function (el) {

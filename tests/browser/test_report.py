@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
@@ -244,6 +245,15 @@ def test_given_decisions_open_without_a_control(browser, tmp_path):
 def test_printing_hides_the_control_and_keeps_the_numbers(browser, adult_html):
     r = Opened(browser, adult_html)
     page = r.page
+    # the printed copy of a chart follows the threshold once it rests
+    before = page.get_attribute("#fig-selection_rate-print", "src")
+    page.locator("#fd-threshold").fill("300")
+    page.wait_for_function("src => document.getElementById('fig-selection_rate-print')"
+                           ".getAttribute('src') !== src", arg=before)
+    assert "39.9 %" in unquote(page.get_attribute("#fig-selection_rate-print", "src"))
+    page.locator("#fd-reset").click()
+    page.wait_for_function("() => decodeURIComponent(document.getElementById("
+                           "'fig-selection_rate-print').getAttribute('src')).includes('25.2 %')")
     page.emulate_media(media="print")
     page.wait_for_timeout(300)
     assert page.locator("#fd-threshold").is_hidden()
