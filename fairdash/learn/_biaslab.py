@@ -181,16 +181,42 @@ def gap_table(results: dict) -> pd.DataFrame:
 
 
 def mitigation_label(name: str) -> str:
-    """Display name of a lab mitigation."""
+    """Display name of a lab mitigation.
+
+    Parameters
+    ----------
+    name : str
+        ``"none"`` or a registry name.
+
+    Returns
+    -------
+    str
+    """
     return "No mitigation" if name == "none" else REGISTRY[name].label
 
 
 def notice_lab(kind: str, amount: float, result: LabResult, table: pd.DataFrame) -> list[str]:
-    """What to notice, with the numbers."""
+    """What to notice, with the numbers.
+
+    Parameters
+    ----------
+    kind : str
+        A key of :data:`BIASES`.
+    amount : float
+    result : LabResult
+        The chosen mitigation's result.
+    table : DataFrame
+        From :func:`gap_table`.
+
+    Returns
+    -------
+    list of str
+        Plain sentences (not markdown).
+    """
     o, t = result.observed, result.truth
     g = result.gaps
-    out = [f"{BIASES[kind]}; amount {amount:.2f}. The test rows hold {o.loc['A', 'n']:.0f} "
-           f"people of A and {o.loc['B', 'n']:.0f} of B."]
+    out = [(f"{BIASES[kind]}; amount {amount:.2f}. The test rows hold {o.loc['A', 'n']:.0f} "
+           f"people of A and {o.loc['B', 'n']:.0f} of B.")]
     out.append(f"{mitigation_label(result.mitigation)}: against the observed labels B's true "
                f"positive rate is {o.loc['B', 'tpr']:.1%} (A {o.loc['A', 'tpr']:.1%}); against the "
                f"true labels it is {t.loc['B', 'tpr']:.1%} (A {t.loc['A', 'tpr']:.1%}). The "
@@ -217,7 +243,18 @@ def notice_lab(kind: str, amount: float, result: LabResult, table: pd.DataFrame)
 
 def check_lab_task(kind: str, amount: float, result: LabResult):
     """Task: under label bias (amount ≥ 0.5), find a mitigation whose equal-opportunity gap
-    against the *true* labels is under 2 percentage points."""
+    against the *true* labels is under 2 percentage points.
+
+    Parameters
+    ----------
+    kind : str
+    amount : float
+    result : LabResult
+
+    Returns
+    -------
+    TaskCheck
+    """
     from fairdash.learn._common import TaskCheck
 
     g = result.gaps

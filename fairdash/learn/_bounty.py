@@ -22,8 +22,13 @@ from fairdash.exceptions import FairDashError
 from fairdash.learn._biaslab import lab_population
 from fairdash.learn._common import TaskCheck, points
 from fairdash.models import fit_builtin
-from fairdash.subgroups import EVALUATION_SPLIT, DecisionList, list_errors, submit, \
-    train_group_model
+from fairdash.subgroups import (
+    EVALUATION_SPLIT,
+    DecisionList,
+    list_errors,
+    submit,
+    train_group_model,
+)
 
 ROLES = ColumnRoles("label", "1", ("group",), ("x1", "x2", "proxy", "region"))
 GROUPS = ("any", "A", "B")
@@ -80,7 +85,17 @@ class Round:
 
 
 def play(rules: tuple) -> Round:
-    """Judge ``rules`` one after the other, each against the list the earlier ones left."""
+    """Judge ``rules`` one after the other, each against the list the earlier ones left.
+
+    Parameters
+    ----------
+    rules : tuple of str
+        Rules in the order they were submitted.
+
+    Returns
+    -------
+    Round
+    """
     ds, model = bounty_game()
     rows = ds.rows(EVALUATION_SPLIT)
     X, y = ds.frame[rows], ds.y[rows]
@@ -115,7 +130,17 @@ def play(rules: tuple) -> Round:
 
 def error_tables(game: Round) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The error rate before the round and now, of the named groups and of each submitted
-    group: two tables (index: the group; columns ``n`` and ``error``) for the figure."""
+    group: two tables (index: the group; columns ``n`` and ``error``) for the figure.
+
+    Parameters
+    ----------
+    game : Round
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Before the round and now.
+    """
     named = game.named
     index = [f"group {g}" for g in named.index]
     before = pd.DataFrame({"n": named["rows"].to_numpy(),
@@ -130,12 +155,22 @@ def error_tables(game: Round) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def notice_bounty(game: Round) -> list[str]:
-    """What to notice, with the numbers."""
+    """What to notice, with the numbers.
+
+    Parameters
+    ----------
+    game : Round
+
+    Returns
+    -------
+    list of str
+        Plain sentences (not markdown).
+    """
     n = game.named
-    out = [f"The named groups differ little: error {n.loc['A', 'error before']:.1%} in A "
+    out = [(f"The named groups differ little: error {n.loc['A', 'error before']:.1%} in A "
            f"({n.loc['A', 'rows']:,} rows) and {n.loc['B', 'error before']:.1%} in B "
            f"({n.loc['B', 'rows']:,}), a gap of "
-           f"{points(abs(n.loc['A', 'error before'] - n.loc['B', 'error before']))}."]
+           f"{points(abs(n.loc['A', 'error before'] - n.loc['B', 'error before']))}.")]
     if len(game.board):
         last, verdict = game.board.iloc[-1], game.submissions[-1]
         reason = verdict if isinstance(verdict, str) else verdict.reason
@@ -148,7 +183,16 @@ def notice_bounty(game: Round) -> list[str]:
 
 
 def check_bounty_task(game: Round) -> TaskCheck:
-    """Task: find a group whose submission is accepted and cuts its error by 10 points."""
+    """Task: find a group whose submission is accepted and cuts its error by 10 points.
+
+    Parameters
+    ----------
+    game : Round
+
+    Returns
+    -------
+    TaskCheck
+    """
     board = game.board
     found = board[board["accepted"] & (board["error before"] - board["error after"] >= TASK_DROP)]
     if len(found):

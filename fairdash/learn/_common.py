@@ -100,23 +100,65 @@ def rates_table(counts: np.ndarray, groups) -> pd.DataFrame:
 
 
 def decisions_counts(people: People, decisions) -> np.ndarray:
-    """Per-group confusion counts of ``decisions`` (0/1 or probabilities) on ``people``."""
+    """Per-group confusion counts of ``decisions`` (0/1 or probabilities) on ``people``.
+
+    Parameters
+    ----------
+    people : People
+    decisions : array-like
+        0/1 decisions or decision probabilities, one per person.
+
+    Returns
+    -------
+    ndarray of shape (K, 4)
+        ``tn, fp, fn, tp`` per group, in the order of ``people.groups``.
+    """
     return confusion_counts(people.label, np.asarray(decisions, dtype=np.float64),
                             people.codes, len(people.groups))
 
 
 def gap(values) -> float:
-    """Largest minus smallest of the defined values (NaN when fewer than two are defined)."""
+    """Largest minus smallest of the defined values (NaN when fewer than two are defined).
+
+    Parameters
+    ----------
+    values : array-like
+        One rate per group.
+
+    Returns
+    -------
+    float
+    """
     arr = np.asarray(values, dtype=np.float64)
     arr = arr[~np.isnan(arr)]
     return float(arr.max() - arr.min()) if len(arr) >= 2 else float("nan")
 
 
 def points(v: float) -> str:
-    """A rate difference in percentage points, for sentences."""
-    return "n/a" if v != v else f"{100 * v:.1f} percentage points"
+    """A rate difference in percentage points, for sentences.
+
+    Parameters
+    ----------
+    v : float
+        A difference of two rates.
+
+    Returns
+    -------
+    str
+        For example "4.9 percentage points"; "n/a" for NaN.
+    """
+    return "n/a" if np.isnan(v) else f"{100 * v:.1f} percentage points"
 
 
 def dollars(v: float) -> str:
-    """An amount of money with its sign before the dollar: "$48,000", "−$46,500"."""
+    """An amount of money with its sign before the dollar: "$48,000", "−$46,500".
+
+    Parameters
+    ----------
+    v : float
+
+    Returns
+    -------
+    str
+    """
     return f"−${-v:,.0f}" if v < 0 else f"${v:,.0f}"

@@ -57,6 +57,19 @@ def unit_chart(people, decisions, threshold: float, large: bool = False) -> go.F
 
     Colour and shape are the true outcome (circle positive, square negative), a filled marker
     a positive decision, an open one a negative decision; the dashed line is the threshold.
+
+    Parameters
+    ----------
+    people : People
+    decisions : array-like
+        Each person's 0/1 decision.
+    threshold : float
+    large : bool, default False
+        Workshop size.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
     """
     groups = people.groups
     kinds = [(1, 1, POSITIVE, "circle", "truly positive, selected"),
@@ -94,7 +107,21 @@ def unit_chart(people, decisions, threshold: float, large: bool = False) -> go.F
 
 
 def impossibility_figure(result, bins, people_a, people_b, large: bool = False) -> go.Figure:
-    """Lesson 2: people per score bin of each group (left) and the rates per group (right)."""
+    """Lesson 2: people per score bin of each group (left) and the rates per group (right).
+
+    Parameters
+    ----------
+    result : Impossibility
+    bins : ndarray
+        Score bin centres.
+    people_a, people_b : ndarray
+        People per bin of each group.
+    large : bool, default False
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     names = {"fpr": "FPR", "fnr": "FNR", "ppv": "PPV (precision)", "base_rate": "Base rate"}
     data = []
     for g, people in (("A", people_a), ("B", people_b)):
@@ -106,7 +133,7 @@ def impossibility_figure(result, bins, people_a, people_b, large: bool = False) 
         data.append({"type": "bar", "x": list(names.values()), "y": [100 * v for v in values],
                      "name": label, "showlegend": False, "legendgroup": g, "offsetgroup": g,
                      "marker": {"color": GROUP_COLOURS[g]}, "xaxis": "x2", "yaxis": "y2",
-                     "text": ["n/a" if v != v else f"{100 * v:.1f}" for v in values],
+                     "text": ["n/a" if np.isnan(v) else f"{100 * v:.1f}" for v in values],
                      "textposition": "outside"})
     notes = [{"text": t, "x": x, "y": 1.0, "xref": "paper", "yref": "paper",
               "xanchor": "center", "yanchor": "bottom", "showarrow": False}
@@ -124,7 +151,22 @@ def impossibility_figure(result, bins, people_a, people_b, large: bool = False) 
 
 def loan_figure(people, thresholds, outcome, large: bool = False) -> go.Figure:
     """Lesson 3: applicants per credit score, repaid and defaulted stacked, one panel per group,
-    with each group's threshold."""
+    with each group's threshold.
+
+    Parameters
+    ----------
+    people : People
+        The applicants.
+    thresholds : tuple of int
+        Threshold of A and of B.
+    outcome : LoanOutcome
+        At those thresholds.
+    large : bool, default False
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     data = []
     scores = np.arange(0, 101)
     for row, g in enumerate(people.groups, start=1):
@@ -154,6 +196,20 @@ def paired_bars(before, after, rates: dict, names: tuple, title: str,
     """Lessons 4 and 5: each rate of each group under two conditions (``names``), side by side.
 
     ``before`` and ``after`` are rate tables (index group, column ``n`` and the rates).
+
+    Parameters
+    ----------
+    before, after : DataFrame
+    rates : dict
+        Rate name -> label.
+    names : tuple of str
+        Legend names of the two conditions.
+    title : str
+    large : bool, default False
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
     """
     x = [f"{label}, {g}<br>(n = {before.loc[g, 'n']:,.0f})" for label in rates.values()
          for g in before.index]
@@ -163,7 +219,7 @@ def paired_bars(before, after, rates: dict, names: tuple, title: str,
         values = [table.loc[g, r] for r in rates for g in before.index]
         data.append({"type": "bar", "x": x, "y": [100 * v for v in values], "name": name,
                      "marker": {"color": colour}, "textposition": "outside",
-                     "text": ["n/a" if v != v else f"{100 * v:.1f}" for v in values]})
+                     "text": ["n/a" if np.isnan(v) else f"{100 * v:.1f}" for v in values]})
     return go.Figure(data, _layout(title, 460, large, barmode="group",
                                    yaxis=_axis("Rate (%)", range=[0, 112]),
                                    xaxis=_axis("Rate and group (group size on the audited "

@@ -31,7 +31,7 @@ def handout_html(key: str) -> str:
     """
     lesson = LESSONS[key]
     title = f"Lesson {lesson.number}: {lesson.title}"
-    items = lambda xs: "".join(f"<li>{escape(x)}</li>" for x in xs)  # noqa: E731
+    items = lambda xs: "".join(f"<li>{escape(x)}</li>" for x in xs)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
 <style>{_STYLE}</style></head><body>

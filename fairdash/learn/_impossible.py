@@ -69,7 +69,17 @@ def calibrated_group(base_rate: float) -> np.ndarray:
 
 
 def group_counts(base_rate: float, threshold: float) -> np.ndarray:
-    """Expected ``tn, fp, fn, tp`` of one calibrated group decided by ``score >= threshold``."""
+    """Expected ``tn, fp, fn, tp`` of one calibrated group decided by ``score >= threshold``.
+
+    Parameters
+    ----------
+    base_rate : float
+    threshold : float
+
+    Returns
+    -------
+    ndarray of shape (4,)
+    """
     people = calibrated_group(base_rate)
     pos, neg = people * BINS, people * (1 - BINS)
     chosen = BINS >= threshold
@@ -148,7 +158,18 @@ def impossibility(base_a: float, base_b: float, threshold: float) -> Impossibili
 
 
 def identity_line(result: Impossibility, group: str) -> str:
-    """Chouldechova's identity for ``group`` with the current numbers, as plain text."""
+    """Chouldechova's identity for ``group`` with the current numbers, as plain text.
+
+    Parameters
+    ----------
+    result : Impossibility
+    group : str
+        "A" or "B".
+
+    Returns
+    -------
+    str
+    """
     row = result.identity.loc[group]
     p = row["p"]
     if row["ppv"] != row["ppv"]:
@@ -160,11 +181,21 @@ def identity_line(result: Impossibility, group: str) -> str:
 
 
 def notice_impossibility(result: Impossibility) -> list[str]:
-    """What to notice, with the numbers."""
+    """What to notice, with the numbers.
+
+    Parameters
+    ----------
+    result : Impossibility
+
+    Returns
+    -------
+    list of str
+        Plain sentences (not markdown).
+    """
     r = result.rates
     pa, pb = result.base_rates
-    out = [f"Base rates {pa:.0%} (A) and {pb:.0%} (B), both decided at score ≥ "
-           f"{result.threshold:.2f} on a score that is calibrated in each group."]
+    out = [(f"Base rates {pa:.0%} (A) and {pb:.0%} (B), both decided at score ≥ "
+           f"{result.threshold:.2f} on a score that is calibrated in each group.")]
     out.append(f"False positive rates {r.loc['A', 'fpr']:.1%} and {r.loc['B', 'fpr']:.1%} (gap "
                f"{points(result.fpr_gap)}); false negative rates {r.loc['A', 'fnr']:.1%} and "
                f"{r.loc['B', 'fnr']:.1%} (gap {points(result.fnr_gap)}); precision "
@@ -186,7 +217,16 @@ def notice_impossibility(result: Impossibility) -> list[str]:
 
 def check_impossibility_task(result: Impossibility) -> TaskCheck:
     """Task: bring the FPR gap and the FNR gap both under one percentage point while selecting
-    between 10% and 90% of each group."""
+    between 10% and 90% of each group.
+
+    Parameters
+    ----------
+    result : Impossibility
+
+    Returns
+    -------
+    TaskCheck
+    """
     low, high = TASK_SELECTION
     selection = result.rates["selection_rate"]
     if not ((selection >= low) & (selection <= high)).all():
@@ -204,4 +244,4 @@ def check_impossibility_task(result: Impossibility) -> TaskCheck:
 
 
 def _pct(v: float) -> str:
-    return "undefined (no one selected)" if v != v else f"{v:.1%}"
+    return "undefined (no one selected)" if np.isnan(v) else f"{v:.1%}"

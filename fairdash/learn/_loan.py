@@ -13,8 +13,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from fairdash.learn._common import (People, TaskCheck, counts_table, decisions_counts, dollars,
-                                    gap, points, rates_table)
+from fairdash.learn._common import (
+    People,
+    TaskCheck,
+    counts_table,
+    decisions_counts,
+    dollars,
+    gap,
+    points,
+    rates_table,
+)
 from fairdash.mitigation.postprocessing import GroupThresholdOptimizer
 
 #: profit of a loan that is repaid, loss of one that defaults (in dollars)
@@ -56,7 +64,7 @@ def loan_applicants(random_state: int = 3) -> People:
         s = np.clip(np.round(rng.normal(mean, 15.0, APPLICANTS)), 0, 100).astype(int)
         for value in np.unique(s):
             n = int((s == value).sum())
-            repay = int(round(n * value / 100))
+            repay = int(np.rint(n * value / 100))
             scores += [value] * n
             labels += [1] * repay + [0] * (n - repay)
             groups += [name] * n
@@ -89,16 +97,37 @@ class LoanOutcome:
 
 
 def outcome(people: People, decisions) -> LoanOutcome:
-    """Profit, accuracy, counts and rates of ``decisions`` (0/1 or probabilities)."""
+    """Profit, accuracy, counts and rates of ``decisions`` (0/1 or probabilities).
+
+    Parameters
+    ----------
+    people : People
+    decisions : array-like
+        0/1 or probabilities, one per applicant.
+
+    Returns
+    -------
+    LoanOutcome
+    """
     counts = decisions_counts(people, decisions)
-    tn, fp, fn, tp = counts.sum(axis=0)
+    tn, fp, _, tp = counts.sum(axis=0)
     return LoanOutcome(np.asarray(decisions, dtype=np.float64),
                        counts_table(counts, people.groups), rates_table(counts, people.groups),
                        float(GAIN * tp - LOSS * fp), float((tn + tp) / counts.sum()))
 
 
 def at_thresholds(people: People, threshold_a: float, threshold_b: float) -> LoanOutcome:
-    """Loans to A with ``score >= threshold_a`` and to B with ``score >= threshold_b``."""
+    """Loans to A with ``score >= threshold_a`` and to B with ``score >= threshold_b``.
+
+    Parameters
+    ----------
+    people : People
+    threshold_a, threshold_b : float
+
+    Returns
+    -------
+    LoanOutcome
+    """
     cut = np.where(people.group == "A", threshold_a, threshold_b)
     return outcome(people, (people.score >= cut).astype(np.float64))
 
@@ -158,7 +187,19 @@ def solve(people: People, name: str, tolerance: float = 0.0) -> Solution:
 
 def price_table(people: People, solutions: dict) -> pd.DataFrame:
     """Per solution: profit, accuracy, the price against the maximum profit and each group's
-    selection rate, TPR and FPR."""
+    selection rate, TPR and FPR.
+
+    Parameters
+    ----------
+    people : People
+    solutions : dict
+        Name -> :class:`Solution` for every key of :data:`SOLUTIONS`.
+
+    Returns
+    -------
+    DataFrame
+        Index: the solutions' labels.
+    """
     best = solutions["max_profit"].outcome.profit
     rows = []
     for s in solutions.values():
@@ -205,14 +246,29 @@ def _rule_sentence(row) -> str:
 
 def notice_loan(people: People, current: LoanOutcome, solutions: dict,
                 thresholds: tuple) -> list[str]:
-    """What to notice at the learner's thresholds, with the numbers."""
+    """What to notice at the learner's thresholds, with the numbers.
+
+    Parameters
+    ----------
+    people : People
+    current : LoanOutcome
+        At the learner's thresholds.
+    solutions : dict
+    thresholds : tuple
+        The learner's thresholds.
+
+    Returns
+    -------
+    list of str
+        Plain sentences (not markdown).
+    """
     r = current.rates
     best = solutions["max_profit"].outcome.profit
-    out = [f"At thresholds {thresholds[0]:.0f} (A) and {thresholds[1]:.0f} (B) the bank lends "
+    out = [(f"At thresholds {thresholds[0]:.0f} (A) and {thresholds[1]:.0f} (B) the bank lends "
            f"to {r.loc['A', 'selection_rate']:.1%} of A's {r.loc['A', 'n']:.0f} applicants and "
            f"{r.loc['B', 'selection_rate']:.1%} of B's {r.loc['B', 'n']:.0f}, and earns "
            f"{dollars(current.profit)} ({current.accuracy:.1%} of applicants decided right); the "
-           f"most any rule earns is {dollars(best)}."]
+           f"most any rule earns is {dollars(best)}.")]
     out.append(f"Of those who would repay, A gets a loan {r.loc['A', 'tpr']:.1%} of the time "
                f"and B {r.loc['B', 'tpr']:.1%} (equal-opportunity gap "
                f"{points(gap(r['tpr']))}); the selection-rate gap is "
@@ -226,7 +282,17 @@ def notice_loan(people: People, current: LoanOutcome, solutions: dict,
 
 
 def check_loan_task(current: LoanOutcome, solutions: dict) -> TaskCheck:
-    """Task: equal TPRs (within 3 points) at 95% or more of the equal-opportunity profit."""
+    """Task: equal TPRs (within 3 points) at 95% or more of the equal-opportunity profit.
+
+    Parameters
+    ----------
+    current : LoanOutcome
+    solutions : dict
+
+    Returns
+    -------
+    TaskCheck
+    """
     target = TASK_PROFIT_SHARE * solutions["equal_opportunity"].outcome.profit
     tpr_gap = gap(current.rates["tpr"])
     if tpr_gap <= TASK_TPR_GAP and current.profit >= target:

@@ -11,8 +11,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from fairdash.learn._common import (People, TaskCheck, counts_table, decisions_counts, gap,
-                                    points, rates_table)
+from fairdash.learn._common import (
+    People,
+    TaskCheck,
+    counts_table,
+    decisions_counts,
+    gap,
+    points,
+    rates_table,
+)
 
 #: people per group in the unit chart
 PEOPLE_PER_GROUP = 50
@@ -88,7 +95,17 @@ def rates_at(people: People, threshold: float) -> RatesAtThreshold:
 
 
 def best_accuracy(people: People, grid=THRESHOLDS) -> tuple[float, tuple[float, ...]]:
-    """The highest overall accuracy over ``grid`` and every threshold that reaches it."""
+    """The highest overall accuracy over ``grid`` and every threshold that reaches it.
+
+    Parameters
+    ----------
+    people : People
+    grid : array-like, default THRESHOLDS
+
+    Returns
+    -------
+    (float, tuple of float)
+    """
     grid = np.asarray(grid, dtype=np.float64)
     accuracies = ((people.score[None, :] >= grid[:, None]) == (people.label[None, :] == 1)).mean(1)
     best = float(accuracies.max())
@@ -97,13 +114,23 @@ def best_accuracy(people: People, grid=THRESHOLDS) -> tuple[float, tuple[float, 
 
 
 def notice_rates(result: RatesAtThreshold) -> list[str]:
-    """What to notice at this threshold, with the numbers."""
+    """What to notice at this threshold, with the numbers.
+
+    Parameters
+    ----------
+    result : RatesAtThreshold
+
+    Returns
+    -------
+    list of str
+        Plain sentences (not markdown).
+    """
     r, c = result.rates, result.counts
-    out = [f"At threshold {result.threshold:.2f}, {c.loc['A', 'tp'] + c.loc['A', 'fp']:.0f} of "
+    out = [(f"At threshold {result.threshold:.2f}, {c.loc['A', 'tp'] + c.loc['A', 'fp']:.0f} of "
            f"{c.loc['A', 'n']:.0f} people in group A and {c.loc['B', 'tp'] + c.loc['B', 'fp']:.0f}"
            f" of {c.loc['B', 'n']:.0f} in group B are selected: selection rates "
            f"{_pct(r.loc['A', 'selection_rate'])} and {_pct(r.loc['B', 'selection_rate'])}, a "
-           f"demographic parity gap of {points(gap(r['selection_rate']))}."]
+           f"demographic parity gap of {points(gap(r['selection_rate']))}.")]
     out.append(f"Of the truly positive people, the model selects {_pct(r.loc['A', 'tpr'])} in A "
                f"({c.loc['A', 'tp']:.0f} of {c.loc['A', 'tp'] + c.loc['A', 'fn']:.0f}) and "
                f"{_pct(r.loc['B', 'tpr'])} in B ({c.loc['B', 'tp']:.0f} of "
@@ -121,8 +148,18 @@ def notice_rates(result: RatesAtThreshold) -> list[str]:
 
 
 def check_rates_task(people: People, result: RatesAtThreshold) -> TaskCheck:
-    """Task: find the threshold at which the model makes the fewest mistakes overall."""
-    best, where = best_accuracy(people)
+    """Task: find the threshold at which the model makes the fewest mistakes overall.
+
+    Parameters
+    ----------
+    people : People
+    result : RatesAtThreshold
+
+    Returns
+    -------
+    TaskCheck
+    """
+    best, _ = best_accuracy(people)
     if np.isclose(result.accuracy, best, rtol=0, atol=1e-12):
         r = result.rates
         return TaskCheck(True, f"Done: {_pct(best)} of people are decided right at "
@@ -136,4 +173,4 @@ def check_rates_task(people: People, result: RatesAtThreshold) -> TaskCheck:
 
 
 def _pct(v: float) -> str:
-    return "n/a (no one to count)" if v != v else f"{100 * v:.1f}%"
+    return "n/a (no one to count)" if np.isnan(v) else f"{100 * v:.1f}%"

@@ -120,13 +120,33 @@ CRITERION_RATES = {"demographic_parity_difference": ("selection_rate",),
 
 
 def criterion_gap(result: WhoPaysLesson, table: pd.DataFrame) -> float:
-    """The gap the method aims at (its registry criterion) in ``table``."""
+    """The gap the method aims at (its registry criterion) in ``table``.
+
+    Parameters
+    ----------
+    result : WhoPaysLesson
+    table : DataFrame
+        ``before`` or ``after``.
+
+    Returns
+    -------
+    float
+    """
     rates = CRITERION_RATES[REGISTRY[result.method].criterion]
     return max(gap(table[r]) for r in rates)
 
 
 def levelled_down(result: WhoPaysLesson) -> dict:
-    """Group -> the rates (``tpr``, ``accuracy``) it lost while the method's gap closed."""
+    """Group -> the rates (``tpr``, ``accuracy``) it lost while the method's gap closed.
+
+    Parameters
+    ----------
+    result : WhoPaysLesson
+
+    Returns
+    -------
+    dict
+    """
     if not criterion_gap(result, result.after) < criterion_gap(result, result.before) - 1e-9:
         return {}
     out = {}
@@ -137,15 +157,25 @@ def levelled_down(result: WhoPaysLesson) -> dict:
 
 
 def notice_pays(result: WhoPaysLesson) -> list[str]:
-    """What to notice, with the numbers."""
+    """What to notice, with the numbers.
+
+    Parameters
+    ----------
+    result : WhoPaysLesson
+
+    Returns
+    -------
+    list of str
+        Plain sentences (not markdown).
+    """
     b, a, c = result.before, result.after, result.changed
     label = REGISTRY[result.method].label
     criterion = REGISTRY[result.method].criterion.replace("_difference", "").replace("_", " ")
-    out = [f"{label} at strength {result.strength:.2f}: the gap it aims at ({criterion}) goes "
+    out = [(f"{label} at strength {result.strength:.2f}: the gap it aims at ({criterion}) goes "
            f"from {points(criterion_gap(result, b))} to {points(criterion_gap(result, a))}; the "
            f"equal-opportunity gap from {points(gap(b['tpr']))} to {points(gap(a['tpr']))}, the "
            f"selection-rate gap from {points(gap(b['selection_rate']))} to "
-           f"{points(gap(a['selection_rate']))}."]
+           f"{points(gap(a['selection_rate']))}.")]
     for g in a.index:
         selected = c.loc[g, "newly_selected_right"] + c.loc[g, "newly_selected_wrong"]
         rejected = c.loc[g, "newly_rejected_right"] + c.loc[g, "newly_rejected_wrong"]
@@ -167,7 +197,16 @@ def notice_pays(result: WhoPaysLesson) -> list[str]:
 
 def check_pays_task(result: WhoPaysLesson) -> TaskCheck:
     """Task: find a method and strength at which group A, the group ahead, loses true
-    positives while the gap the method aims at closes (levelling down in the strict sense)."""
+    positives while the gap the method aims at closes (levelling down in the strict sense).
+
+    Parameters
+    ----------
+    result : WhoPaysLesson
+
+    Returns
+    -------
+    TaskCheck
+    """
     lost = levelled_down(result).get("A", [])
     if "tpr" in lost:
         return TaskCheck(True, f"Done: with {REGISTRY[result.method].label} at "

@@ -13,8 +13,14 @@ import statistics
 import time
 
 import pytest
-from browser_helpers import (SCREENSHOTS, AppPage, assert_healthy, open_app, screenshot,
-                             wait_for_rerun)
+from browser_helpers import (
+    SCREENSHOTS,
+    AppPage,
+    assert_healthy,
+    open_app,
+    screenshot,
+    wait_for_rerun,
+)
 from playwright.sync_api import expect
 from views_helpers import TRAIN_TIMEOUT_MS, choose
 

@@ -24,7 +24,7 @@ def plain_points(people, group):
     mask = people.group == group
     s, y = people.score[mask], people.label[mask]
     rows = []
-    for t in range(0, 102):
+    for t in range(102):
         chosen = s >= t
         tp, fp = float((chosen & (y == 1)).sum()), float((chosen & (y == 0)).sum())
         rows.append((chosen.mean(), tp / (y == 1).sum(), fp / (y == 0).sum(), tp, fp))

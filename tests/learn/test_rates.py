@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fairlearn.metrics import (false_positive_rate, selection_rate, true_positive_rate)
+from fairlearn.metrics import false_positive_rate, selection_rate, true_positive_rate
 from sklearn.metrics import precision_score
 
 from fairdash import learn

@@ -16,7 +16,7 @@ METHODS = (ROOT / "docs" / "methods.md").read_text(encoding="utf-8")
 
 
 def _sections() -> set[str]:
-    return {m.group(1) for m in re.finditer(r"^#{2,4} (\d+(?:\.\d+)*)\.? ", METHODS, re.M)}
+    return {m.group(1) for m in re.finditer(r"^#{2,4} (\d+(?:\.\d+)*)\.? ", METHODS, re.MULTILINE)}
 
 
 @pytest.mark.parametrize("key", list(learn.LESSONS))
