@@ -23,6 +23,28 @@ def _signed(v) -> str:
     return text if text == "n/a" or text.startswith("-") else "+" + text
 
 
+#: overall rates with a Wilson interval in the performance table: rate -> (successes, trials)
+#: as columns of the per-group table (``correct`` = accuracy x rows)
+_OVERALL = {"accuracy": ("correct", "n"), "selection_rate": ("predicted_positives", "n"),
+            "tpr": ("true_positives", "positives"), "fpr": ("false_positives", "negatives")}
+
+
+def _overall_ci(result, name: str) -> str:
+    """The 95 % Wilson interval of an overall rate, from the per-group (expected) counts."""
+    from fairdash.metrics import wilson_interval
+
+    if name not in _OVERALL:
+        return ""
+    g = result.groups
+    cells = {"n": g["n"], "positives": g["positives"], "negatives": g["negatives"],
+             "predicted_positives": g["predicted_positives"],
+             "correct": g["accuracy"] * g["n"], "true_positives": g["tpr"] * g["positives"],
+             "false_positives": g["fpr"] * g["negatives"]}
+    k, m = (float(cells[c].fillna(0).sum()) for c in _OVERALL[name])
+    low, high = wilson_interval(k, m)
+    return ci(low, high)
+
+
 def _gap_words(result, name: str) -> str:
     row = result.gaps.loc[name]
     interval = ci(row["ci_low"], row["ci_high"])
@@ -76,10 +98,11 @@ def mitigation_section(a, mit, figures) -> str:
                     "</tr>")
     from fairdash.mitigation import PERFORMANCE
 
-    perf = "".join(f"<tr><td>{esc(PERFORMANCE.get(k, k))}</td><td class='num'>{num(r['before'])}</td>"
-                   f"<td class='num'>{num(r['after'])}</td><td class='num'>"
-                   f"{_signed(r['change'])}</td></tr>"
-                   for k, r in ba.performance.iterrows())
+    perf = "".join(
+        f"<tr><td>{esc(PERFORMANCE.get(k, k))}</td><td class='num'>{num(r['before'])} "
+        f"<span class='rate-ci'>{_overall_ci(ba.before, k)}</span></td><td class='num'>"
+        f"{num(r['after'])} <span class='rate-ci'>{_overall_ci(ba.after, k)}</span></td>"
+        f"<td class='num'>{_signed(r['change'])}</td></tr>" for k, r in ba.performance.iterrows())
     fig = viz.before_after_rates_figure(ba.before.groups, ba.after.groups, BEFORE_AFTER_RATES,
                                         after_label=f"after {m.label}")
     figures["fig-mitigation"] = figure_json(fig)
@@ -94,7 +117,8 @@ def mitigation_section(a, mit, figures) -> str:
         + '<table class="keep"><caption>Every gap before and after (95 % bootstrap intervals)'
           "</caption><thead><tr><th>Gap</th><th class='num'>Before</th><th class='num'>After"
           "</th><th>Change</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-        + '<table class="keep"><caption>Performance before and after</caption><thead><tr>'
+        + '<table class="keep"><caption>Performance before and after (95 % Wilson intervals; '
+          "expected counts for randomised decisions)</caption><thead><tr>"
           "<th>Metric</th><th class='num'>Before</th><th class='num'>After</th>"
           "<th class='num'>Change</th></tr></thead><tbody>" + perf + "</tbody></table>"
         + f"<p><b>Who paid.</b> {esc(mit['who'].sentence)}</p>"

@@ -137,6 +137,12 @@ def test_mitigation_before_after_and_who_paid(adult_small, adult_base_scores):
     who = who_pays(flip_report(ds.y[mask], old, new, sensitive_features=groups))
     import html as h
     assert h.escape(who.sentence) in html
+    # overall performance carries its Wilson interval
+    from fairdash.metrics import wilson_interval
+
+    acc = ba.before.overall["accuracy"]
+    low, high = wilson_interval(acc * ba.rows, ba.rows)
+    assert f"{acc:.3f} <span class='rate-ci'>[{low:.3f}, {high:.3f}]</span>" in html
     # given the before/after already computed, the same page
     again = build_report(ds, scores, threshold=0.5, provenance={}, model_name="m",
                          mitigation=result, mitigated=ba)
