@@ -22,7 +22,7 @@ SECOND = qualitative.Safe[6]
 
 
 def _layout(title: str, height: int, large: bool, **extra) -> dict:
-    return {"title": {"text": title}, "height": int(height * (1.3 if large else 1.0)),
+    return {"title": {"text": title, "x": 0.01, "xanchor": "left"}, "height": int(height * (1.3 if large else 1.0)),
             "font": {"size": 18 if large else 13},
             "margin": {"t": 80, "b": 120 if large else 90, "l": 70, "r": 20},
             "legend": {"orientation": "h", "y": -0.34 if large else -0.24},
@@ -220,7 +220,9 @@ def paired_bars(before, after, rates: dict, names: tuple, title: str,
         data.append({"type": "bar", "x": x, "y": [100 * v for v in values], "name": name,
                      "marker": {"color": colour}, "textposition": "outside",
                      "text": ["n/a" if np.isnan(v) else f"{100 * v:.1f}" for v in values]})
-    return go.Figure(data, _layout(title, 460, large, barmode="group",
+    # the legend names the two conditions: on top, where a projector shows it with the bars
+    legend = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
+    return go.Figure(data, _layout(title, 460, large, barmode="group", legend=legend,
                                    yaxis=_axis("Rate (%)", range=[0, 112]),
                                    xaxis=_axis("Rate and group (group size on the audited "
                                                "rows)", tickangle=0)))

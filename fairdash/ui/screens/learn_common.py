@@ -25,7 +25,7 @@ WORKSHOP_CSS = """<style>
 [data-testid="stWidgetLabel"] p, [data-testid="stAlertContainer"] p { font-size: 1.3rem; }
 [data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.05rem; }
 [data-testid="stCode"] code { font-size: 1.1rem; }
-[data-baseweb="select"] div { font-size: 1.15rem; }
+[data-testid="stSelectbox"] input { font-size: 1.15rem !important; }
 h1 { font-size: 2.6rem !important; }
 </style>"""
 
