@@ -21,7 +21,8 @@ def _build(at):
 def test_without_mitigation_or_pair_the_screen_says_where_to_get_them(app, open_page):
     at = open_page(app, PAGE)
     labels = [c.label for c in at.checkbox]
-    assert len(labels) == 1 and labels[0].startswith("The tradeoff chart")
+    assert len(labels) == 2 and labels[0].startswith("The tradeoff chart")
+    assert labels[1].startswith("Groups nobody named")
     captions = " ".join(c.value for c in at.caption)
     assert "No active mitigation" in captions and "No model update" in captions
 
@@ -33,7 +34,8 @@ def test_the_report_is_the_sessions_view_and_the_clis(app, open_page, tmp_path):
     at.session_state["comparison"] = ("base", "thresholds_dp@0.8")
     at.session_state["gate"] = (("demographic_parity_difference>0.1",), False)
     at.run()
-    assert len(at.checkbox) == 3
+    assert len(at.checkbox) == 4
+    at.checkbox(key="w_report_slices").check().run()
     html = _build(at)
     assert any("Report built in" in s.value and "MB" in s.value for s in at.success)
     mine = read_embedded(html)["fd-live"]
@@ -41,6 +43,7 @@ def test_the_report_is_the_sessions_view_and_the_clis(app, open_page, tmp_path):
     line = _command(html)
     argv = shlex.split(line)[3:]
     assert argv[0] == "report" and "--mitigation" in argv and "--compare" in argv
+    assert "--slices" in argv and "--tradeoff" in argv
     out = tmp_path / "cli.html"
     argv[argv.index("-o") + 1] = str(out)
     run = run_cli(argv)

@@ -97,6 +97,10 @@ def _parts(scored) -> tuple:
             chosen.append("comparison")
     else:
         st.caption("No model update: pick two models on Compare to report what it breaks.")
+    if st.checkbox("Groups nobody named: slices of the test rows with a higher error rate, "
+                   "confirmed on held-out rows (the Subgroups screen's search)", False,
+                   key="w_report_slices"):
+        chosen.append("slices")
     return tuple(chosen)
 
 
@@ -128,13 +132,19 @@ def _build(scored, threshold: float, parts: tuple, title: str, status) -> str:
         kw["comparison"] = Comparison(flip_report(ds.y[mask], a, b, sensitive_features=groups,
                                                   index=ds.frame.index[mask]),
                                       old.label(), new.label())
+    if "slices" in parts:
+        from fairdash.subgroups import find_slices
+
+        status.update(label="Building the report: the slice search ...")
+        kw["slices"] = find_slices(scored.dataset, scored.all_scores, threshold=threshold)
     rules, on_interval = state.gate()
     extra = shared.gate_args()
     if "mitigation" in kw:
         extra += ("--mitigation", f"{active.name}@{active.strength:g}")
     if "comparison" in kw:
         extra += ("--compare", ",".join(pair))
-    extra += ("--tradeoff",) * ("tradeoff" in kw) + ("-o", "report.html")
+    extra += ("--tradeoff",) * ("tradeoff" in kw) + ("--slices",) * ("slices" in kw)
+    extra += ("-o", "report.html")
     status.update(label="Building the report: the audit and the page ...")
     return build_report(scored.dataset, scored.all_scores, threshold=threshold,
                         provenance=shared.provenance_of(scored, threshold, extra, "report"),
