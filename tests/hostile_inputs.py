@@ -58,7 +58,8 @@ def _parquet(frame_or_table) -> bytes:
     return out.getvalue()
 
 
-def _zip(members: dict) -> bytes:
+def zip_bytes(members: dict) -> bytes:
+    """A zip archive of ``name -> text`` members."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for name, content in members.items():
@@ -87,10 +88,10 @@ def _table_cases() -> list[Case]:
     add(Case("png", "chart.png", b"\x89PNG\r\n\x1a\n" + bytes(200), ("PNG image",)))
     add(Case("jpeg", "photo.csv", b"\xff\xd8\xff\xe0" + bytes(200), ("JPEG image",)))
     add(Case("pdf", "report.csv", b"%PDF-1.7\n" + bytes(100), ("PDF",)))
-    add(Case("xlsx", "book.xlsx", _zip({"[Content_Types].xml": "<x/>",
+    add(Case("xlsx", "book.xlsx", zip_bytes({"[Content_Types].xml": "<x/>",
                                         "xl/workbook.xml": "<workbook/>"}),
              ("Excel", "CSV")))
-    add(Case("zip", "archive.zip", _zip({"data.csv": text}), ("ZIP",)))
+    add(Case("zip", "archive.zip", zip_bytes({"data.csv": text}), ("ZIP",)))
     add(Case("xls", "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), ("Excel",)))
     add(Case("pickle-renamed", "data.csv", pickle.dumps(base, protocol=4), ("pickle",)))
     add(Case("pickle-suffix", "data.pkl", text.encode(), ("pickle",)))
@@ -201,7 +202,7 @@ def _model_cases() -> list[Case]:
              ("pickle",)))
     add(Case("model-empty", "model.skops", b"", ("empty",)))
     add(Case("model-not-zip", "model.skops", b"just some text\n" * 10, ("not a skops file",)))
-    add(Case("model-zip-not-skops", "model.skops", _zip({"readme.txt": "hello"}),
+    add(Case("model-zip-not-skops", "model.skops", zip_bytes({"readme.txt": "hello"}),
              ("skops",)))
     add(Case("model-transformer", "scaler.skops",
              sio.dumps(StandardScaler().fit(base[["x1", "x2"]])), ("not a classifier",)))

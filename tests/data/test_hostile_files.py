@@ -2,12 +2,11 @@
 spreadsheets) and groups too small for the split a mitigation is fitted on: each read correctly
 or refused with one sentence naming what is wrong and what to do."""
 
-import io
 import warnings
-import zipfile
 
 import pandas as pd
 import pytest
+from hostile_inputs import zip_bytes
 from hostile_tables import ROLES, csv_file, frame
 
 from fairdash.data import (
@@ -81,14 +80,6 @@ def test_closed_quotes_spanning_lines_are_still_fine():
 def test_wrong_delimiter_without_quotes_keeps_its_message():
     with pytest.raises(DataError, match="does not look like a table"):
         read_table(b"a,b,c\n1\n2\n3\n4\n", "ragged.csv")
-
-
-def zip_bytes(members: dict) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return out.getvalue()
 
 
 def test_excel_workbook_is_named_with_how_to_export_it(tmp_path):
