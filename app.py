@@ -7,7 +7,7 @@ from fairdash.ui import sharing, shell, state
 st.set_page_config(page_title="FairDash", page_icon="⚖️", layout="wide")
 if state.init():  # a new session: the view in the URL, if any (a shared link, a reload)
     sharing.restore_link()
-page = st.navigation(shell.pages())
+page = st.navigation(shell.pages(), expanded=True)  # every screen and lesson in view
 sidebar = st.sidebar.container()
 try:
     sharing.show_notices()

@@ -42,12 +42,15 @@ def render() -> None:
             st.switch_page(shell.MITIGATE_PAGE)
     with teach:
         st.subheader("Teach a workshop")
-        st.markdown("Generate a population whose disparities you set: a base-rate gap "
-                    "between two groups, label bias against the minority, a proxy feature. "
-                    "Then walk the room through Audit → Mitigate → Tradeoffs, and change the "
-                    "settings on the Data screen to ask \"what if\".")
+        st.markdown("Six lessons with a live figure, a task the app checks and a printable "
+                    "handout each (what the gaps measure, why you cannot have them all, "
+                    "thresholds per group, where bias comes from, who pays, the groups nobody "
+                    "named), a workshop mode for the projector and a glossary. Or generate a "
+                    "population whose disparities you set and walk the room through Audit → "
+                    "Mitigate → Tradeoffs.")
+        st.page_link(shell.LEARN_PAGES[0][0], label="Open the lessons", icon=":material/school:")
         if st.button("Start with a synthetic population", key="w_home_synthetic",
-                     icon=":material/school:"):
+                     icon=":material/science:"):
             state.set_source(*shared.synthetic_source(**shared.SYNTHETIC_DEFAULTS))
             st.switch_page(shell.AUDIT_PAGE)
 
