@@ -312,6 +312,19 @@ def decisions(scored: Scored, spec, threshold: float):
                          model_scores=model_scores_of)
 
 
+def parsed_upload(key: str, filename: str, raw: bytes):
+    """An uploaded table parsed once per content: ``(frame, fingerprint)``, shared by every
+    session that uploads the same bytes (keyed by their hash, so only a session holding them
+    reaches it; read-only) and bounded in bytes like every large result."""
+    return _parsed_upload(key, filename, raw)
+
+
+@budget.cached
+def _parsed_upload(key: str, filename: str, _raw: bytes):
+    frame = fd_data.read_table(_raw, filename)
+    return frame, fd_data.table_fingerprint(frame)
+
+
 def content_key(data: bytes) -> str:
     """Short content hash of uploaded bytes."""
     return hashlib.sha1(data).hexdigest()[:16]

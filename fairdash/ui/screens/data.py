@@ -155,12 +155,12 @@ def _upload_picker(current) -> tuple | None:
     if current == source or (pending is not None and pending[0] == source):
         return None
     try:
-        frame = fd_data.read_table(raw, file.name)
+        frame, table_hash = shared.parsed_upload(source.key, file.name, raw)
         roles = fd_data.suggest_roles(frame)
     except FairDashError as exc:
         st.error(f"{fmt.md(exc)} The active table stays {fmt.quoted(shell.active_data_name())}.")
         return None
-    return source, roles, (frame, fd_data.table_fingerprint(frame))
+    return source, roles, (frame, table_hash)
 
 
 def _synthetic_picker() -> tuple | None:
