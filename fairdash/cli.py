@@ -11,7 +11,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from fairdash import cli_report, cli_subgroups
+from fairdash import cli_engines, cli_report, cli_subgroups
 from fairdash import data as fd_data
 from fairdash._safe_csv import safe_csv
 from fairdash.cli_checks import check_args, check_roles
@@ -33,7 +33,9 @@ def _data_options(p, aggregation_flag: str = "--method") -> None:
     its ``--method`` names the mitigation)."""
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--sample", choices=sorted(fd_data.SAMPLES), help="a bundled data set")
-    src.add_argument("--data", type=Path, help="CSV (optionally gzipped) or Parquet file")
+    src.add_argument("--data", type=Path, help="CSV (optionally gzipped) or Parquet file; for "
+                                               "audit also a glob or a partitioned folder")
+    cli_engines.add_options(p, src)  # --connection, --table, --engine, --score-resolution
     p.add_argument("--target", help="outcome column (default for samples: its usual target)")
     p.add_argument("--positive-label", help="value of the target that counts as positive")
     p.add_argument("--sensitive", help="sensitive column(s), comma-separated")
@@ -198,6 +200,17 @@ def _audit_options(args) -> dict:
 
 def run_audit(args) -> dict:
     """Load, validate, score and audit as the arguments say; returns the JSON-able result."""
+    out = cli_engines.engine_audit(args) if cli_engines.wants_engine(args) else _audit(args)
+    rules = getattr(args, "gate_rules", [])
+    if rules:
+        for rule in rules:  # a rule valid for one kind of audit may not apply to this one
+            parse_gate(str(rule), gaps=tuple(out["gaps"]))
+        out["gate"] = [v.to_dict() for v in check_gates(out["gaps"], rules, args.fail_on_ci)]
+    return out
+
+
+def _audit(args) -> dict:
+    """The audit of the rows loaded into pandas (the held-out test split)."""
     ds = load_dataset(args)
     scores, model, trained_here = base_scores(args, ds)
     split = fd_data.AUDITED_SPLIT  # every kind of model: the held-out test rows
@@ -215,11 +228,6 @@ def run_audit(args) -> dict:
     caveat = None if trained_here else fd_data.outside_model_warning("scores")
     if caveat:
         out["warnings"] = [caveat, *out["warnings"]]
-    rules = getattr(args, "gate_rules", [])
-    if rules:
-        for rule in rules:  # a rule valid for one kind of audit may not apply to this one
-            parse_gate(str(rule), gaps=tuple(out["gaps"]))
-        out["gate"] = [v.to_dict() for v in check_gates(out["gaps"], rules, args.fail_on_ci)]
     return out
 
 
@@ -351,6 +359,8 @@ def main(argv=None) -> int:
            "report": lambda a: cli_report.run_report(a, load_dataset, base_scores)}[args.command]
     try:
         check_args(args)
+        if args.command != "audit" and hasattr(args, "engine"):
+            cli_engines.wants_engine(args)  # refuses an engine where the command needs rows
         out = run(args)
     except (FairDashError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -180,7 +180,7 @@ def count_scores(table, *, target: str, sensitive, score: str, positive_label=No
         raise RoleError(f"The sensitive column(s) {', '.join(sensitive)} make {len(labels)} "
                         f"groups; at most {MAX_GROUPS} can be compared. Bin a numeric column "
                         "first (for example age into age groups).")
-    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+    first = np.unique(codes, return_index=True)[1]
     values = cells[list(sensitive)].iloc[first].reset_index(drop=True)
     return ScoreCounts(labels, values, codes, y, cells[_S].to_numpy(np.float64),
                        cells[_N].to_numpy(np.int64), positive, float(threshold), step,
@@ -248,21 +248,25 @@ def _resolution(resolution, distinct, max_exact) -> float | None:
 
 
 def _labels(values: pd.Series, target: str, n: np.ndarray, positive_label):
-    """0/1 labels of the cells (as the pandas path encodes the target) and the positive label."""
-    text = values.astype(str)
-    distinct = sorted(text.unique())
+    """0/1 labels of the cells (as the pandas path encodes the target) and the positive label.
+
+    The target's few distinct values are named once (``str``), not once per cell.
+    """
+    codes, uniques = pd.factorize(values)
+    text = np.array([str(u) for u in uniques], dtype=object)
+    distinct = sorted(set(text))
     if len(distinct) != 2:
         kind = "only one value" if len(distinct) == 1 else f"{len(distinct)} values"
         raise RoleError(f"Target column '{target}' has {kind} ({', '.join(distinct[:5])}); "
                         "FairDash audits yes/no outcomes, so choose a column with two values.")
     if positive_label is None:  # the pandas path's guess, with the rarer class over rows
-        by_value = pd.Series(n).groupby(text.to_numpy()).sum().sort_values(kind="stable")
-        rare, common = by_value.index
+        rows = pd.Series(np.bincount(codes, weights=n)).groupby(text).sum()
+        rare, common = rows.sort_values(kind="stable").index
         positive_label = default_positive_label(pd.Series([rare, common, common]))
     if str(positive_label) not in distinct:
         raise RoleError(f"Positive label '{positive_label}' does not occur in target "
                         f"'{target}', whose values are {', '.join(distinct)}.")
-    return (text == str(positive_label)).to_numpy().astype(np.int64), str(positive_label)
+    return (text == str(positive_label))[codes].astype(np.int64), str(positive_label)
 
 
 def _backend_name(table) -> str:

@@ -65,9 +65,20 @@ def rule_expression(estimator, counts, table, score: str):
             if cut == np.inf:  # no score reaches it
                 continue
             test = in_g if cut == -np.inf else in_g & (s >= cut)
-            branches.append((test, ibis.literal(float(levels[g, j]), type="float64")))
-        branches.append((in_g, ibis.literal(float(levels[g, 0]), type="float64")))
+            branches.append((test, _exact(levels[g, j])))
+        branches.append((in_g, _exact(levels[g, 0])))
     return ibis.cases(*branches, else_=ibis.null("float64")).name("decision_proba")
+
+
+def _exact(value):
+    """A double literal that every engine reads back bit for bit.
+
+    A number written in SQL is a DECIMAL to DuckDB and Postgres, and a CASE over decimals of
+    different scales rounds them; the shortest round-trip text cast to DOUBLE is exact.
+    """
+    import ibis
+
+    return ibis.literal(repr(float(value))).cast("float64")
 
 
 def rule_sql(estimator, counts, table, score: str, dialect: str | None = None) -> str:

@@ -1,0 +1,190 @@
+"""``python -m fairdash audit`` where the data lives: DuckDB for large files, Ibis connections.
+
+:mod:`fairdash.cli` adds these options to every command and hands ``audit`` here when
+:func:`wants_engine` says so; only counts come back from the engine (docs/architecture.md
+§3.1). The engine audits every row of the table (``"audited_split": "all"``): a decision log's
+model was trained elsewhere, so there is no held-out split of FairDash's own to keep.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import shlex
+
+from fairdash.exceptions import FairDashError
+
+__all__ = ["ALL_ROWS", "add_options", "engine_audit", "wants_engine"]
+
+#: The ``audited_split`` of an engine audit: every row of the table.
+ALL_ROWS = "all"
+
+_ALL_ROWS_NOTE = ("Every row of the table is audited (audited_split 'all'): the scores come from "
+                  "a model trained elsewhere, which may have seen some of these rows, so the "
+                  "audit describes its decisions on this table, not its performance on unseen "
+                  "rows.")
+
+
+def add_options(p, source_group) -> None:
+    """Add ``--connection`` to the data source choices and ``--table``, ``--engine`` and
+    ``--score-resolution`` to parser ``p``.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+    source_group : argparse mutually exclusive group
+        The group of ``--sample`` and ``--data``.
+    """
+    source_group.add_argument("--connection", metavar="URL",
+                              help="audit a table on a database or cluster through Ibis "
+                                   "(duckdb:///file.db, postgres://..., pyspark); with --table")
+    p.add_argument("--table", help="the table to audit on --connection")
+    p.add_argument("--engine", choices=["auto", "pandas", "duckdb"], default="auto",
+                   help="where --data is counted: duckdb scans files, globs and folders "
+                        "out-of-core; pandas loads the rows; auto (default) uses duckdb above "
+                        "2,000,000 rows and for globs and folders")
+    p.add_argument("--score-resolution", default="auto",
+                   help="engine audits: 'exact' (a cell per distinct score), a bin width such "
+                        "as 1e-4, or 'auto' (exact up to 2,000,000 distinct scores, else 1e-4); "
+                        "counts at --threshold are exact either way")
+
+
+def wants_engine(args) -> bool:
+    """Whether this command's data is counted by an engine instead of loaded into pandas.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+
+    Returns
+    -------
+    bool
+        True for ``--connection``, ``--engine duckdb``, and with ``--engine auto`` for a glob,
+        a folder, or (an audit of ``--score-column``) a file of more than
+        :data:`~fairdash.engines.DEFAULT_ENGINE_ROWS` rows.
+
+    Raises
+    ------
+    FairDashError
+        When an engine is asked for a command that needs rows, or for a bundled sample.
+    """
+    engine = getattr(args, "engine", "pandas")
+    if getattr(args, "table", None) and not getattr(args, "connection", None):
+        raise FairDashError("--table names a table on --connection; give --connection too.")
+    if args.sample:
+        if engine == "duckdb":
+            raise FairDashError("--engine duckdb reads --data files; a bundled --sample is "
+                                "always loaded with pandas.")
+        return False
+    asked = bool(getattr(args, "connection", None)) or engine == "duckdb"
+    if not asked and engine == "auto" and args.data is not None:
+        from fairdash.engines import is_many_files
+
+        # other commands, and audits that train a model, load a large file with pandas as
+        # before (up to its row limit, which the refusal names)
+        counted = args.command == "audit" and bool(args.score_column) and not args.model
+        asked = _large(args.data) if counted else is_many_files(args.data)
+    if engine == "pandas" and getattr(args, "connection", None):
+        raise FairDashError("--engine pandas loads --data files; a --connection is always "
+                            "counted by its own engine.")
+    if asked and args.command != "audit":
+        raise FairDashError(f"'{args.command}' needs the rows in memory; an engine (--engine "
+                            "duckdb, --connection, or a glob, folder or file over 2,000,000 "
+                            "rows) works with 'audit', or pass --engine pandas for a file "
+                            "that fits.")
+    return asked
+
+
+def _large(path) -> bool:
+    """A glob, a folder, or a file with more rows than the engine threshold."""
+    from fairdash.engines import DEFAULT_ENGINE_ROWS, file_rows, is_many_files
+
+    if is_many_files(path):
+        return True
+    if not path.is_file():
+        return False  # the pandas path says the file cannot be read
+    try:
+        rows = file_rows(path) if path.name.lower().endswith((".parquet", ".pq", ".parq")) \
+            else None
+    except FairDashError:
+        return False  # a damaged file: the pandas path's refusal names it
+    if rows is not None:
+        return rows > DEFAULT_ENGINE_ROWS
+    # a CSV row takes at least two bytes, so a smaller file cannot pass the threshold
+    return path.stat().st_size > 2 * DEFAULT_ENGINE_ROWS and _csv_rows(path) > \
+        DEFAULT_ENGINE_ROWS
+
+
+def _csv_rows(path) -> int:
+    """Rows of a CSV file, counted by DuckDB."""
+    from fairdash.engines import open_table
+
+    return int(open_table(path).count().to_pyarrow().as_py())
+
+
+def engine_audit(args) -> dict:
+    """The audit of ``--data`` or ``--connection``/``--table``, counted by the engine.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed ``audit`` arguments; ``--target``, ``--sensitive`` and ``--score-column`` are
+        required (an engine audits given scores or decisions; it trains no model).
+
+    Returns
+    -------
+    dict
+        What :func:`fairdash.cli.run_audit` prints: the header with ``"audited_split": "all"``,
+        ``engine`` and ``score_resolution``, the audit and a provenance block.
+    """
+    from fairdash.cli_checks import check_roles
+    from fairdash.engines import count_scores, open_table
+
+    missing = [flag for flag, value in (("--target", args.target),
+                                        ("--sensitive", args.sensitive),
+                                        ("--score-column", args.score_column)) if not value]
+    if missing:
+        raise FairDashError(f"An engine audit counts given scores or decisions and trains no "
+                            f"model, so it needs {', '.join(missing)}.")
+    if args.model:
+        raise FairDashError("--model trains on rows in memory; an engine audit needs "
+                            "--score-column instead.")
+    sensitive = tuple(args.sensitive.split(","))
+    check_roles(args, args.target, sensitive)
+    table = open_table(args.data, connection=args.connection, table=args.table)
+    counts = count_scores(table, target=args.target, sensitive=sensitive,
+                          score=args.score_column, positive_label=args.positive_label,
+                          threshold=args.threshold, resolution=args.score_resolution,
+                          rescale=args.rescale_scores)
+    result = counts.audit(method=args.method, reference=args.reference,
+                          min_group_size=args.min_group_size, n_resamples=args.resamples,
+                          random_state=args.seed)
+    source = f"{args.connection} table {args.table}" if args.connection else str(args.data)
+    model = f"scores:{args.score_column}"
+    out = {"task": "classification", "data": source, "model": model, "target": args.target,
+           "positive_label": counts.positive_label, "sensitive": list(sensitive),
+           "rows_audited": counts.rows, "audited_split": ALL_ROWS, "engine": counts.engine,
+           "score_resolution": counts.resolution, "counted_cells": int(len(counts.weights))}
+    out.update(result.to_dict())
+    out["warnings"] = [_ALL_ROWS_NOTE, *out["warnings"]]
+    return out | {"provenance": _provenance(args, source, model, counts)}
+
+
+def _provenance(args, source: str, model: str, counts) -> dict:
+    """The provenance block of an engine audit (no table fingerprint: the rows never load)."""
+    from fairdash.provenance import versions
+
+    found = versions()
+    for name in ("ibis", "duckdb", "pyspark"):
+        try:
+            found[name] = __import__(name).__version__
+        except ImportError:  # not installed: not used either
+            continue
+    return {"data": {"source": source, "engine": counts.engine, "rows": counts.rows,
+                     "task": "classification", "target": args.target,
+                     "positive_label": counts.positive_label,
+                     "sensitive": args.sensitive.split(","), "score_column": args.score_column,
+                     "split": {ALL_ROWS: counts.rows}, "seed": int(args.seed)},
+            "model": {"name": model, "params": {}}, "threshold": float(args.threshold),
+            "versions": found,
+            "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "command": shlex.join(["python", "-m", "fairdash", *args.argv])}
