@@ -14,8 +14,9 @@ Ibis, DuckDB and PySpark are imported only when a function here is called.
 from fairdash.engines._counts import (DEFAULT_MAX_EXACT, DEFAULT_RESOLUTION, ScoreCounts,
                                       count_scores)
 from fairdash.engines._rule import rule_counts, rule_expression, rule_sql
-from fairdash.engines._source import DEFAULT_ENGINE_ROWS, file_rows, is_many_files, open_table
+from fairdash.engines._source import (DEFAULT_ENGINE_ROWS, file_rows, is_many_files, open_table,
+                                      sample_rows)
 
 __all__ = ["DEFAULT_ENGINE_ROWS", "DEFAULT_MAX_EXACT", "DEFAULT_RESOLUTION", "ScoreCounts",
            "count_scores", "file_rows", "is_many_files", "open_table", "rule_counts",
-           "rule_expression", "rule_sql"]
+           "rule_expression", "rule_sql", "sample_rows"]

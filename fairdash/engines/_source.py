@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fairdash.exceptions import DataError
 
-__all__ = ["DEFAULT_ENGINE_ROWS", "open_table", "file_rows", "is_many_files"]
+__all__ = ["DEFAULT_ENGINE_ROWS", "open_table", "file_rows", "is_many_files", "sample_rows"]
 
 #: Above this many rows, ``--engine auto`` scans a file with DuckDB instead of loading pandas.
 DEFAULT_ENGINE_ROWS = 2_000_000
@@ -133,6 +133,35 @@ def open_table(data=None, *, connection=None, table: str | None = None):
         return con.read_csv(pattern)
     except Exception as exc:  # duckdb's IOException, ParserException, ...
         raise DataError(f"Cannot read '{text}': {_first_line(exc)}.") from None
+
+
+def sample_rows(table, n: int, *, seed: int = 0, columns=None):
+    """About ``n`` rows drawn at random by the engine, as a pandas DataFrame.
+
+    For the screens that need rows (training methods, flipped rows, subgroup search): the
+    engine keeps each row with probability ``1.1 n / rows`` (Bernoulli sampling, seeded where
+    the engine supports it) and returns at most ``n`` of them; a table of at most ``n`` rows
+    comes back whole.
+
+    Parameters
+    ----------
+    table : ibis.expr.types.Table
+    n : int
+        Most rows to return (at least 1).
+    seed : int, default 0
+    columns : sequence of str, optional
+        Columns to keep (default all).
+
+    Returns
+    -------
+    DataFrame
+    """
+    if columns:
+        table = table.select(*columns)
+    total = int(table.count().execute())
+    if total > n:
+        table = table.sample(min(1.0, 1.1 * n / total), method="row", seed=seed)
+    return table.limit(int(n)).to_pandas()
 
 
 def _first_line(exc: Exception) -> str:

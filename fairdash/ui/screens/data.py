@@ -13,7 +13,7 @@ from fairdash.data import ColumnRoles
 from fairdash.exceptions import FairDashError
 from fairdash.ui import format as fmt
 from fairdash.ui import shared, shell, state
-from fairdash.ui.screens import data_roles
+from fairdash.ui.screens import data_connect, data_roles
 
 SOURCES = ("Bundled sample", "Upload a file", "Synthetic data")
 KINDS = {"sample": 0, "upload": 1, "synthetic": 2}
@@ -121,8 +121,11 @@ def _source_picker() -> tuple | None:
     (DataSource, ColumnRoles, upload or None) when the user picked new data, else None.
     """
     current = state.source()
-    kind = st.radio("Data source", SOURCES, index=KINDS[current.kind], horizontal=True,
+    sources = SOURCES + ((data_connect.LABEL,) if data_connect.enabled() else ())
+    kind = st.radio("Data source", sources, index=KINDS[current.kind], horizontal=True,
                     key="w_source_kind")
+    if kind == data_connect.LABEL:  # off unless the deployment turns it on (issue 15)
+        return data_connect.picker(current)
     if kind == SOURCES[0]:
         names = list(fd_data.SAMPLES)
         pick = st.selectbox("Sample", names, format_func=lambda n: fd_data.SAMPLES[n].title,
