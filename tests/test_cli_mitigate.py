@@ -51,11 +51,12 @@ def test_mitigate_prints_before_and_after_in_the_audit_shape(runs):
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     audit = json.loads(runs["audit"].stdout)
-    for side in ("before", "after"):
-        assert set(audit) <= set(out[side])
+    for side in ("before", "after"):  # the provenance block is the command's, at the top
+        assert set(audit) - {"provenance"} <= set(out[side])
         assert out[side]["audited_split"] == "test"
     # the built-in model is audited on the test split by `audit` too: same numbers
     assert out["before"]["gaps"] == audit["gaps"]
+    assert out["provenance"]["data"] == audit["provenance"]["data"]
     dp = [out[s]["gaps"]["demographic_parity_difference"]["value"] for s in ("before", "after")]
     assert dp[0] > 0.15 and dp[1] < 0.03
     assert out["decisions_randomised"] is True and out["fit_split"] == "calibration"
