@@ -136,3 +136,15 @@ def test_missing_sources_are_refused(tmp_path):
     with pytest.raises(DataError, match="--table"):
         open_table(connection="duckdb://")
     assert THRESHOLDS[0] == 0.0
+
+
+def test_sample_rows_are_drawn_by_the_engine(tmp_path):
+    from fairdash.engines import sample_rows
+
+    frame = decision_log(20_000, seed=9)
+    frame.to_parquet(tmp_path / "t.parquet")
+    table = open_table(tmp_path / "t.parquet")
+    part = sample_rows(table, 1_000, seed=3, columns=["group", "label"])
+    assert len(part) == 1_000 and list(part.columns) == ["group", "label"]
+    assert set(part["group"]) <= set(frame["group"])
+    assert len(sample_rows(table, 50_000)) == len(frame)  # a small table comes back whole
