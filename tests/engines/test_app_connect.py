@@ -5,7 +5,7 @@ by the engine becomes the active table for the screens that need rows."""
 import importlib.util
 from pathlib import Path
 
-from helpers import decision_log, pandas_reference
+from engine_tables import decision_log, pandas_reference
 
 _SPEC = importlib.util.spec_from_file_location(
     "app_fixtures", Path(__file__).resolve().parents[1] / "app" / "conftest.py")

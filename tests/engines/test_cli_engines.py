@@ -6,7 +6,7 @@ import json
 import ibis
 import pytest
 from cli_runner import assert_refused, run_cli
-from helpers import decision_log, pandas_reference, scored_sample
+from engine_tables import decision_log, pandas_reference, scored_sample
 
 ROLES = ("--target", "label", "--sensitive", "group,region", "--score-column", "score",
          "--resamples", "200")

@@ -3,7 +3,7 @@ are the fitted rule's, exactly, and the expected counts follow from the cells al
 
 import numpy as np
 import pytest
-from helpers import decision_log
+from engine_tables import decision_log
 
 from fairdash.engines import count_scores, open_table, rule_counts, rule_expression, rule_sql
 from fairdash.exceptions import DataError

@@ -3,7 +3,7 @@ as the pandas path (one small test; Spark's start takes most of its time)."""
 
 import numpy as np
 import pytest
-from helpers import assert_same_as_pandas, scored_sample
+from engine_tables import assert_same_as_pandas, scored_sample
 
 from fairdash.engines import count_scores, open_table, rule_expression
 from fairdash.mitigation.postprocessing import GroupThresholdOptimizer
