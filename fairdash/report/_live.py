@@ -16,7 +16,7 @@ import numpy as np
 
 from fairdash.metrics import GAPS, RATE_DEFINITIONS, ScoreIndex
 
-__all__ = ["GRID", "LIVE_RATES", "live_payload", "threshold_grid"]
+__all__ = ["GRID", "LIVE_RATES", "live_bars", "live_payload", "live_roc", "threshold_grid"]
 
 #: The thresholds 0, 0.001, ..., 1 (the audited threshold is added when it is not on them).
 GRID = np.round(np.linspace(0.0, 1.0, 1001), 3)
@@ -88,3 +88,59 @@ def counts_from_payload(payload: dict, position: int) -> np.ndarray:
     fp = np.array([g[position] for g in payload["fp"]], dtype=np.float64)
     pos, neg = np.array(payload["pos"], float), np.array(payload["neg"], float)
     return np.stack([neg - fp, fp, pos - tp, tp], axis=-1)
+
+
+def live_bars(spec: dict, groups, rate: str) -> dict:
+    """Mark a rate-bar figure (``figure_json`` of ``viz.rate_bars_figure``) as following the
+    threshold: the script (``live.js``, ``barsFigure``) rewrites its bars, error bars and tick
+    labels from the group labels and sizes recorded here.
+
+    Parameters
+    ----------
+    spec : dict
+        The figure's ``{"data", "layout"}``; changed in place and returned.
+    groups : DataFrame
+        ``AuditResult.groups`` (index the group labels; columns ``n`` and ``small``).
+    rate : str
+        The rate drawn.
+
+    Returns
+    -------
+    dict
+    """
+    from fairdash.viz._layout import wrap
+
+    spec["live"] = {"rate": rate, "prefix": [wrap(str(x)) for x in groups.index],
+                    "tail": [f"n = {int(n):,}{' (small)' if s else ''}"
+                             for n, s in zip(groups["n"], groups["small"])]}
+    return spec
+
+
+def live_roc(spec: dict, labels, threshold: float) -> dict:
+    """Mark a ROC figure (``figure_json`` of ``viz.roc_figure`` at ``threshold``) so that its
+    operating points follow the threshold (``live.js``, ``rocFigure``).
+
+    Parameters
+    ----------
+    spec : dict
+        The figure's ``{"data", "layout"}``; changed in place and returned.
+    labels : sequence of str
+        Group labels in code order.
+    threshold : float
+        The threshold the figure was drawn at (its text becomes a ``{T}`` placeholder).
+
+    Returns
+    -------
+    dict
+    """
+    from fairdash.viz._layout import plot_text
+
+    keys = {plot_text(str(x)): i for i, x in enumerate(labels)}
+    shown, dots = f"{threshold:.2f}", []
+    for i, trace in enumerate(spec["data"]):
+        if trace.get("legendgroup") == "dots":  # the operating points, one per group
+            dots.append([i, [keys[t] for t in trace["text"]]])
+            for k in ("name", "hovertemplate"):
+                trace[k] = trace[k].replace(shown, "{T}")
+    spec["live"] = {"kind": "roc", "dots": dots}
+    return spec

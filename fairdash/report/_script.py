@@ -9,7 +9,15 @@ threshold are those of :func:`fairdash.metrics.audit` at that threshold. Bootstr
 and permutation p-values are not recomputed: the page says they belong to the audited
 threshold. User strings reach the page through ``textContent`` only, never as markup; the
 figures' labels arrive already escaped for plotly.
+
+The arithmetic and the live parts of the figures are in ``live.js`` beside this file, one
+source shared with the dashboard's threshold component (``fairdash.ui.components.threshold``).
 """
+
+from importlib.resources import files
+
+#: the shared maths (``live.js``), spliced into :data:`SCRIPT`
+LIVE_JS = files("fairdash.report").joinpath("live.js").read_text(encoding="utf-8")
 
 SCRIPT = r"""
 (function () {
@@ -37,104 +45,10 @@ function loadPlotly() {
   });
 }
 
-// ---- rates, Wilson intervals and gaps from counts (fairdash.metrics) -------------------
-function parts(c, name) {
-  var def = LIVE.rates[name], num = 0, den = 0, i;
-  for (i = 0; i < def[0].length; i++) { num += c[def[0][i]]; }
-  for (i = 0; i < def[1].length; i++) { den += c[def[1][i]]; }
-  return [num, den];
-}
-function rate(c, name) { var p = parts(c, name); return p[1] > 0 ? p[0] / p[1] : NaN; }
-function wilson(k, m) {
-  if (!(m > 0)) { return [NaN, NaN]; }
-  var z = LIVE.z, z2 = z * z, p = k / m, denom = 1 + z2 / m;
-  var centre = (p + z2 / (2 * m)) / denom;
-  var half = z * Math.sqrt(p * (1 - p) / m + z2 / (4 * (m * m))) / denom;
-  var clip = function (x) { return Math.min(Math.max(x, 0), 1); };
-  return [k <= 0 ? 0 : clip(centre - half), k >= m ? 1 : clip(centre + half)];
-}
-function fmax(a) { var r = NaN; a.forEach(function (x) { if (!isNaN(x) && (isNaN(r) || x > r)) { r = x; } }); return r; }
-function fmin(a) { var r = NaN; a.forEach(function (x) { if (!isNaN(x) && (isNaN(r) || x < r)) { r = x; } }); return r; }
-function worst(a, kind) { return kind === "difference" ? fmax(a) : fmin(a); }
-function farthest(a, kind) {
-  var best = -Infinity, at = -1;
-  a.forEach(function (x, i) {
-    var d = kind === "difference" ? Math.abs(x) : Math.abs(Math.log(x));
-    if (isNaN(d)) { d = -1; }
-    if (d > best) { best = d; at = i; }  // the first largest, as numpy's argmax
-  });
-  return (at < 0 || best < 0) ? NaN : a[at];
-}
-function meanDefined(a) {
-  var total = 0, count = 0;
-  a.forEach(function (x) { if (!isNaN(x)) { total += x; count += 1; } });
-  return count > 0 ? total / count : NaN;
-}
-function perGroup(values, overall, kind) {
-  var v = values.map(function (x, i) { return LIVE.include[i] ? x : NaN; });
-  var m = LIVE.method;
-  if (m === "between_groups") {
-    var d = v.filter(function (x) { return !isNaN(x); });
-    if (d.length < 2) { return NaN; }
-    var hi = fmax(d), lo = fmin(d);
-    return kind === "difference" ? hi - lo : (hi > 0 ? lo / hi : NaN);
-  }
-  if (m === "to_overall") {
-    return v.map(function (x) {
-      return kind === "difference" ? Math.abs(x - overall) : fmin([x / overall, overall / x]);
-    });
-  }
-  var ref = v[LIVE.reference];
-  var out = v.map(function (x) {
-    return kind === "difference" ? x - ref : (ref > 0 ? x / ref : NaN);
-  });
-  out[LIVE.reference] = NaN;
-  return out;
-}
-function aggregate(values, overall, kind) {
-  var pg = perGroup(values, overall, kind);
-  if (LIVE.method === "between_groups") { return pg; }
-  return LIVE.method === "vs_reference" ? farthest(pg, kind) : worst(pg, kind);
-}
-function gapValue(spec, rates, overall) {
-  if (LIVE.method === "vs_reference") {
-    var ps = spec.rates.map(function (r) { return perGroup(rates[r], null, spec.kind); });
-    var joined = ps[0].map(function (_, g) {
-      var col = ps.map(function (p) { return p[g]; });
-      return spec.combine === "mean" ? meanDefined(col) : farthest(col, spec.kind);
-    });
-    return farthest(joined, spec.kind);
-  }
-  var vals = spec.rates.map(function (r) { return aggregate(rates[r], overall[r], spec.kind); });
-  return spec.combine === "mean" ? meanDefined(vals) : worst(vals, spec.kind);
-}
-function countsAt(t) {
-  return LIVE.labels.map(function (_, g) {
-    var tp = LIVE.tp[g][t], fp = LIVE.fp[g][t];
-    return [LIVE.neg[g] - fp, fp, LIVE.pos[g] - tp, tp];
-  });
-}
-function measure(t) {
-  var counts = countsAt(t), total = [0, 0, 0, 0], out = {groups: {}, overall: {}, gaps: {}};
-  counts.forEach(function (c) { for (var j = 0; j < 4; j++) { total[j] += c[j]; } });
-  Object.keys(LIVE.rates).forEach(function (name) {
-    out.groups[name] = counts.map(function (c) {
-      var p = parts(c, name), ci = wilson(p[0], p[1]);
-      return {value: p[1] > 0 ? p[0] / p[1] : NaN, low: ci[0], high: ci[1]};
-    });
-    out.overall[name] = rate(total, name);
-  });
-  var values = {};
-  Object.keys(out.groups).forEach(function (n) { values[n] = out.groups[n].map(function (r) { return r.value; }); });
-  Object.keys(LIVE.gaps).forEach(function (name) {
-    out.gaps[name] = gapValue(LIVE.gaps[name], values, out.overall);
-  });
-  return out;
-}
+""" + LIVE_JS + r"""
+var L = LIVE ? fairdashLive(LIVE) : null, measure = L && L.measure;
 
 // ---- showing the numbers -----------------------------------------------------------------
-function pct(v) { return isNaN(v) ? "undefined" : (100 * v).toFixed(1) + " %"; }
-function num(v) { return isNaN(v) ? "n/a" : v.toFixed(3); }
 function setCell(el, value, text) {
   el.textContent = text;
   el.setAttribute("data-value", isNaN(value) ? "nan" : String(value));
@@ -171,36 +85,14 @@ function update(t) {
   });
   return Promise.all(redraws);
 }
-function nul(x) { return isNaN(x) ? null : x; }
-function copy(o) { return JSON.parse(JSON.stringify(o)); }
 function redrawBars(id, spec, m) {
   // a fresh copy each time: plotly keeps (and changes) the objects it is given
-  var f = copy(spec), rows = m.groups[f.live.rate], tr = f.data[0];
-  tr.x = rows.map(function (r) { return nul(100 * r.value); });
-  tr.error_x.array = rows.map(function (r) { return nul(100 * (r.high - r.value)); });
-  tr.error_x.arrayminus = rows.map(function (r) { return nul(100 * (r.value - r.low)); });
-  tr.customdata = rows.map(function (r, g) { return [LIVE.n[g], nul(100 * r.low), nul(100 * r.high)]; });
-  f.layout.yaxis.ticktext = rows.map(function (r, g) {
-    return f.live.prefix[g] + "<br>" + pct(r.value) + " · " + f.live.tail[g];
-  });
-  var o = m.overall[f.live.rate];
-  if (f.layout.shapes && f.layout.shapes.length && !isNaN(o)) {
-    f.layout.shapes[0].x0 = f.layout.shapes[0].x1 = 100 * o;
-    f.layout.annotations[0].x = 100 * o;
-    f.layout.annotations[0].text = "all rows " + (100 * o).toFixed(1) + "%";
-  }
+  var f = L.barsFigure(spec, m);
   return Plotly.react(byId(id), f.data, f.layout, CONFIG).then(function () { return later(id); });
 }
 
 function redrawRoc(id, spec, m, thr) {
-  var f = copy(spec), shown = thr.toFixed(2);
-  f.live.dots.forEach(function (d) {
-    var tr = f.data[d[0]];
-    tr.x = d[1].map(function (g) { return nul(100 * m.groups.fpr[g].value); });
-    tr.y = d[1].map(function (g) { return nul(100 * m.groups.tpr[g].value); });
-    tr.name = tr.name.split("{T}").join(shown);
-    tr.hovertemplate = tr.hovertemplate.split("{T}").join(shown);
-  });
+  var f = L.rocFigure(spec, m, thr);
   return Plotly.react(byId(id), f.data, f.layout, CONFIG).then(function () { return later(id); });
 }
 

@@ -8,7 +8,7 @@ import numpy as np
 from fairdash import metrics as fd_metrics
 from fairdash import viz
 from fairdash.data import outside_model_warning
-from fairdash.report._live import LIVE_RATES
+from fairdash.report._live import LIVE_RATES, live_bars, live_roc
 from fairdash.report._text import ci, esc, figure_json, num, p_text, pct
 
 __all__ = ["audit_section", "data_section", "model_section", "provenance_section", "summary"]
@@ -183,8 +183,6 @@ def _group_table(a) -> str:
 
 
 def _live_bars(a, figures, live) -> str:
-    from fairdash.viz._layout import wrap
-
     g = a.result.groups
     out = []
     for rate in LIVE_BARS:
@@ -193,9 +191,7 @@ def _live_bars(a, figures, live) -> str:
                                    short=fd_metrics.RATE_SHORT[rate])
         spec = figure_json(fig)
         if live is not None:
-            spec["live"] = {"rate": rate, "prefix": [wrap(str(x)) for x in g.index],
-                            "tail": [f"n = {int(n):,}{' (small)' if s else ''}"
-                                     for n, s in zip(g["n"], g["small"])]}
+            live_bars(spec, g, rate)
         figures[f"fig-{rate}"] = spec
         out.append(f'<div class="chart" id="fig-{rate}"></div>')
     figures["fig-roc"] = _roc(a, live)
@@ -205,21 +201,12 @@ def _live_bars(a, figures, live) -> str:
 
 def _roc(a, live) -> dict:
     """ROC curves per group; with the control, its dots (the operating points) follow it."""
-    from fairdash.viz._layout import plot_text
-
     g = a.result.groups
     labels = [str(x) for x in g.index]
     roc = a.index.roc(labels, max_points=200 if len(labels) <= 6 else 60)
     spec = figure_json(viz.roc_figure(roc, g, a.threshold, score_label="Score"), digits=4)
     if live is not None:
-        keys = {plot_text(x): i for i, x in enumerate(labels)}
-        shown, dots = f"{a.threshold:.2f}", []
-        for i, trace in enumerate(spec["data"]):
-            if trace.get("legendgroup") == "dots":  # the operating points, one per group
-                dots.append([i, [keys[t] for t in trace["text"]]])
-                for k in ("name", "hovertemplate"):
-                    trace[k] = trace[k].replace(shown, "{T}")
-        spec["live"] = {"kind": "roc", "dots": dots}
+        live_roc(spec, labels, a.threshold)
     return spec
 
 

@@ -277,14 +277,31 @@ def audit_gap_table(page: Page):
     return static_table(page, "fairlearn name")
 
 
+#: The Audit threshold component's frame (fairdash/ui/components/threshold): the slider, the
+#: rate bars, the ROC curves and the score histogram are drawn in it, in the browser.
+LIVE_FRAME = 'iframe[title*="fairdash_threshold"]'
+
+
+def live_frame(page: Page):
+    """The Audit threshold component's frame."""
+    return page.frame_locator(LIVE_FRAME)
+
+
+def threshold_slider(page: Page):
+    """The Audit screen's "Decision threshold" slider (in the component's frame)."""
+    return live_frame(page).get_by_role("slider", name=re.compile(r"^Decision threshold"))
+
+
 def wait_for_audit(page: Page) -> None:
-    """The Audit screen of a yes/no target is complete: gap table and all four charts drawn."""
+    """The Audit screen of a yes/no target is complete: gap table, the group sizes chart and
+    the component's three charts (rates, ROC, score histogram) drawn."""
     expect(page.get_by_role("heading", name="Gap summary")).to_be_visible()
     expect(audit_gap_table(page)).to_have_count(1)
-    charts = page.locator(PLOTLY)
-    expect(charts).to_have_count(4)
-    for i in range(4):
-        expect(charts.nth(i).locator(".main-svg").first).to_be_visible()
+    for charts, count in ((page.locator(PLOTLY), 1),
+                          (live_frame(page).locator(".js-plotly-plot"), 3)):
+        expect(charts).to_have_count(count)
+        for i in range(count):
+            expect(charts.nth(i).locator(".main-svg").first).to_be_visible()
 
 
 def mitigate_gap_table(page: Page):

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from browser_helpers import (AppPage, assert_healthy, audit_gap_table, audited_rows,
                              click_and_wait, error_alerts, go_to, main, main_captions, open_app,
-                             screenshot, sidebar, wait_for_audit, wait_for_rerun)
+                             screenshot, sidebar, wait_for_audit, wait_for_rerun,
+                             threshold_slider)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -130,7 +131,7 @@ def test_threshold_slider_moves_the_gaps(app: AppPage):
     open_app(app)
     go_to(app, "Audit")
     wait_for_audit(page)
-    slider = page.get_by_role("slider", name=THRESHOLD)
+    slider = threshold_slider(page)
     expect(slider).to_have_value("0.5")
     dp_before, sentence_before = dp_shown(page)
 

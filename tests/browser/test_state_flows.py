@@ -13,7 +13,8 @@ from browser_helpers import (PLOTLY, AppPage, assert_healthy, assert_lines_start
                              dataframe_rows, error_alerts, go_to, main, main_captions, open_app,
                              plotly_traces, press_slider, screenshot, sidebar, static_table_rows,
                              wait_for_audit, wait_for_dataframe_change, wait_for_mitigation,
-                             wait_for_rerun, wait_for_tradeoffs_chart)
+                             wait_for_rerun, wait_for_tradeoffs_chart,
+                             threshold_slider)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -89,7 +90,7 @@ def test_item1_every_line_starts_at_the_base_model_at_any_threshold(app: AppPage
 
     go_to(app, "Audit")
     wait_for_audit(page)
-    slider = page.get_by_role("slider", name=THRESHOLD)
+    slider = threshold_slider(page)
     expect(slider).to_have_value("0.5")
     press_slider(app, slider, "ArrowRight", 15)
     expect(slider).to_have_value("0.65")

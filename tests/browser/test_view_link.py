@@ -19,6 +19,7 @@ from browser_helpers import (
     static_table_rows,
     wait_for_audit,
     wait_for_rerun,
+    threshold_slider,
 )
 from playwright.sync_api import Page, expect
 
@@ -36,7 +37,7 @@ def test_reload_and_a_shared_link_restore_the_view(app: AppPage, browser, base_u
     page = app.page
     open_app(app, "/audit")
     wait_for_audit(page)
-    slider = page.get_by_role("slider", name=THRESHOLD)
+    slider = threshold_slider(page)
     press_slider(app, slider, "ArrowRight", 15)
     expect(slider).to_have_value("0.65")
     # the app rewrites the address with history.replaceState, which is no navigation
@@ -49,15 +50,15 @@ def test_reload_and_a_shared_link_restore_the_view(app: AppPage, browser, base_u
     page.reload()
     wait_for_rerun(page, app.runs, before, timeout=120_000)
     wait_for_audit(page)
-    expect(page.get_by_role("slider", name=THRESHOLD)).to_have_value("0.65")
+    expect(threshold_slider(page)).to_have_value("0.65")
     assert _dp(page) == shown
     assert_healthy(app)
 
     colleague = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     try:
         colleague.goto(url)
-        colleague.get_by_role("slider", name=THRESHOLD).wait_for(timeout=120_000)
-        expect(colleague.get_by_role("slider", name=THRESHOLD)).to_have_value("0.65")
+        threshold_slider(colleague).wait_for(timeout=120_000)
+        expect(threshold_slider(colleague)).to_have_value("0.65")
         expect(colleague.get_by_text(DP).first).to_be_visible()
         colleague.wait_for_timeout(500)
         assert _dp(colleague) == shown

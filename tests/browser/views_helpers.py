@@ -151,7 +151,18 @@ TICKS_JS = """() => Array.from(document.querySelectorAll('__CHARTS__')).map(plot
   const title = plot.layout && plot.layout.title ? String(plot.layout.title.text || '') : '';
   return {title: title.replace(/<[^>]+>/g, ''), axes: axes,
           box: box(plot.querySelector('.main-svg').getBoundingClientRect())};
-})""".replace("__CHARTS__", CHARTS)
+})"""
+
+
+def evaluate_charts(page: Page, script: str) -> list:
+    """Run a per-chart ``script`` (``__CHARTS__`` standing for the charts' selector) in the
+    page and in the Audit threshold component's frame, where the Audit's rate, ROC and score
+    charts are drawn; the results, page first."""
+    out = page.evaluate(script.replace("__CHARTS__", CHARTS))
+    for frame in page.frames:
+        if "/component/" in frame.url:
+            out += frame.evaluate(script.replace("__CHARTS__", ".js-plotly-plot"))
+    return out
 
 
 def overlaps(a, b, tolerance: float = 1.0) -> bool:
@@ -164,7 +175,7 @@ def assert_ticks_readable(page: Page, n_charts: int) -> list[dict]:
     """No two tick labels of one axis overlap, and every tick label lies inside its chart
     (not clipped at the left or right edge). Returns the measured charts."""
     def check():
-        figures = page.evaluate(TICKS_JS)
+        figures = evaluate_charts(page, TICKS_JS)
         assert len(figures) == n_charts, [f["title"] for f in figures]
         for fig in figures:
             left, _, right, _ = fig["box"]
@@ -205,7 +216,7 @@ AXIS_TITLES_JS = """() => Array.from(document.querySelectorAll('__CHARTS__')).ma
     .map(k => plot.layout[k].title ? strip(plot.layout[k].title.text) : '').filter(t => t);
   return {title: strip(plot.layout.title && plot.layout.title.text),
           x: titles(/^xaxis[0-9]*$/), y: titles(/^yaxis[0-9]*$/)};
-})""".replace("__CHARTS__", CHARTS)
+})"""  # for evaluate_charts
 
 
 def method_card(page: Page) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from fairdash._safe_csv import safe_csv
 from fairdash.metrics import RATE_LABELS, RATE_SHORT
 from fairdash.ui import format as fmt
 from fairdash.ui import shared, shell, state
-from fairdash.ui.screens import audit_gate, audit_regression
+from fairdash.ui.screens import audit_gate, audit_live, audit_regression
 
 METHOD_LABELS = {"between_groups": "Between groups (max − min)",
                  "to_overall": "Against all audited rows (largest distance)",
@@ -98,8 +98,11 @@ def score_label(scored) -> str:
 
 @st.fragment
 def _results(scored, min_size: int, sizes) -> None:
-    """Everything the threshold and the controls change; reruns alone when they move."""
-    threshold = 0.5 if scored.decisions_only else _threshold_slider()
+    """Everything the threshold and the controls change; reruns alone when they move. The
+    threshold slider and what it moves are drawn in the browser (``audit_live``)."""
+    if not scored.decisions_only:
+        audit_live.released()
+    threshold = 0.5 if scored.decisions_only else state.threshold()
     c1, c2, c3 = st.columns(3)
     rate = c1.selectbox("Rate shown per group", AUDIT_RATES, format_func=RATE_SHORT.get,
                         key="w_rate")
@@ -110,14 +113,12 @@ def _results(scored, min_size: int, sizes) -> None:
     result = shared.audit(scored, threshold, method, reference, min_size)
     shell.warnings([*scored.dataset.warnings, *result.warnings], sizes=sizes)
 
-    left, right = st.columns(2)
-    left.plotly_chart(viz.rate_bars_figure(result.groups, rate, RATE_LABELS[rate],
-                                           result.overall[rate], RATE_SHORT[rate]),
-                      key="fig_rates")
-    if not scored.decisions_only:
-        index, _ = shared.score_index(scored)
-        right.plotly_chart(viz.roc_figure(index.roc(scored.labels), result.groups, threshold,
-                                          score_label=score_label(scored)), key="fig_roc")
+    if scored.decisions_only:
+        st.columns(2)[0].plotly_chart(viz.rate_bars_figure(
+            result.groups, rate, RATE_LABELS[rate], result.overall[rate], RATE_SHORT[rate]),
+            key="fig_rates")
+    else:
+        audit_live.control(scored, result, rate, _histograms(scored), score_label(scored))
     st.subheader("Gap summary")
     if result.excluded_groups:
         st.caption(f"Gaps compare groups with at least {result.min_group_size} audited rows; "
@@ -126,21 +127,9 @@ def _results(scored, min_size: int, sizes) -> None:
     gap_table(result)
     audit_gate.editor()
     _gap_explanations(method, reference)
-    if not scored.decisions_only:
-        st.plotly_chart(viz.score_histogram_figure(_histograms(scored), threshold,
-                                                   score_label=score_label(scored)),
-                        key="fig_hist")
     st.markdown("**Every rate per group** (95 % Wilson intervals)")
     group_table(result)
     _downloads(scored, result, threshold, verdicts)
-
-
-def _threshold_slider() -> float:
-    value = st.slider("Decision threshold (predict positive when score ≥ threshold)", 0.0, 1.0,
-                      state.threshold(), step=0.01, key="w_threshold",
-                      help="Every screen decides at this threshold.")
-    state.set_threshold(value)
-    return value
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

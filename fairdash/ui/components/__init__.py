@@ -1,0 +1,1 @@
+"""Streamlit custom components of the dashboard (plain HTML and JavaScript, no build step)."""

@@ -1,0 +1,75 @@
+"""Audit: the threshold answered in the browser (the ``threshold`` component).
+
+What moves with the threshold on the Audit screen (the rate bars, the ROC operating points,
+the score histogram's line and the gap values) is drawn by the component from counts sent once
+per released threshold; the slider no longer reruns Python on every step. When the user lets go,
+:func:`released` hands the value to ``state.set_threshold`` (which writes the URL), so every
+other screen, the link and the report follow; the gap summary's bootstrap intervals and
+p-values, the sentences, the per-group table and the pass/fail badges are then recomputed on
+the server at that threshold (docs/architecture.md §5.4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from fairdash import metrics as fd_metrics
+from fairdash import viz
+from fairdash.report._live import live_bars, live_payload, live_roc
+from fairdash.report._text import figure_json
+from fairdash.ui import shared, state
+from fairdash.ui.components.threshold import threshold_control
+
+KEY = "w_threshold"
+LABEL = "Decision threshold (predict positive when score ≥ threshold)"
+MOVED_NOTE = ("Moved: the gap summary's intervals and p-values, the sentences and the "
+              "per-group table below follow when you let go.")
+
+
+def released() -> None:
+    """Apply the threshold the user let go at, once per release (before anything is drawn, so
+    the whole fragment shows the new threshold)."""
+    value = state.widget(KEY)
+    if not isinstance(value, dict) or value.get("id") == state.screen_memory("audit", "live"):
+        return
+    state.remember("audit", "live", value.get("id"))
+    threshold = float(value["threshold"])
+    if 0.0 <= threshold <= 1.0 and threshold != state.threshold():
+        state.set_threshold(round(threshold, 2))
+
+
+def control(scored, result, rate: str, hist, score_label: str) -> None:
+    """Draw the component for the audit ``result`` at the released threshold."""
+    payload = _payload(scored.dataset.fingerprint, scored.model_key, scored.split,
+                       result.threshold, result.method, result.reference,
+                       result.min_group_size, rate, score_label, scored, result, hist)
+    threshold_control(payload, key=KEY)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _payload(dataset_key, model_key, split, threshold, method, reference, min_group_size, rate,
+             score_label, _scored, _result, _hist) -> dict:
+    index, _ = shared.score_index(_scored)
+    labels = [str(g) for g in _scored.labels]
+    groups = _result.groups
+    live = live_payload(
+        index, labels, threshold=threshold, rows=groups["n"].to_numpy(), method=method,
+        reference_code=fd_metrics._audit.reference_code(groups.index.astype(str), reference,
+                                                        method),
+        min_group_size=min_group_size, confidence=_result.confidence)
+    bars = live_bars(figure_json(viz.rate_bars_figure(
+        groups, rate, fd_metrics.RATE_LABELS[rate], _result.overall[rate],
+        fd_metrics.RATE_SHORT[rate])), groups, rate)
+    roc = live_roc(figure_json(viz.roc_figure(
+        index.roc(labels, max_points=200 if len(labels) <= 6 else 60), groups, threshold,
+        score_label=score_label), digits=4), labels, threshold)
+    hist = figure_json(viz.score_histogram_figure(_hist, threshold, score_label=score_label))
+    hist["live"] = {"threshold": threshold}
+    key = (dataset_key, model_key, split, threshold, method, reference, min_group_size, rate,
+           score_label)
+    return {"version": hashlib.sha256(repr(key).encode()).hexdigest()[:16], "threshold": float(threshold), "label": LABEL,
+            "moved_note": MOVED_NOTE, "live": live,
+            "figs": {"bars": bars, "roc": roc, "hist": hist},
+            "gaps": [[name, str(row["label"])] for name, row in _result.gaps.iterrows()]}

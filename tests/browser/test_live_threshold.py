@@ -1,0 +1,109 @@
+"""The Audit threshold answered in the browser (issue 16): the component's numbers equal the
+library's and the server's at three thresholds, no rerun happens while the slider moves, and
+letting go updates the server's view (the gap summary, the URL and the other screens)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from browser_helpers import (AppPage, assert_healthy, audit_gap_table, go_to, live_frame, main,
+                             open_app, screenshot, static_table_rows, threshold_slider,
+                             wait_for_audit, wait_for_mitigation, wait_idle)
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+#: what the component shows: every gap value at full precision, the bars' values (percent)
+SHOWN = """() => ({
+    shown: document.body.getAttribute('data-shown'),
+    gaps: Object.fromEntries([...document.querySelectorAll('#fd-gaps tbody tr')].map(
+        r => [r.dataset.gap, r.querySelector('td.num').dataset.value])),
+    bars: document.getElementById('fig-bars').data[0].x,
+    dots: document.getElementById('fig-roc').data.filter(t => t.legendgroup === 'dots')
+        .map(t => [t.text, t.x, t.y]),
+    line: document.getElementById('fig-hist').layout.shapes.map(s => s.x0),
+})"""
+
+
+def library_audit(dataset, scores, threshold: float):
+    """``fairdash.metrics.audit`` of the audited rows at ``threshold``."""
+    from fairdash.data import AUDITED_SPLIT
+    from fairdash.metrics import audit
+
+    mask = dataset.rows(AUDITED_SPLIT)
+    return audit(dataset.y[mask], y_score=scores[mask], threshold=threshold,
+                 sensitive_features=dataset.frame.loc[mask, list(dataset.roles.sensitive)])
+
+
+def move_to(page: Page, target: float) -> dict:
+    """Press arrow keys until the slider shows ``target``; return what the component drew
+    there (before any rerun: the slider is answered in the browser)."""
+    slider = threshold_slider(page)
+    now = float(slider.input_value())
+    steps = round((target - now) / 0.01)
+    slider.focus()
+    for _ in range(abs(steps)):
+        slider.press("ArrowRight" if steps > 0 else "ArrowLeft")
+    expect(slider).to_have_value(f"{target:g}")
+    frame = page.frame(url=re.compile(r"/component/"))
+    frame.wait_for_function(f"() => (document.body.getAttribute('data-shown') || '')"
+                            f".startsWith('{target:.2f}#')")
+    return frame.evaluate(SHOWN)
+
+
+def settled(page: Page, target: float) -> None:
+    """The server has the released threshold (the URL says so) and its run has finished."""
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('t') === "
+                           f"'{target:g}'")
+    wait_idle(page)
+    expect(live_frame(page).locator("#fd-caption")).to_have_text(f"{target:.2f}")
+
+
+def test_browser_values_equal_the_server_at_three_thresholds(app: AppPage, adult_logreg):
+    page = app.page
+    open_app(app)
+    go_to(app, "Audit")
+    wait_for_audit(page)
+    dataset, scores = adult_logreg
+    for target in (0.3, 0.62, 0.85):
+        runs = app.runs.count
+        shown = move_to(page, target)
+        library = library_audit(dataset, scores, target)
+        for name, value in library.gaps["value"].items():
+            client = float(shown["gaps"][name])  # "nan" parses to nan
+            assert (math.isnan(client) and math.isnan(value)) or client == pytest.approx(
+                value, rel=1e-12, abs=1e-12), (target, name)
+        rates = library.groups["selection_rate"].to_numpy() * 100
+        assert shown["bars"] == pytest.approx(list(rates), rel=1e-12)
+        tpr = dict(zip(library.groups.index, library.groups["tpr"] * 100))
+        for labels, _, ys in shown["dots"]:
+            assert ys == pytest.approx([tpr[g] for g in labels], rel=1e-12)
+        assert shown["line"] and all(x == pytest.approx(target) for x in shown["line"])
+        assert app.runs.count - runs <= 1  # at most the release's run, never one per press
+
+        settled(page, target)
+        server = static_table_rows(audit_gap_table(page))
+        for label, row in server.items():
+            value = library.gaps.set_index("label").loc[label, "value"]
+            assert row["value"] == ("n/a" if math.isnan(value) else f"{value:.3f}"), label
+    screenshot(page, "live-threshold-0.85.png")
+    assert_healthy(app)
+
+
+def test_releasing_updates_the_url_and_the_other_screens(app: AppPage):
+    page = app.page
+    open_app(app, "/audit")
+    wait_for_audit(page)
+    move_to(page, 0.64)
+    settled(page, 0.64)
+    go_to(app, "Mitigate")
+    wait_for_mitigation(page)
+    expect(main(page)).to_contain_text("deciding at the threshold 0.64 set on the Audit screen")
+    go_to(app, "Audit")
+    wait_for_audit(page)
+    expect(threshold_slider(page)).to_have_value("0.64")  # the component opens where it was
+    frame = live_frame(page)
+    expect(frame.locator("#fd-caption")).to_have_text("0.64")
+    assert_healthy(app)
