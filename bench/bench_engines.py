@@ -76,7 +76,7 @@ def measure(case: str, path: str) -> dict:
         counts = count_scores(open_table(path), target="label", sensitive="group",
                               score="score", resolution=1e-4 if case == "binned" else "auto")
         result = counts.audit(n_resamples=1000)
-        extra = {"resolution": counts.resolution, "cells": int(len(counts.weights))}
+        extra = {"resolution": counts.resolution, "cells": len(counts.weights)}
     wall = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
     groups = result.groups

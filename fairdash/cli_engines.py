@@ -163,7 +163,7 @@ def engine_audit(args) -> dict:
     out = {"task": "classification", "data": source, "model": model, "target": args.target,
            "positive_label": counts.positive_label, "sensitive": list(sensitive),
            "rows_audited": counts.rows, "audited_split": ALL_ROWS, "engine": counts.engine,
-           "score_resolution": counts.resolution, "counted_cells": int(len(counts.weights))}
+           "score_resolution": counts.resolution, "counted_cells": len(counts.weights)}
     out.update(result.to_dict())
     out["warnings"] = [_ALL_ROWS_NOTE, *out["warnings"]]
     return out | {"provenance": _provenance(args, source, model, counts)}

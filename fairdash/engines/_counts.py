@@ -272,5 +272,5 @@ def _labels(values: pd.Series, target: str, n: np.ndarray, positive_label):
 def _backend_name(table) -> str:
     try:
         return str(table.get_backend().name)
-    except Exception:  # an unbound table: no backend to name
+    except Exception:  # noqa: BLE001 - an unbound table: no backend to name
         return "ibis"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fairdash.exceptions import DataError
 
-__all__ = ["DEFAULT_ENGINE_ROWS", "open_table", "file_rows", "is_many_files", "sample_rows"]
+__all__ = ["DEFAULT_ENGINE_ROWS", "file_rows", "is_many_files", "open_table", "sample_rows"]
 
 #: Above this many rows, ``--engine auto`` scans a file with DuckDB instead of loading pandas.
 DEFAULT_ENGINE_ROWS = 2_000_000
@@ -117,7 +117,7 @@ def open_table(data=None, *, connection=None, table: str | None = None):
         try:
             con = ibis.connect(connection) if isinstance(connection, str) else connection
             return con.table(table)
-        except Exception as exc:  # any backend's own error: one sentence instead
+        except Exception as exc:  # noqa: BLE001 - any backend's own error: one sentence
             raise DataError(f"Cannot open table '{table}' on the connection: "
                             f"{_first_line(exc)}.") from None
     if data is None:
@@ -131,7 +131,7 @@ def open_table(data=None, *, connection=None, table: str | None = None):
         if kind == "parquet":
             return con.read_parquet(pattern, hive_partitioning=Path(text).is_dir())
         return con.read_csv(pattern)
-    except Exception as exc:  # duckdb's IOException, ParserException, ...
+    except Exception as exc:  # noqa: BLE001 - duckdb's IOException, ParserException, ...
         raise DataError(f"Cannot read '{text}': {_first_line(exc)}.") from None
 
 

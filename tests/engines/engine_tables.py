@@ -15,7 +15,7 @@ from fairdash.metrics import ScoreIndex, audit, encode_groups
 THRESHOLDS = (0.0, 0.1, 0.25, 0.3333, 0.5, 0.6, 0.75, 0.9, 1.0)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def scored_sample(name: str) -> tuple[pd.DataFrame, str, tuple, str]:
     """A sample with a ``score`` column (logreg trained on its train split) and a 0/1
     ``label`` column; returns (frame, target, sensitive, positive label)."""

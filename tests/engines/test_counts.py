@@ -2,8 +2,13 @@
 
 import numpy as np
 import pytest
-from engine_tables import (THRESHOLDS, assert_same_as_pandas, decision_log,
-                           pandas_reference, scored_sample)
+from engine_tables import (
+    THRESHOLDS,
+    assert_same_as_pandas,
+    decision_log,
+    pandas_reference,
+    scored_sample,
+)
 
 from fairdash.data import SAMPLES, ColumnRoles, build_dataset
 from fairdash.engines import count_scores, open_table

@@ -35,7 +35,7 @@ def test_a_sweep_runs_its_fits_on_a_local_dask_cluster(monkeypatch):
     ds = build_dataset(frame.drop(columns=["label_unbiased"]),
                        ColumnRoles("label", "1", ("group",), ("x1", "x2", "proxy")))
     scores = score_dataset(fit_builtin(ds, "logreg"), ds)
-    kw = dict(base_scores=scores, n_resamples=50, random_state=0)
+    kw = {"base_scores": scores, "n_resamples": 50, "random_state": 0}
     local = sweep(ds, ["reweighing", "di_remover"], [0.0, 0.5, 1.0], n_jobs=1, **kw)
     monkeypatch.setattr(joblib.parallel, "DEFAULT_BACKEND", joblib.parallel.DEFAULT_BACKEND)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
