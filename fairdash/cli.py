@@ -243,6 +243,8 @@ def run_mitigate(args) -> dict:
     from fairdash.mitigation import EVALUATION_SPLIT, before_after, get_method, mitigate
     from fairdash.models import default_learner
 
+    if cli_engines.wants_engine(args):  # group thresholds on counts of every row
+        return cli_engines.engine_mitigate(args)
     if not 0.0 <= args.strength <= 1.0:
         raise FairDashError(f"--strength must lie in [0, 1]; got {args.strength}.")
     try:
@@ -359,7 +361,7 @@ def main(argv=None) -> int:
            "report": lambda a: cli_report.run_report(a, load_dataset, base_scores)}[args.command]
     try:
         check_args(args)
-        if args.command != "audit" and hasattr(args, "engine"):
+        if args.command not in cli_engines.ENGINE_COMMANDS and hasattr(args, "engine"):
             cli_engines.wants_engine(args)  # refuses an engine where the command needs rows
         out = run(args)
     except (FairDashError, ValueError) as exc:

@@ -13,10 +13,15 @@ import shlex
 
 from fairdash.exceptions import FairDashError
 
-__all__ = ["ALL_ROWS", "add_options", "engine_audit", "wants_engine"]
+__all__ = ["ALL_ROWS", "FIT_SAMPLE", "add_options", "engine_audit", "engine_mitigate",
+           "wants_engine"]
 
 #: The ``audited_split`` of an engine audit: every row of the table.
 ALL_ROWS = "all"
+#: Most rows the engine draws to fit group thresholds on (their ROC hulls need rows, for now).
+FIT_SAMPLE = 500_000
+#: The commands an engine serves.
+ENGINE_COMMANDS = ("audit", "mitigate")
 
 _ALL_ROWS_NOTE = ("Every row of the table is audited (audited_split 'all'): the scores come from "
                   "a model trained elsewhere, which may have seen some of these rows, so the "
@@ -81,16 +86,17 @@ def wants_engine(args) -> bool:
 
         # other commands, and audits that train a model, load a large file with pandas as
         # before (up to its row limit, which the refusal names)
-        counted = args.command == "audit" and bool(args.score_column) and not args.model
+        counted = args.command in ENGINE_COMMANDS and bool(args.score_column) \
+            and not args.model
         asked = _large(args.data) if counted else is_many_files(args.data)
     if engine == "pandas" and getattr(args, "connection", None):
         raise FairDashError("--engine pandas loads --data files; a --connection is always "
                             "counted by its own engine.")
-    if asked and args.command != "audit":
+    if asked and args.command not in ENGINE_COMMANDS:
         raise FairDashError(f"'{args.command}' needs the rows in memory; an engine (--engine "
                             "duckdb, --connection, or a glob, folder or file over 2,000,000 "
-                            "rows) works with 'audit', or pass --engine pandas for a file "
-                            "that fits.")
+                            "rows) works with 'audit' and 'mitigate' (group thresholds), or "
+                            "pass --engine pandas for a file that fits.")
     return asked
 
 
@@ -121,21 +127,8 @@ def _csv_rows(path) -> int:
     return int(open_table(path).count().to_pyarrow().as_py())
 
 
-def engine_audit(args) -> dict:
-    """The audit of ``--data`` or ``--connection``/``--table``, counted by the engine.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed ``audit`` arguments; ``--target``, ``--sensitive`` and ``--score-column`` are
-        required (an engine audits given scores or decisions; it trains no model).
-
-    Returns
-    -------
-    dict
-        What :func:`fairdash.cli.run_audit` prints: the header with ``"audited_split": "all"``,
-        ``engine`` and ``score_resolution``, the audit and a provenance block.
-    """
+def _count(args):
+    """Check the roles, open the table and count it: ``(counts, table, sensitive, source)``."""
     from fairdash.cli_checks import check_roles
     from fairdash.engines import count_scores, open_table
 
@@ -155,18 +148,97 @@ def engine_audit(args) -> dict:
                           score=args.score_column, positive_label=args.positive_label,
                           threshold=args.threshold, resolution=args.score_resolution,
                           rescale=args.rescale_scores)
-    result = counts.audit(method=args.method, reference=args.reference,
-                          min_group_size=args.min_group_size, n_resamples=args.resamples,
-                          random_state=args.seed)
     source = f"{args.connection} table {args.table}" if args.connection else str(args.data)
+    return counts, table, sensitive, source
+
+
+def _header(args, counts, sensitive, source: str, model: str) -> dict:
+    return {"task": "classification", "data": source, "model": model, "target": args.target,
+            "positive_label": counts.positive_label, "sensitive": list(sensitive),
+            "rows_audited": counts.rows, "audited_split": ALL_ROWS, "engine": counts.engine,
+            "score_resolution": counts.resolution, "counted_cells": len(counts.weights)}
+
+
+def _options(args) -> dict:
+    return {"method": args.method, "reference": args.reference,
+            "min_group_size": args.min_group_size, "n_resamples": args.resamples,
+            "random_state": args.seed}
+
+
+def engine_audit(args) -> dict:
+    """The audit of ``--data`` or ``--connection``/``--table``, counted by the engine.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed ``audit`` arguments; ``--target``, ``--sensitive`` and ``--score-column`` are
+        required (an engine audits given scores or decisions; it trains no model).
+
+    Returns
+    -------
+    dict
+        What :func:`fairdash.cli.run_audit` prints: the header with ``"audited_split": "all"``,
+        ``engine`` and ``score_resolution``, the audit and a provenance block.
+    """
+    counts, _, sensitive, source = _count(args)
     model = f"scores:{args.score_column}"
-    out = {"task": "classification", "data": source, "model": model, "target": args.target,
-           "positive_label": counts.positive_label, "sensitive": list(sensitive),
-           "rows_audited": counts.rows, "audited_split": ALL_ROWS, "engine": counts.engine,
-           "score_resolution": counts.resolution, "counted_cells": len(counts.weights)}
-    out.update(result.to_dict())
+    out = _header(args, counts, sensitive, source, model) | counts.audit(
+        **_options(args)).to_dict()
     out["warnings"] = [_ALL_ROWS_NOTE, *out["warnings"]]
     return out | {"provenance": _provenance(args, source, model, counts)}
+
+
+def engine_mitigate(args) -> dict:
+    """Group thresholds fitted on a sample the engine draws, audited on the counts of all rows.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed ``mitigate`` arguments with a ``thresholds_*`` method.
+
+    Returns
+    -------
+    dict
+        ``before`` and ``after`` in the audit's shape (every row, expected counts after, as
+        docs/methods.md §0.3), ``fit_split`` (the sample), and ``rule_sql``: the fitted rule
+        as one ``CASE`` in the engine's SQL, which the warehouse can apply.
+    """
+    from fairdash.engines import rule_counts, rule_sql, sample_rows
+    from fairdash.metrics import audit_counts, encode_groups
+    from fairdash.mitigation import get_method
+
+    try:
+        method = get_method(args.mitigation)
+    except ValueError as exc:
+        raise FairDashError(str(exc)) from None
+    if not method.uses_threshold:
+        raise FairDashError(f"{method.label} needs rows in memory; on an engine only the group "
+                            "thresholds (thresholds_*) fit from the table.")
+    if not 0.0 <= args.strength <= 1.0:
+        raise FairDashError(f"--strength must lie in [0, 1]; got {args.strength}.")
+    if args.rescale_scores:
+        raise FairDashError("--rescale-scores is for audits; give the group thresholds scores "
+                            "in [0, 1].")
+    counts, table, sensitive, source = _count(args)
+    keep = [args.target, *sensitive, args.score_column]
+    rows = sample_rows(table, FIT_SAMPLE, seed=args.seed, columns=keep)
+    codes, labels = encode_groups(rows[list(sensitive)])
+    y = (rows[args.target].astype(str) == counts.positive_label).to_numpy()
+    est = method.make(args.strength, threshold=args.threshold).fit(
+        rows[args.score_column].to_numpy(dtype=float), y,
+        sensitive_features=labels.to_numpy()[codes])
+    before = counts.audit(**_options(args))
+    after = audit_counts(rule_counts(est, counts), counts.labels,
+                         row_counts=counts.row_counts(), **_options(args))
+    model = f"scores:{args.score_column}"
+    name = f"{model} + {method.name} (strength {args.strength:g})"
+    return {"method": method.to_dict(), "strength": args.strength,
+            "fit_split": f"a sample of {len(rows):,} rows drawn by the engine",
+            "decisions_randomised": True, "warnings": [_ALL_ROWS_NOTE, *est.warnings_],
+            "before": _header(args, counts, sensitive, source, model) | before.to_dict(),
+            "after": _header(args, counts, sensitive, source, name) | after.to_dict(),
+            "rule_sql": rule_sql(est, counts, table, args.score_column),
+            "provenance": _provenance(args, source, model, counts)}
 
 
 def _provenance(args, source: str, model: str, counts) -> dict:

@@ -4,6 +4,7 @@ same (all) rows; the engine is chosen as documented; bad uses exit 2 with one se
 import json
 
 import ibis
+import numpy as np
 import pytest
 from cli_runner import assert_refused, run_cli
 from engine_tables import decision_log, pandas_reference, scored_sample
@@ -91,9 +92,11 @@ def test_bad_connections_and_commands_that_need_rows_exit_2(files):
                             "--engine", "pandas", *ROLES]), "--engine pandas loads")
     assert_refused(run_cli(["audit", "--sample", "german", "--engine", "duckdb"]),
                    "always loaded with pandas")
+    assert_refused(run_cli(["tradeoff", "--data", folder / "parts", *ROLES[:6]]),
+                   "'tradeoff' needs the rows in memory")
     assert_refused(run_cli(["mitigate", "--data", folder / "parts", *ROLES[:6],
-                            "--method", "thresholds_dp", "--strength", "1"]),
-                   "'mitigate' needs the rows in memory")
+                            "--method", "reweighing", "--strength", "1"]),
+                   "only the group thresholds")
 
 
 def test_sample_scores_audited_through_the_cli_equal_pandas(tmp_path):
@@ -116,3 +119,27 @@ def test_auto_counts_a_file_over_two_million_rows_in_the_engine(tmp_path):
     # training a model needs the rows: that audit stays on pandas (and its row limit)
     assert _audit("--data", tmp_path / "big.parquet", *ROLES[:4], "--features", "score",
                   "--resamples", "50")["audited_split"] == "test"
+
+
+def test_engine_mitigate_fits_thresholds_on_engine_rows_and_audits_all_counts(files):
+    from fairdash.metrics import audit_counts, confusion_counts, encode_groups
+    from fairdash.mitigation.postprocessing import GroupThresholdOptimizer
+
+    folder, frame = files
+    run = run_cli(["mitigate", "--data", folder / "log.parquet", "--engine", "duckdb", *ROLES,
+                   "--method", "thresholds_eo", "--strength", "0.7"])
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["fit_split"] == "a sample of 20,000 rows drawn by the engine"  # all of them
+    assert out["before"]["audited_split"] == out["after"]["audited_split"] == "all"
+    assert out["before"]["gaps"] == _audit("--data", folder / "log.parquet", "--engine",
+                                           "duckdb", *ROLES)["gaps"]
+    codes, labels = encode_groups(frame[["group", "region"]])
+    est = GroupThresholdOptimizer("equalized_odds", strength=0.7).fit(
+        frame["score"], frame["label"], sensitive_features=labels.to_numpy()[codes])
+    p = est.decision_proba(frame["score"], sensitive_features=labels.to_numpy()[codes])
+    ref = audit_counts(confusion_counts(frame["label"], p, codes, len(labels)), labels,
+                       row_counts=np.bincount(codes), n_resamples=200).to_dict()
+    for name, gap in ref["gaps"].items():
+        assert out["after"]["gaps"][name]["value"] == pytest.approx(gap["value"], abs=1e-9)
+    assert "CASE" in out["rule_sql"] and "decision_proba" in out["rule_sql"]
