@@ -31,6 +31,7 @@ Bench scripts only: no test imports this.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import websockets
@@ -147,6 +148,11 @@ class Session:
         elif which in ("slider", "number_input", "radio", "button", "selectbox"):
             w = getattr(el, which)
             self.widgets[w.label] = (w.id, delta.fragment_id, w)
+        elif which == "component_instance":  # the Audit threshold component: its label
+            w = el.component_instance           # is in its payload
+            label = json.loads(w.json_args).get("payload", {}).get("label", "")
+            if label:
+                self.widgets[label] = (w.id, delta.fragment_id, w)
 
     # ------------------------------------------------------------------ outgoing reruns
     async def rerun(self, page: str | None = None, widget_states=(), fragment_id: str = "",

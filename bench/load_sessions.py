@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -145,8 +146,13 @@ async def act(session: Session, args, stats: Stats, rng, deadline: float, sanity
             wid, fragment, _ = slider
             value = round(rng.uniform(0.05, 0.95), 2)
             await asyncio.sleep(args.think * rng.uniform(0.5, 1.5))
-            dt = await timed(session, stats, "slider (fragment)",
-                             widget_states=[(wid, "double_array_value", [value])],
+            # the threshold component reports a value when the slider is let go (the
+            # steps before it never reach the server); a Streamlit slider sends every step
+            released = json.dumps({"threshold": value, "id": f"{value}-{rng.random()}"})
+            state = (wid, "json_value", released) \
+                if slider[2].DESCRIPTOR.name == "ComponentInstance" \
+                else (wid, "double_array_value", [value])
+            dt = await timed(session, stats, "slider (fragment)", widget_states=[state],
                              fragment_id=fragment)
             if dt is not None and args.sanity:
                 digest = hashlib.sha1("\n".join(session.texts).encode()).hexdigest()[:10]

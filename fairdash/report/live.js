@@ -122,9 +122,11 @@ function fairdashLive(LIVE) {
     return f;
   }
   function rocFigure(spec, m, thr) {
-    var f = copy(spec), shown = thr.toFixed(2);
+    // the curves stay the same objects, so Plotly.react redraws only the dots
+    var f = {data: spec.data.slice(), layout: copy(spec.layout), live: spec.live};
+    var shown = thr.toFixed(2);
     f.live.dots.forEach(function (d) {
-      var tr = f.data[d[0]];
+      var tr = f.data[d[0]] = copy(spec.data[d[0]]);
       tr.x = d[1].map(function (g) { return nul(100 * m.groups.fpr[g].value); });
       tr.y = d[1].map(function (g) { return nul(100 * m.groups.tpr[g].value); });
       tr.name = tr.name.split("{T}").join(shown);

@@ -27,12 +27,16 @@ function position(v) {  // the payload's index of threshold v (the released one 
 }
 
 function histFigure(spec, thr) {  // the dashed threshold line(s) and their label
-  var f = copy(spec), t0 = spec.live.threshold, old = "threshold " + text(t0), now = "threshold " + text(thr);
+  // the curves are the same objects every time, so plotly.react redraws only the lines
+  var f = {data: spec.data.slice(), layout: copy(spec.layout)}, t0 = spec.live.threshold;
+  var old = "threshold " + text(t0), now = "threshold " + text(thr);
   (f.layout.shapes || []).forEach(function (s) {
     if (s.type === "line" && Math.abs(s.x0 - t0) < 1e-9 && Math.abs(s.x1 - t0) < 1e-9) { s.x0 = s.x1 = thr; }
   });
   (f.layout.annotations || []).forEach(function (a) { if (a.text === old) { a.x = thr; a.text = now; } });
-  f.data.forEach(function (tr) { if (tr.name === old) { tr.name = now; } });
+  f.data = f.data.map(function (tr) {
+    return tr.name === old ? Object.assign({}, tr, {name: now}) : tr;
+  });
   return f;
 }
 
