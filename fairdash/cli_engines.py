@@ -1,8 +1,8 @@
-"""``python -m fairdash audit`` where the data lives: DuckDB for large files, Ibis connections.
+"""``python -m fairdash audit|mitigate`` where the data lives: DuckDB for files, Ibis URLs.
 
-:mod:`fairdash.cli` adds these options to every command and hands ``audit`` here when
-:func:`wants_engine` says so; only counts come back from the engine (docs/architecture.md
-§3.1). The engine audits every row of the table (``"audited_split": "all"``): a decision log's
+:mod:`fairdash.cli` adds these options to every command and hands ``audit`` and ``mitigate``
+(group thresholds) here when :func:`wants_engine` says so; only counts come back from the
+engine, plus, for the thresholds, a sample of rows to fit on (docs/architecture.md §3.1). The engine audits every row of the table (``"audited_split": "all"``): a decision log's
 model was trained elsewhere, so there is no held-out split of FairDash's own to keep.
 """
 

@@ -6,7 +6,8 @@ a connection's table as an Ibis table (embedded DuckDB for files); :func:`count_
 ``GROUP BY`` there; :class:`ScoreCounts` gives the audit, the counts at every threshold and the
 per-group AUC exactly as the pandas path does on the same rows. :func:`rule_expression` writes a
 fitted group-threshold rule back as an Ibis ``CASE`` expression the engine applies, and
-:func:`rule_sql` compiles it to the engine's SQL.
+:func:`rule_sql` compiles it to the engine's SQL; :func:`rule_counts` gives its expected counts from
+the cells. :func:`sample_rows` draws rows in the engine for what needs rows.
 
 Ibis, DuckDB and PySpark are imported only when a function here is called.
 """
