@@ -14,13 +14,11 @@ import shlex
 
 from fairdash.exceptions import FairDashError
 
-__all__ = ["ALL_ROWS", "FIT_SAMPLE", "add_options", "engine_audit", "engine_mitigate",
+__all__ = ["ALL_ROWS", "ENGINE_COMMANDS", "add_options", "engine_audit", "engine_mitigate",
            "wants_engine"]
 
 #: The ``audited_split`` of an engine audit: every row of the table.
 ALL_ROWS = "all"
-#: Most rows the engine draws to fit group thresholds on (their ROC hulls need rows, for now).
-FIT_SAMPLE = 500_000
 #: The commands an engine serves.
 ENGINE_COMMANDS = ("audit", "mitigate")
 
@@ -204,8 +202,8 @@ def engine_mitigate(args) -> dict:
         docs/methods.md §0.3), ``fit_split`` (the sample), and ``rule_sql``: the fitted rule
         as one ``CASE`` in the engine's SQL, which the warehouse can apply.
     """
-    from fairdash.engines import rule_counts, rule_sql, sample_rows
-    from fairdash.metrics import audit_counts, encode_groups
+    from fairdash.engines import fit_on_sample, rule_counts, rule_sql
+    from fairdash.metrics import audit_counts
     from fairdash.mitigation import get_method
 
     try:
@@ -217,24 +215,16 @@ def engine_mitigate(args) -> dict:
                             "thresholds (thresholds_*) fit from the table.")
     if not 0.0 <= args.strength <= 1.0:
         raise FairDashError(f"--strength must lie in [0, 1]; got {args.strength}.")
-    if args.rescale_scores:
-        raise FairDashError("--rescale-scores is for audits; give the group thresholds scores "
-                            "in [0, 1].")
     counts, table, sensitive, source = _count(args)
-    keep = [args.target, *sensitive, args.score_column]
-    rows = sample_rows(table, FIT_SAMPLE, seed=args.seed, columns=keep)
-    codes, labels = encode_groups(rows[list(sensitive)])
-    y = (rows[args.target].astype(str) == counts.positive_label).to_numpy()
-    est = method.make(args.strength, threshold=args.threshold).fit(
-        rows[args.score_column].to_numpy(dtype=float), y,
-        sensitive_features=labels.to_numpy()[codes])
+    est, fitted_on = fit_on_sample(method.make(args.strength, threshold=args.threshold), table,
+                                   counts, seed=args.seed)
     before = counts.audit(**_options(args))
     after = audit_counts(rule_counts(est, counts), counts.labels,
                          row_counts=counts.row_counts(), **_options(args))
     model = f"scores:{args.score_column}"
     name = f"{model} + {method.name} (strength {args.strength:g})"
     return {"method": method.to_dict(), "strength": args.strength,
-            "fit_split": f"a sample of {len(rows):,} rows drawn by the engine",
+            "fit_split": f"a sample of {fitted_on:,} rows drawn by the engine",
             "decisions_randomised": True, "warnings": [_ALL_ROWS_NOTE, *est.warnings_],
             "before": _header(args, counts, sensitive, source, model) | before.to_dict(),
             "after": _header(args, counts, sensitive, source, name) | after.to_dict(),

@@ -58,6 +58,10 @@ class ScoreCounts:
         Bin width of the scores, or None when every distinct score is its own cell.
     engine : str
         The Ibis backend that counted (``duckdb``, ``pyspark``, ``postgres`` ...).
+    target, score : str
+        The columns counted.
+    rescaled : tuple of float or None
+        ``(lo, hi)`` when the scores were min-max rescaled from that range, else None.
     """
 
     labels: pd.Index
@@ -70,6 +74,9 @@ class ScoreCounts:
     threshold: float
     resolution: float | None
     engine: str
+    target: str = ""
+    score: str = ""
+    rescaled: tuple | None = None
 
     @property
     def rows(self) -> int:
@@ -184,7 +191,8 @@ def count_scores(table, *, target: str, sensitive, score: str, positive_label=No
     values = cells[list(sensitive)].iloc[first].reset_index(drop=True)
     return ScoreCounts(labels, values, codes, y, cells[_S].to_numpy(np.float64),
                        cells[_N].to_numpy(np.int64), positive, float(threshold), step,
-                       _backend_name(table))
+                       _backend_name(table), target, score,
+                       (lo, hi) if rescale and (lo < 0 or hi > 1) else None)
 
 
 def _check_columns(table, target, sensitive, score) -> None:

@@ -62,3 +62,24 @@ def test_a_group_without_a_threshold_is_refused(log):
         rule_expression(est, counts, table, "score")
     with pytest.raises(DataError, match="not fitted"):
         rule_counts(GroupThresholdOptimizer(), counts)
+
+
+def test_fit_on_sample_fits_on_engine_rows_with_the_counts_rescaling(tmp_path):
+    from fairdash.engines import fit_on_sample
+
+    frame = decision_log(8_000, n_groups=2, seed=13).assign(
+        points=lambda f: f["score"] * 900 + 100)
+    frame.to_parquet(tmp_path / "t.parquet")
+    table = open_table(tmp_path / "t.parquet")
+    counts = count_scores(table, target="label", sensitive="group", score="points",
+                          rescale=True)
+    est, n = fit_on_sample(GroupThresholdOptimizer("equal_opportunity"), table, counts)
+    assert n == len(frame)  # a small table is fitted on every row
+    lo, hi = frame["points"].min(), frame["points"].max()
+    ref = GroupThresholdOptimizer("equal_opportunity").fit(
+        (frame["points"] - lo) / (hi - lo), frame["label"], sensitive_features=frame["group"])
+    assert np.array_equal(est.rule_.cuts, ref.rule_.cuts)
+    assert np.array_equal(est.rule_.levels, ref.rule_.levels)
+    _, few = fit_on_sample(GroupThresholdOptimizer("equal_opportunity"), table, counts,
+                           n_rows=3_000)
+    assert few == 3_000
