@@ -21,5 +21,5 @@ from fairdash.engines._source import (DEFAULT_ENGINE_ROWS, file_rows, is_many_fi
                                       sample_rows)
 
 __all__ = ["DEFAULT_ENGINE_ROWS", "DEFAULT_MAX_EXACT", "DEFAULT_RESOLUTION", "FIT_ROWS",
-           "ScoreCounts", "count_scores", "fit_on_sample", "file_rows", "is_many_files", "open_table", "rule_counts",
-           "rule_expression", "rule_sql", "sample_rows"]
+           "ScoreCounts", "count_scores", "file_rows", "fit_on_sample", "is_many_files",
+           "open_table", "rule_counts", "rule_expression", "rule_sql", "sample_rows"]
