@@ -1,6 +1,7 @@
 """The Data screen's "Connect to a table" source (AppTest): off by default; when the deployment
-turns it on, the audit of every row comes from the engine's counts, and a sample of rows drawn
-by the engine becomes the active table for the screens that need rows."""
+turns it on, the audit of every row comes from the engine's counts, group thresholds fitted on
+rows the engine draws are measured on every row and shown as SQL, and a sample of rows drawn by
+the engine becomes the active table for the screens that need rows."""
 
 import importlib.util
 from pathlib import Path
@@ -39,6 +40,11 @@ def test_connect_audits_every_row_from_counts_then_samples_rows(app, monkeypatch
     ref, _ = pandas_reference(frame, "label", ("group",), "1")
     shown = app.dataframe[1].value["value"]
     assert shown.to_dict() == ref.gaps["value"].round(3).to_dict()
+    app.toggle[0].set_value(True).run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    after = app.dataframe[2].value["value"]
+    assert after["demographic_parity_difference"] < 1e-6  # thresholds_dp at strength 1
+    assert "CASE" in app.code[0].value and "decision_proba" in app.code[0].value
     app.number_input[0].set_value(2_000).run()
     app.button(key="w_apply_connect_sample").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]

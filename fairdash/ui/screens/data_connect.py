@@ -58,7 +58,22 @@ def _audit(where: str, table: str, target: str, sensitive: tuple, score: str,
 
     counts = count_scores(_open(where, table), target=target, sensitive=sensitive,
                           score=score, threshold=threshold)
-    return counts.audit(), counts.rows, counts.resolution, counts.engine, counts.positive_label
+    return counts.audit(), counts
+
+
+@st.cache_data(max_entries=8, show_spinner="Fitting group thresholds on rows the engine draws...")
+def _thresholds(where: str, table: str, key: tuple, method: str, strength: float):
+    from fairdash.engines import fit_on_sample, rule_counts, rule_sql
+    from fairdash.metrics import audit_counts
+    from fairdash.mitigation import get_method
+
+    counts = _audit(where, table, *key)[1]
+    ibis_table = _open(where, table)
+    est, fitted_on = fit_on_sample(get_method(method).make(strength, threshold=key[-1]),
+                                   ibis_table, counts)
+    after = audit_counts(rule_counts(est, counts), counts.labels,
+                         row_counts=counts.row_counts())
+    return after, fitted_on, rule_sql(est, counts, ibis_table, counts.score)
 
 
 @st.cache_data(max_entries=4, show_spinner="Drawing a sample in the engine...")
@@ -103,27 +118,52 @@ def picker(current) -> tuple | None:
     if not sensitive or score is None:
         st.info("Choose the sensitive column(s) that define the groups, and the score column.")
         return None
+    key = (target, tuple(sensitive), score, float(threshold))
     try:
-        audit, rows, resolution, engine, positive = _audit(
-            where.strip(), table.strip(), target, tuple(sensitive), score, float(threshold))
+        audit, counts = _audit(where.strip(), table.strip(), *key)
     except FairDashError as exc:
         st.error(fmt.md(exc))
         return None
-    _show(audit, rows, resolution, engine, positive, target)
-    return _sample_form(where.strip(), table.strip(), current, target, positive,
+    _show(audit, counts)
+    _thresholds_part(where.strip(), table.strip(), key)
+    return _sample_form(where.strip(), table.strip(), current, target, counts.positive_label,
                         tuple(sensitive), score)
 
 
-def _show(audit, rows, resolution, engine, positive, target) -> None:
+def _show(audit, counts) -> None:
     """The audit of every row, from the engine's counts."""
-    exact = "every distinct score" if resolution is None else f"scores in bins of {resolution:g}"
-    st.success(f"Counted {rows:,} rows in {engine} ({exact}; positive outcome: "
-               f"{target} = {positive}). Every row is audited (audited split: all).")
+    exact = ("every distinct score" if counts.resolution is None
+             else f"scores in bins of {counts.resolution:g}")
+    st.success(f"Counted {counts.rows:,} rows in {counts.engine} ({exact}; positive outcome: "
+               f"{fmt.md(counts.target)} = {fmt.md(counts.positive_label)}). Every row is "
+               "audited (audited split: all).")
     groups = audit.groups[[c for c in _RATES if c in audit.groups.columns]]
     st.dataframe(groups.round(3))
     st.dataframe(audit.gaps[["value", "ci_low", "ci_high", "p_value"]].round(3))
     for text in audit.warnings:
         st.caption(fmt.md(text))
+
+
+def _thresholds_part(where: str, table: str, key: tuple) -> None:
+    """Group thresholds fitted on rows the engine draws, measured on every row's counts, and
+    the rule as SQL for the warehouse."""
+    from fairdash.mitigation import REGISTRY
+
+    if not st.toggle("Mitigate with group thresholds (post-processing)"):
+        return
+    names = [m.name for m in REGISTRY.values() if m.uses_threshold]
+    cols = st.columns(2)
+    method = cols[0].selectbox("Method", names, format_func=lambda n: REGISTRY[n].label)
+    strength = cols[1].slider("Strength", 0.0, 1.0, 1.0, 0.05)
+    try:
+        after, fitted_on, sql = _thresholds(where, table, key, method, float(strength))
+    except FairDashError as exc:
+        st.error(fmt.md(exc))
+        return
+    st.caption(f"Fitted on {fitted_on:,} rows drawn by the engine; the gaps below are the "
+               "expected ones on every row (decisions between two thresholds are randomised).")
+    st.dataframe(after.gaps[["value", "ci_low", "ci_high", "p_value"]].round(3))
+    st.code(sql, language="sql")
 
 
 def _sample_form(where, table, current, target, positive, sensitive, score) -> tuple | None:
