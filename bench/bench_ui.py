@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _bench_common import load_average
 from _load_server import start_server, stop_server, tree_rss
@@ -153,9 +154,13 @@ def choose_barycenter(page, runs) -> None:
 
 def measure_session(page, runs, label: str, presses: int, results: dict) -> None:
     go(page, runs, "Audit")
-    results[f"Audit threshold, {label}"] = threshold_presses(page, presses)
+    name = f"Audit threshold, {label}"
+    results[name] = threshold_presses(page, presses)
+    print(f"  {name:58s} {stats(results[name])}", flush=True)
     choose_barycenter(page, runs)
-    results[f"Mitigate strength (barycenter), {label}"] = strength_presses(page, runs, presses)
+    name = f"Mitigate strength (barycenter), {label}"
+    results[name] = strength_presses(page, runs, presses)
+    print(f"  {name:58s} {stats(results[name])}   load {load_average()}", flush=True)
     go(page, runs, "Audit")
 
 

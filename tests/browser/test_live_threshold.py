@@ -107,3 +107,25 @@ def test_releasing_updates_the_url_and_the_other_screens(app: AppPage):
     frame = live_frame(page)
     expect(frame.locator("#fd-caption")).to_have_text("0.64")
     assert_healthy(app)
+
+
+def test_a_drag_reruns_once_when_let_go(app: AppPage):
+    page = app.page
+    open_app(app, "/audit")
+    wait_for_audit(page)
+    slider = threshold_slider(page)
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    runs = app.runs.count
+    page.mouse.move(box["x"] + box["width"] * 0.5, y)
+    page.mouse.down()
+    for share in (0.55, 0.6, 0.65, 0.7, 0.75):
+        page.mouse.move(box["x"] + box["width"] * share, y, steps=3)
+        page.wait_for_timeout(400)  # longer than a key's rest: a held drag is not let go
+    assert app.runs.count == runs  # the drag itself never reran Python
+    value = float(slider.input_value())
+    assert value > 0.6
+    page.mouse.up()
+    settled(page, value)
+    assert app.runs.count == runs + 1
+    assert_healthy(app)

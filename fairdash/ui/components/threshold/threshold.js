@@ -3,7 +3,8 @@
 // 1,001 thresholds (fairdash.report._live.live_payload) and the figures drawn there; moving
 // the slider recomputes the rates, Wilson intervals and gaps with live.js (the report's
 // arithmetic, equal to fairdash.metrics.audit; docs/methods.md §9.1-9.3) and redraws here.
-// Python learns the threshold only when the slider is let go (RELEASE_MS without a move).
+// Python learns the threshold only when the slider is let go: at pointer-up after a drag,
+// or RELEASE_MS after the last key press.
 // User strings reach the page through textContent, or in figures already escaped for plotly.
 (function () {
 "use strict";
@@ -16,6 +17,7 @@ function post(type, extra) {
 }
 
 var P = null, L = null, version = null, lastSent = null, timer = null, queued = false;
+var dragging = false;
 var nonce = Math.random().toString(36).slice(2), sent = 0, shownCount = 0;
 var slider = byId("fd-threshold");
 
@@ -89,14 +91,21 @@ function release() {
   post("setComponentValue", {value: {threshold: v, id: nonce + "-" + sent}, dataType: "json"});
 }
 function moved() {
-  if (timer) { clearTimeout(timer); }
-  timer = setTimeout(release, RELEASE_MS);
+  if (timer) { clearTimeout(timer); timer = null; }
+  if (!dragging) { timer = setTimeout(release, RELEASE_MS); }  // keys: rest means let go
   if (queued) { return; }
   queued = true;  // one redraw per frame however fast the slider moves
   window.requestAnimationFrame(function () { queued = false; draw(Number(slider.value)); });
 }
+function letGo() { if (dragging) { dragging = false; release(); } }
 slider.addEventListener("input", moved);
 slider.addEventListener("keydown", function () { if (timer) { clearTimeout(timer); timer = setTimeout(release, RELEASE_MS); } });
+slider.addEventListener("pointerdown", function () {
+  dragging = true;
+  if (timer) { clearTimeout(timer); timer = null; }
+});
+window.addEventListener("pointerup", letGo);
+window.addEventListener("pointercancel", letGo);
 
 window.addEventListener("message", function (event) {
   if (!event.data || event.data.type !== "streamlit:render") { return; }
@@ -110,7 +119,7 @@ window.addEventListener("message", function (event) {
   byId("fd-note").textContent = P.moved_note;
   table();
   // keep what the user is doing; follow a threshold set elsewhere (a link, new data)
-  if (!timer && (lastSent === null || Math.abs(P.threshold - lastSent) > 1e-9)) {
+  if (!timer && !dragging && (lastSent === null || Math.abs(P.threshold - lastSent) > 1e-9)) {
     slider.value = String(P.threshold);
     lastSent = P.threshold;
   }
