@@ -9,8 +9,6 @@ import zipfile
 from pathlib import PurePath
 
 import numpy as np
-import skops.io as sio
-from skops.io.exceptions import UntrustedTypesFoundException
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
@@ -186,6 +184,10 @@ def load_model_bytes(data: bytes, filename: str, *,
         raise ModelError(f"The file '{filename}' is not a skops file (a skops file is a zip "
                          f"archive, and this one is not). {_RESAVE}")
     _check_unpacked_sizes(data, filename, max_unpacked_bytes)
+    # imported on use: skops scans scikit-learn's modules on import (1.6 s on two busy cores),
+    # which no screen but a model upload needs (docs/live-threshold.md, cold start)
+    import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
 
     try:
         untrusted = sio.get_untrusted_types(data=data)
@@ -256,6 +258,8 @@ def save_model_bytes(model) -> bytes:
     to FairDash again; the others load with ``skops.io.load(path, trusted=[...])`` by someone
     who trusts the file.
     """
+    import skops.io as sio  # on use, as in load_model_bytes
+
     try:
         # Compressed: forests and boosted trees shrink several-fold, and downloads go over HTTP.
         return sio.dumps(model, compression=zipfile.ZIP_DEFLATED)
