@@ -188,12 +188,20 @@ def _check_screen(page: Page, port: int, screen: str, outside: list[str]) -> Non
     everywhere = page.evaluate(SCAN, [port, "body"])
     pages_links = page.locator(f'a[href*="{trap}"], [*|href*="{trap}"]').count()
     outside += [f"{screen}: {f}" for f in everywhere]
+    for frame in _component_frames(page):  # the Audit threshold component draws no markup
+        assert frame.evaluate(SCAN, [port, "body"]) == [], f"{screen}: markup in its frame"
     assert pages_links <= len(everywhere), "every link to the trap is among the findings"
+
+
+def _component_frames(page: Page) -> list:
+    """The frames of custom components (the Audit threshold's charts are drawn in one)."""
+    return [f for f in page.frames if "/component/" in f.url]
 
 
 def _assert_drawn_as_typed(page: Page, strings, screen: str) -> None:
     """Each string appears literally (whitespace aside) in the charts of the page."""
-    drawn = _squeeze(page.evaluate(CHART_TEXT, PLOTLY))
+    drawn = _squeeze(page.evaluate(CHART_TEXT, PLOTLY) + "".join(
+        f.evaluate(CHART_TEXT, ".js-plotly-plot") for f in _component_frames(page)))
     missing = [s for s in strings if _squeeze(s) not in drawn]
     assert missing == [], f"{screen}: not drawn as typed in the charts: {missing}"
 
