@@ -18,6 +18,8 @@ from browser_helpers import (
     go_to,
     open_app,
     screenshot,
+    threshold_slider,
+    wait_for_audit,
     wait_for_rerun,
 )
 from playwright.sync_api import expect
@@ -36,6 +38,7 @@ from views_helpers import (
     choose,
     choose_upload,
     comparison_table,
+    evaluate_charts,
     eventually,
     gap_sentence,
     gap_table,
@@ -81,7 +84,7 @@ def test_twelve_intersectional_groups_stay_readable(app: AppPage, tmp_path):
     go_to(app, "Audit")
     expect(page.get_by_role("heading", name="Gap summary")).to_be_visible(
         timeout=TRAIN_TIMEOUT_MS)
-    wait_for_charts(page, 4)
+    wait_for_audit(page)
     figures = assert_ticks_readable(page, 4)
     print("\ntick labels checked per chart: " + "; ".join(
         f"{f['title']}: {sum(len(t) for t in f['axes'].values())}" for f in figures))
@@ -156,10 +159,10 @@ def test_gap_wording_follows_direction_reference_and_score(app: AppPage):
     wait_for_rerun(page, app.runs, before, timeout=TRAIN_TIMEOUT_MS)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("decile_score")
     go_to(app, "Audit")
-    wait_for_charts(page, 4)
+    wait_for_audit(page)
 
     def histogram_axes():
-        figures = page.evaluate(AXIS_TITLES_JS)
+        figures = evaluate_charts(page, AXIS_TITLES_JS)
         hist = [f for f in figures if f["title"].startswith("Score distribution")]
         assert len(hist) == 1, [f["title"] for f in figures]
         assert hist[0]["x"], hist
@@ -323,7 +326,7 @@ def test_equalized_odds_mean_leaves_an_undefined_part_out(app: AppPage):
     open_app(app)
     go_to(app, "Audit")
     expect(gap_table(page)).to_have_count(1)
-    slider = page.get_by_role("slider", name=re.compile(r"^Decision threshold"))
+    slider = threshold_slider(page)
     slider.focus()
     before = app.runs.count
     slider.press("End")
