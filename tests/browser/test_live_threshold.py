@@ -4,12 +4,14 @@ letting go updates the server's view (the gap summary, the URL and the other scr
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from pathlib import Path
 
 import pytest
 from browser_helpers import (AppPage, assert_healthy, audit_gap_table, go_to, live_frame, main,
-                             open_app, screenshot, static_table_rows, threshold_slider,
+                             open_app, screenshot, sidebar, static_table_rows, threshold_slider,
                              wait_for_audit, wait_for_mitigation, wait_idle)
 from playwright.sync_api import Page, expect
 
@@ -54,9 +56,13 @@ def move_to(page: Page, target: float) -> dict:
 
 
 def settled(page: Page, target: float) -> None:
-    """The server has the released threshold (the URL says so) and its run has finished."""
+    """The server has the released threshold (the URL says so), has redrawn the component at
+    it, and that run has finished."""
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('t') === "
                            f"'{target:g}'")
+    frame = page.frame(url=re.compile(r"/component/"))
+    frame.wait_for_function(f"() => Math.abs(FairDashThreshold.payload().threshold - {target})"
+                            " < 1e-9")
     wait_idle(page)
     expect(live_frame(page).locator("#fd-caption")).to_have_text(f"{target:.2f}")
 
@@ -98,6 +104,12 @@ def test_releasing_updates_the_url_and_the_other_screens(app: AppPage):
     wait_for_audit(page)
     move_to(page, 0.64)
     settled(page, 0.64)
+    # the sidebar follows: its saved session holds the released threshold
+    sidebar(page).get_by_text("Share this view").click()
+    with page.expect_download() as download:
+        sidebar(page).get_by_role("button", name="Save session").click()
+    saved = json.loads(Path(download.value.path()).read_text())
+    assert saved["view"]["t"] in ("0.64", ["0.64"]), saved
     go_to(app, "Mitigate")
     wait_for_mitigation(page)
     expect(main(page)).to_contain_text("deciding at the threshold 0.64 set on the Audit screen")

@@ -29,8 +29,9 @@ MOVED_NOTE = ("Moved: the gap summary's intervals and p-values, the sentences an
 
 
 def released() -> None:
-    """Apply the threshold the user let go at, once per release (before anything is drawn, so
-    the whole fragment shows the new threshold)."""
+    """Apply the threshold the user let go at, once per release, then rerun the whole page:
+    a release is rare (the steps before it never reach the server), so the sidebar (its saved
+    session) and everything outside the fragment follow it too."""
     value = state.widget(KEY)
     if not isinstance(value, dict) or value.get("id") == state.screen_memory("audit", "live"):
         return
@@ -38,6 +39,7 @@ def released() -> None:
     threshold = float(value["threshold"])
     if 0.0 <= threshold <= 1.0 and threshold != state.threshold():
         state.set_threshold(round(threshold, 2))
+        st.rerun(scope="app")
 
 
 def control(scored, result, rate: str, hist, score_label: str) -> None:

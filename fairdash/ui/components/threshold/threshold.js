@@ -17,7 +17,7 @@ function post(type, extra) {
 }
 
 var P = null, L = null, version = null, lastSent = null, timer = null, queued = false;
-var dragging = false;
+var dragging = false, pending = [];  // thresholds sent whose rerun has not come back
 var nonce = Math.random().toString(36).slice(2), sent = 0, shownCount = 0;
 var slider = byId("fd-threshold");
 
@@ -87,6 +87,7 @@ function release() {
   var v = Number(slider.value);
   if (lastSent !== null && Math.abs(v - lastSent) < 1e-9) { return; }
   lastSent = v;
+  pending.push(v);
   sent += 1;
   post("setComponentValue", {value: {threshold: v, id: nonce + "-" + sent}, dataType: "json"});
 }
@@ -111,17 +112,23 @@ window.addEventListener("message", function (event) {
   if (!event.data || event.data.type !== "streamlit:render") { return; }
   var payload = event.data.args.payload;
   slider.disabled = Boolean(event.data.disabled);
-  if (payload.version === version) { return; }
+  // the reruns of our own releases come back in order, possibly after newer releases: never
+  // move the slider back for them; follow only a threshold set elsewhere (a link, new data)
+  var t = payload.threshold, echo = -1;
+  pending.forEach(function (x, i) { if (echo < 0 && Math.abs(x - t) < 1e-9) { echo = i; } });
+  if (echo >= 0) { pending.splice(0, echo + 1); }
+  var elsewhere = echo < 0 && !pending.length && !timer && !dragging &&
+      (lastSent === null || Math.abs(t - lastSent) > 1e-9);
+  if (payload.version === version && !elsewhere) { return; }
   version = payload.version;
   P = payload;
   L = fairdashLive(P.live);
   byId("fd-label").textContent = P.label;
   byId("fd-note").textContent = P.moved_note;
   table();
-  // keep what the user is doing; follow a threshold set elsewhere (a link, new data)
-  if (!timer && !dragging && (lastSent === null || Math.abs(P.threshold - lastSent) > 1e-9)) {
-    slider.value = String(P.threshold);
-    lastSent = P.threshold;
+  if (elsewhere) {
+    slider.value = String(t);
+    lastSent = t;
   }
   draw(Number(slider.value));
 });
