@@ -26,14 +26,12 @@ def _lab(kind: str, amount: float):
 
 def render() -> None:
     """The lesson-4 screen."""
-    on = common.header(KEY)
-    _live(on)
-    if not on:
+    def label() -> str:
         noise = state.screen_memory(common.SCREEN, KIND) == "measurement_noise"
-        common.real_data("the Audit screen on a synthetic population with these settings"
-                         + (" (without the noise, which the Data screen cannot add)" if noise
-                            else ""), _to_synthetic)
-    common.footer(KEY, on)
+        return ("the Audit screen on a synthetic population with these settings"
+                + (" (without the noise, which the Data screen cannot add)" if noise else ""))
+
+    common.lesson(KEY, _live, label, _to_synthetic)
 
 
 @st.fragment

@@ -23,12 +23,8 @@ def _play(rules: tuple):
 
 def render() -> None:
     """The lesson-6 screen."""
-    on = common.header(KEY)
-    _live(on)
-    if not on:
-        common.real_data("the Subgroups screen on Adult, which hunts for such groups",
-                         _to_subgroups)
-    common.footer(KEY, on)
+    common.lesson(KEY, _live, "the Subgroups screen on Adult, which hunts for such groups",
+                  _to_subgroups)
 
 
 def _submit() -> None:

@@ -75,6 +75,19 @@ def header(key: str) -> bool:
     return on
 
 
+def lesson(key: str, live, real_data_label, go, intro: str | None = None) -> None:
+    """A lesson screen: header, ``intro`` (markdown), ``live(workshop_on)``, the "do this on
+    real data" button (``real_data_label``: text, or a callable giving it after ``live`` ran;
+    hidden in workshop mode) and the footer."""
+    on = header(key)
+    if intro:
+        st.markdown(intro)
+    live(on)
+    if not on:
+        real_data(real_data_label() if callable(real_data_label) else real_data_label, go)
+    footer(key, on)
+
+
 def notice(sentences) -> None:
     """"What to notice": the library's sentences, escaped, with glossary terms linked."""
     st.markdown("**What to notice**")

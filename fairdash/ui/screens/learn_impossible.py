@@ -19,12 +19,8 @@ BASE_A, BASE_B, THRESHOLD = ("w_learn_impossible_base_a", "w_learn_impossible_ba
 
 def render() -> None:
     """The lesson-2 screen."""
-    on = common.header(KEY)
-    _live(on)
-    if not on:
-        common.real_data("the Audit screen on COMPAS, the score this argument was about",
-                         _to_compas)
-    common.footer(KEY, on)
+    common.lesson(KEY, _live, "the Audit screen on COMPAS, the score this argument was about",
+                  _to_compas)
 
 
 @st.fragment

@@ -28,14 +28,10 @@ def _game():
 
 def render() -> None:
     """The lesson-3 screen."""
-    on = common.header(KEY)
-    st.markdown(fmt.md(f"Each loan repaid earns {dollars(learn.GAIN)}; each default loses "
-                       f"{dollars(learn.LOSS)}. The score means the same in both groups "
-                       "(calibrated)."))
-    _live(on)
-    if not on:
-        common.real_data("group thresholds on the Mitigate screen (Adult)", _to_mitigate)
-    common.footer(KEY, on)
+    common.lesson(KEY, _live, "group thresholds on the Mitigate screen (Adult)", _to_mitigate,
+                  intro=fmt.md(f"Each loan repaid earns {dollars(learn.GAIN)}; each default "
+                               f"loses {dollars(learn.LOSS)}. The score means the same in both "
+                               "groups (calibrated)."))
 
 
 def _jump(name: str) -> None:

@@ -25,11 +25,8 @@ def _lesson(method: str, strength: float):
 
 def render() -> None:
     """The lesson-5 screen."""
-    on = common.header(KEY)
-    _live(on)
-    if not on:
-        common.real_data("this method and strength on the Mitigate screen (Adult)", _to_mitigate)
-    common.footer(KEY, on)
+    common.lesson(KEY, _live, "this method and strength on the Mitigate screen (Adult)",
+                  _to_mitigate)
 
 
 @st.fragment

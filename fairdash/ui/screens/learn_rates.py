@@ -24,11 +24,7 @@ def _people():
 
 def render() -> None:
     """The lesson-1 screen."""
-    on = common.header(KEY)
-    _live(on)
-    if not on:
-        common.real_data("the Audit screen on Adult at this threshold", _to_audit)
-    common.footer(KEY, on)
+    common.lesson(KEY, _live, "the Audit screen on Adult at this threshold", _to_audit)
 
 
 @st.fragment
