@@ -1,20 +1,25 @@
-"""Group thresholds for a table in an engine: fitted on rows the engine draws.
+"""Group thresholds for a table in an engine: fitted from its counts, or on drawn rows.
 
 A :class:`~fairdash.mitigation.postprocessing.GroupThresholdOptimizer` builds each group's ROC
-hull from rows (docs/methods.md §4.3), so the engine draws up to ``n_rows`` rows at random
-(:func:`sample_rows`) and the rule is fitted on them; its decisions on every row are then
+hull from (score, label) pairs per group (docs/methods.md §4.3), and the cells of counts per
+group x label x score are exactly such pairs with a weight: :func:`fit_on_counts` fits on the
+cells with ``sample_weight`` and gives the rule the rows themselves would give (with exact
+cells; binned cells fit on each bin's smallest score). :func:`threshold_points` measures a whole
+front of strengths from one such fit. :func:`fit_on_sample` instead fits on up to ``n_rows``
+rows the engine draws at random (:func:`sample_rows`). The rule's decisions on every row are
 measured from the counts (:func:`rule_counts`) and applied in the engine
-(:func:`rule_expression`). With a table of at most ``n_rows`` rows the fit sees every row.
+(:func:`rule_expression`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from fairdash.engines._rule import rule_proba
 from fairdash.engines._source import sample_rows
 from fairdash.metrics import encode_groups
 
-__all__ = ["FIT_ROWS", "fit_on_sample"]
+__all__ = ["FIT_ROWS", "fit_on_counts", "fit_on_sample", "threshold_points"]
 
 #: Most rows the engine draws to fit group thresholds on.
 FIT_ROWS = 500_000
@@ -51,3 +56,67 @@ def fit_on_sample(estimator, table, counts, *, n_rows: int = FIT_ROWS, seed: int
         scores = (scores - lo) / (hi - lo) if hi > lo else np.zeros_like(scores)
     estimator.fit(scores, y, sensitive_features=labels.to_numpy()[codes])
     return estimator, len(rows)
+
+
+def fit_on_counts(estimator, counts):
+    """Fit ``estimator`` on the cells of ``counts``, each weighted by its rows.
+
+    Parameters
+    ----------
+    estimator : GroupThresholdOptimizer
+        Unfitted.
+    counts : ScoreCounts
+        Cells per group x label x score; with exact cells (``resolution`` None) the fit equals
+        the fit on every row of the table.
+
+    Returns
+    -------
+    GroupThresholdOptimizer
+        ``estimator``, fitted.
+    """
+    groups = counts.labels.to_numpy(dtype=object)[counts.codes]
+    return estimator.fit(counts.scores, counts.y, sensitive_features=groups,
+                         sample_weight=counts.weights)
+
+
+def threshold_points(counts, method: str, strengths, *, threshold: float | None = None):
+    """A group-threshold method's front over ``strengths``, measured on every row's counts.
+
+    Parameters
+    ----------
+    counts : ScoreCounts
+    method : str
+        A registry name of a group-threshold method (``uses_threshold``).
+    strengths : sequence of float in [0, 1]
+    threshold : float, optional
+        The base rule's threshold; default ``counts.threshold``.
+
+    Returns
+    -------
+    list of fairdash.tradeoff.SweepPoint
+        The base model's point (method ``"baseline"``, strength 0) and one point per strength,
+        with expected counts, changed decisions and negative flips per group; pass them to
+        :func:`fairdash.tradeoff.measure` with ``counts.labels``.
+    """
+    from fairdash.mitigation import get_method
+    from fairdash.tradeoff._points import BASELINE, SweepPoint
+
+    thr = counts.threshold if threshold is None else float(threshold)
+    fitted = fit_on_counts(get_method(method).make(1.0, threshold=thr), counts)
+    k, w, y = len(counts.labels), counts.weights, counts.y
+    base = (counts.scores >= thr).astype(np.float64)
+
+    def point(name, strength, p):
+        flat = counts.codes * 4 + 2 * y
+        cells = np.bincount(flat + 1, weights=p * w, minlength=4 * k) \
+            + np.bincount(flat, weights=(1.0 - p) * w, minlength=4 * k)
+        changed = np.bincount(counts.codes, weights=np.abs(p - base) * w, minlength=k)
+        new_right = np.where(y == 1, p, 1.0 - p)
+        negative = np.bincount(counts.codes, weights=(base == y) * (1.0 - new_right) * w,
+                               minlength=k)
+        return SweepPoint(name, float(strength), cells.reshape(k, 4), changed,
+                          negative=negative)
+
+    return [point(BASELINE, 0.0, base)] + [
+        point(method, twin.strength, rule_proba(twin, counts))
+        for twin in fitted.at_strengths(strengths)]

@@ -16,7 +16,7 @@ import numpy as np
 
 from fairdash.exceptions import DataError
 
-__all__ = ["rule_counts", "rule_expression", "rule_sql"]
+__all__ = ["rule_counts", "rule_expression", "rule_proba", "rule_sql"]
 
 
 def _rule_of(estimator, counts):
@@ -118,11 +118,27 @@ def rule_counts(estimator, counts) -> np.ndarray:
     ndarray of shape (K, 4)
         Columns ``tn, fp, fn, tp`` (expected counts, docs/methods.md §0.3).
     """
-    from fairdash.mitigation.postprocessing._rules import StepRule
-
-    p = StepRule(*_rule_of(estimator, counts)).proba(counts.scores, counts.codes) * counts.weights
+    p = rule_proba(estimator, counts) * counts.weights
     k = len(counts.labels)
     base = counts.codes * 4 + 2 * counts.y
     flat = np.bincount(base + 1, weights=p, minlength=4 * k)
     flat += np.bincount(base, weights=counts.weights - p, minlength=4 * k)
     return flat.reshape(k, 4)
+
+
+def rule_proba(estimator, counts) -> np.ndarray:
+    """The rule's decision probability of each cell of ``counts`` (one value per cell).
+
+    Parameters
+    ----------
+    estimator : GroupThresholdOptimizer
+        Fitted.
+    counts : ScoreCounts
+
+    Returns
+    -------
+    ndarray of float64, shape (cells,)
+    """
+    from fairdash.mitigation.postprocessing._rules import StepRule
+
+    return StepRule(*_rule_of(estimator, counts)).proba(counts.scores, counts.codes)

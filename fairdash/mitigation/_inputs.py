@@ -261,3 +261,40 @@ def check_scores(scores, name: str = "scores") -> np.ndarray:
         raise DataError(f"The {name} contain {found}; score every row with a finite number "
                         "first.")
     return arr
+
+
+def check_weights(sample_weight, n: int) -> np.ndarray:
+    """Row weights as a float64 array of ``n`` finite non-negative numbers, not all 0."""
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.ndim != 1 or len(w) != n:
+        raise DataError(f"sample_weight must be one number per row ({n} rows); got shape "
+                        f"{w.shape}.")
+    if not (np.isfinite(w).all() and (w >= 0).all()):
+        raise DataError("sample_weight must be finite and non-negative; found "
+                        f"{w[~(np.isfinite(w) & (w >= 0))][0]}.")
+    if not w.sum() > 0:
+        raise DataError("sample_weight is 0 for every row; at least one row must count.")
+    return w
+
+
+def check_binary_labels(y, n: int) -> np.ndarray:
+    """Labels as an int8 array of 0/1 of length ``n``."""
+    arr = np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1 or len(arr) != n:
+        raise DataError(f"The labels must be one value per row ({n} rows); got shape "
+                        f"{arr.shape}.")
+    if arr.dtype == bool:
+        return arr.astype(np.int8)
+    try:
+        values = arr.astype(np.float64)
+    except (TypeError, ValueError):
+        raise DataError("The labels must be 0 and 1 (1 = the positive outcome); encode the "
+                        "target first.") from None
+    ok = (values == 0) | (values == 1)
+    if not ok.all():
+        odd = np.unique(arr[~ok])[:3]
+        raise DataError("The labels must be 0 and 1 (1 = the positive outcome); found "
+                        f"{', '.join(map(str, odd))}.")
+    return values.astype(np.int8)

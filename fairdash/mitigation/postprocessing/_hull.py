@@ -22,11 +22,12 @@ class GroupROC:
     fpr: np.ndarray
     tpr: np.ndarray
     thresholds: np.ndarray
-    n_pos: int
-    n_neg: int
+    n_pos: float
+    n_neg: float
 
 
-def group_rocs(scores: np.ndarray, y: np.ndarray, codes: np.ndarray, k: int) -> list[GroupROC]:
+def group_rocs(scores: np.ndarray, y: np.ndarray, codes: np.ndarray, k: int,
+               weights: np.ndarray | None = None) -> list[GroupROC]:
     """ROC curve of every group, one point per distinct score plus (0, 0).
 
     A point at threshold ``thr`` is (share of the group's negatives with score >= thr, share of
@@ -35,7 +36,13 @@ def group_rocs(scores: np.ndarray, y: np.ndarray, codes: np.ndarray, k: int) -> 
     (no index sort); the rows below each distinct score are its first position in the merged
     sorted scores, and the positives below it one binary search of the sorted distinct scores
     in the sorted positives.
+
+    With ``weights`` each row counts as that many rows (cells of counts from an engine): the
+    curve is exactly the one of the rows repeated ``weights`` times, and ``n_pos``/``n_neg``
+    are the weight totals. Rows of weight 0 must be left out by the caller.
     """
+    if weights is not None:
+        return _weighted_rocs(scores, y, codes, k, weights)
     key = codes * 2 + y
     small = key.astype(np.int16) if 2 * k < 2**15 else key
     order = np.argsort(small, kind="stable")
@@ -54,13 +61,41 @@ def group_rocs(scores: np.ndarray, y: np.ndarray, codes: np.ndarray, k: int) -> 
         thr = np.concatenate([[np.inf], both[below][::-1]])         # strictest first
         tps = np.concatenate([[0], (n_pos - pos_below)[::-1]])
         fps = np.concatenate([[0], (n_neg - (below - pos_below))[::-1]])
-        tpr = tps / n_pos if n_pos else None
-        fpr = fps / n_neg if n_neg else None
-        if tpr is None:
-            tpr = fpr
-        if fpr is None:
-            fpr = tpr
-        out.append(GroupROC(fpr, tpr, thr, n_pos, n_neg))
+        out.append(_roc(thr, tps, fps, n_pos, n_neg))
+    return out
+
+
+def _roc(thr, tps, fps, n_pos, n_neg) -> GroupROC:
+    """A group's ROC from its true/false positives per threshold (strictest first)."""
+    tpr = tps / n_pos if n_pos else None
+    fpr = fps / n_neg if n_neg else None
+    if tpr is None:
+        tpr = fpr
+    if fpr is None:
+        fpr = tpr
+    return GroupROC(fpr, tpr, thr, n_pos, n_neg)
+
+
+def _weighted_rocs(scores, y, codes, k, weights) -> list[GroupROC]:
+    """:func:`group_rocs` of weighted rows: one sort by (group, score), cumulative weights."""
+    order = np.lexsort((scores, codes))
+    s, g = scores[order], codes[order]
+    w_pos = np.where(y[order] == 1, weights[order], 0.0)
+    w_neg = np.where(y[order] == 1, 0.0, weights[order])
+    bounds = np.searchsorted(g, np.arange(k + 1))
+    out = []
+    for a in range(k):
+        lo, hi = bounds[a], bounds[a + 1]
+        part = s[lo:hi]
+        first = np.flatnonzero(np.concatenate([[True], part[1:] != part[:-1]])) \
+            if len(part) else np.empty(0, dtype=np.int64)
+        cum_pos = np.concatenate([[0.0], np.cumsum(w_pos[lo:hi])])
+        cum_neg = np.concatenate([[0.0], np.cumsum(w_neg[lo:hi])])
+        n_pos, n_neg = cum_pos[-1], cum_neg[-1]
+        thr = np.concatenate([[np.inf], part[first][::-1]])       # strictest first
+        tps = np.concatenate([[0.0], (n_pos - cum_pos[first])[::-1]])
+        fps = np.concatenate([[0.0], (n_neg - cum_neg[first])[::-1]])
+        out.append(_roc(thr, tps, fps, n_pos, n_neg))
     return out
 
 

@@ -13,8 +13,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from fairdash.exceptions import DataError
 from fairdash.mitigation._inputs import (
+    check_binary_labels,
     check_scores,
     check_unit,
+    check_weights,
     encode_fit_groups,
     encode_known_groups,
 )
@@ -24,29 +26,6 @@ from fairdash.mitigation.postprocessing._rules import base_parts, mixed_rule, ra
 
 CONSTRAINTS = ("equalized_odds", "equal_opportunity", "demographic_parity")
 MIN_PER_CLASS = 50
-
-
-def check_binary_labels(y, n: int) -> np.ndarray:
-    """Labels as an int8 array of 0/1 of length ``n``."""
-    arr = np.asarray(y)
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1 or len(arr) != n:
-        raise DataError(f"The labels must be one value per row ({n} rows); got shape "
-                        f"{arr.shape}.")
-    if arr.dtype == bool:
-        return arr.astype(np.int8)
-    try:
-        values = arr.astype(np.float64)
-    except (TypeError, ValueError):
-        raise DataError("The labels must be 0 and 1 (1 = the positive outcome); encode the "
-                        "target first.") from None
-    ok = (values == 0) | (values == 1)
-    if not ok.all():
-        odd = np.unique(arr[~ok])[:3]
-        raise DataError("The labels must be 0 and 1 (1 = the positive outcome); found "
-                        f"{', '.join(map(str, odd))}.")
-    return values.astype(np.int8)
 
 
 class GroupThresholdOptimizer(BaseEstimator):
@@ -160,7 +139,7 @@ class GroupThresholdOptimizer(BaseEstimator):
         self.threshold = threshold
 
     # ---------------------------------------------------------------------------------------
-    def fit(self, scores, y, *, sensitive_features):
+    def fit(self, scores, y, *, sensitive_features, sample_weight=None):
         """Fit the thresholds on labelled calibration rows (not the model's training rows).
 
         Parameters
@@ -171,6 +150,11 @@ class GroupThresholdOptimizer(BaseEstimator):
             0/1 labels.
         sensitive_features : array-like of shape (n,)
             Group of each row.
+        sample_weight : array-like of shape (n,), optional
+            How many rows each row stands for (non-negative whole or fractional numbers). The
+            fit equals the fit on the rows repeated that many times: pass the cells of counts
+            per group x label x score (:func:`fairdash.engines.fit_on_counts`). Rows of weight
+            0 are left out.
 
         Returns
         -------
@@ -193,7 +177,14 @@ class GroupThresholdOptimizer(BaseEstimator):
         y = check_binary_labels(y, len(scores))
         codes, labels = encode_fit_groups(sensitive_features, len(scores), type(self).__name__,
                                           rows="scores", error=DataError)
-        self._prepare(scores, y, codes, labels, cost_fp, cost_fn)
+        weights = None
+        if sample_weight is not None:  # rows of weight 0 do not exist, nor groups of only those
+            weights = check_weights(sample_weight, len(scores))
+            keep = weights > 0
+            scores, y, weights = scores[keep], y[keep], weights[keep]
+            present, codes = np.unique(codes[keep], return_inverse=True)
+            labels = labels[present]
+        self._prepare(scores, y, codes, labels, cost_fp, cost_fn, weights)
         if self.tolerance is not None:
             self._solve_tolerance(float(self.tolerance))
         else:
@@ -226,10 +217,11 @@ class GroupThresholdOptimizer(BaseEstimator):
             out.append(twin)
         return out
 
-    def _prepare(self, scores, y, codes, labels, cost_fp, cost_fn):
+    def _prepare(self, scores, y, codes, labels, cost_fp, cost_fn, weights=None):
         """ROC curves, hulls, base rule and LP coefficients of the calibration rows."""
-        k, n = len(labels), len(scores)
-        rocs = group_rocs(scores, y, codes, k)
+        k = len(labels)
+        n = len(scores) if weights is None else float(weights.sum())
+        rocs = group_rocs(scores, y, codes, k, weights)
         n_pos = np.array([r.n_pos for r in rocs], dtype=np.float64)
         n_neg = np.array([r.n_neg for r in rocs], dtype=np.float64)
         self.groups_ = labels
