@@ -199,10 +199,11 @@ def engine_mitigate(args) -> dict:
     -------
     dict
         ``before`` and ``after`` in the audit's shape (every row, expected counts after, as
-        docs/methods.md §0.3), ``fit_split`` (the sample), and ``rule_sql``: the fitted rule
+        docs/methods.md §0.3), ``fit_split`` (every row, from the counts), and ``rule_sql``:
+        the fitted rule
         as one ``CASE`` in the engine's SQL, which the warehouse can apply.
     """
-    from fairdash.engines import fit_on_sample, rule_counts, rule_sql
+    from fairdash.engines import fit_on_counts, rule_counts, rule_sql
     from fairdash.metrics import audit_counts
     from fairdash.mitigation import get_method
 
@@ -216,15 +217,16 @@ def engine_mitigate(args) -> dict:
     if not 0.0 <= args.strength <= 1.0:
         raise FairDashError(f"--strength must lie in [0, 1]; got {args.strength}.")
     counts, table, sensitive, source = _count(args)
-    est, fitted_on = fit_on_sample(method.make(args.strength, threshold=args.threshold), table,
-                                   counts, seed=args.seed)
+    est = fit_on_counts(method.make(args.strength, threshold=args.threshold), counts)
     before = counts.audit(**_options(args))
     after = audit_counts(rule_counts(est, counts), counts.labels,
                          row_counts=counts.row_counts(), **_options(args))
     model = f"scores:{args.score_column}"
     name = f"{model} + {method.name} (strength {args.strength:g})"
     return {"method": method.to_dict(), "strength": args.strength,
-            "fit_split": f"a sample of {fitted_on:,} rows drawn by the engine",
+            "fit_split": f"every row ({counts.rows:,}), from the counts"
+                         + ("" if counts.resolution is None else
+                            f" in score bins of {counts.resolution:g} (thresholds on that grid)"),
             "decisions_randomised": True, "warnings": [_ALL_ROWS_NOTE, *est.warnings_],
             "before": _header(args, counts, sensitive, source, model) | before.to_dict(),
             "after": _header(args, counts, sensitive, source, name) | after.to_dict(),

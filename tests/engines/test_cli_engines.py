@@ -121,7 +121,7 @@ def test_auto_counts_a_file_over_two_million_rows_in_the_engine(tmp_path):
                   "--resamples", "50")["audited_split"] == "test"
 
 
-def test_engine_mitigate_fits_thresholds_on_engine_rows_and_audits_all_counts(files):
+def test_engine_mitigate_fits_thresholds_from_the_counts_and_audits_all_counts(files):
     from fairdash.metrics import audit_counts, confusion_counts, encode_groups
     from fairdash.mitigation.postprocessing import GroupThresholdOptimizer
 
@@ -130,7 +130,7 @@ def test_engine_mitigate_fits_thresholds_on_engine_rows_and_audits_all_counts(fi
                    "--method", "thresholds_eo", "--strength", "0.7"])
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
-    assert out["fit_split"] == "a sample of 20,000 rows drawn by the engine"  # all of them
+    assert out["fit_split"] == "every row (20,000), from the counts"
     assert out["before"]["audited_split"] == out["after"]["audited_split"] == "all"
     assert out["before"]["gaps"] == _audit("--data", folder / "log.parquet", "--engine",
                                            "duckdb", *ROLES)["gaps"]
