@@ -43,35 +43,78 @@ def released() -> None:
 
 
 def control(scored, result, rate: str, hist, score_label: str) -> None:
-    """Draw the component for the audit ``result`` at the released threshold."""
-    payload = _payload(scored.dataset.fingerprint, scored.model_key, scored.split,
-                       result.threshold, result.method, result.reference,
-                       result.min_group_size, rate, score_label, scored, result, hist)
-    threshold_control(payload, key=KEY)
+    """Draw the component for the audit ``result`` of ``scored`` at the released threshold."""
+    draw(("rows", scored.dataset.fingerprint, scored.model_key, scored.split),
+         lambda: shared.score_index(scored)[0], scored.labels, result, rate, hist, score_label)
+
+
+def draw(source_key: tuple, index, labels, result, rate: str, hist, score_label: str) -> None:
+    """Draw the component for any score index: the audited rows' or an engine's counts.
+
+    Parameters
+    ----------
+    source_key : tuple
+        Hashable: what the index was built from (the cache key of the payload).
+    index : ScoreIndex or callable
+        The index (weighted by row counts for an engine's cells), or a function giving it
+        (called only when the payload is not cached yet).
+    labels : sequence
+        Group labels in code order.
+    result : AuditResult
+        The audit at the released threshold.
+    rate : str
+        The rate drawn per group.
+    hist : DataFrame
+        ``fairdash.metrics.score_histograms`` of the scores.
+    score_label : str
+        What the score axis holds, in words.
+    """
+    threshold_control(_payload(source_key, result.threshold, result.method, result.reference,
+                               result.min_group_size, rate, score_label, index, labels,
+                               result, hist), key=KEY)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _payload(dataset_key, model_key, split, threshold, method, reference, min_group_size, rate,
-             score_label, _scored, _result, _hist) -> dict:
-    index, _ = shared.score_index(_scored)
-    labels = [str(g) for g in _scored.labels]
-    groups = _result.groups
+def _payload(source_key, threshold, method, reference, min_group_size, rate, score_label,
+             _index, _labels, _result, _hist) -> dict:
+    index = _index() if callable(_index) else _index
+    return payload(index, _labels, _result, rate, _hist, score_label,
+                   version=repr((source_key, threshold, method, reference, min_group_size,
+                                 rate, score_label)))
+
+
+def payload(index, labels, result, rate: str, hist, score_label: str, *,
+            version: str = "") -> dict:
+    """The component's payload: counts at every threshold and the figures they move.
+
+    Parameters
+    ----------
+    index : ScoreIndex
+    labels, result, rate, hist, score_label
+        As in :func:`draw`.
+    version : str, optional
+        Text naming the payload's content (hashed into its ``version``).
+
+    Returns
+    -------
+    dict
+    """
+    labels = [str(g) for g in labels]
+    groups, threshold = result.groups, result.threshold
     live = live_payload(
-        index, labels, threshold=threshold, rows=groups["n"].to_numpy(), method=method,
-        reference_code=fd_metrics._audit.reference_code(groups.index.astype(str), reference,
-                                                        method),
-        min_group_size=min_group_size, confidence=_result.confidence)
+        index, labels, threshold=threshold, rows=groups["n"].to_numpy(), method=result.method,
+        reference_code=fd_metrics._audit.reference_code(groups.index.astype(str),
+                                                        result.reference, result.method),
+        min_group_size=result.min_group_size, confidence=result.confidence)
     bars = live_bars(figure_json(viz.rate_bars_figure(
-        groups, rate, fd_metrics.RATE_LABELS[rate], _result.overall[rate],
+        groups, rate, fd_metrics.RATE_LABELS[rate], result.overall[rate],
         fd_metrics.RATE_SHORT[rate])), groups, rate)
     roc = live_roc(figure_json(viz.roc_figure(
         index.roc(labels, max_points=200 if len(labels) <= 6 else 60), groups, threshold,
         score_label=score_label), digits=4), labels, threshold)
-    hist = figure_json(viz.score_histogram_figure(_hist, threshold, score_label=score_label))
+    hist = figure_json(viz.score_histogram_figure(hist, threshold, score_label=score_label))
     hist["live"] = {"threshold": threshold}
-    key = (dataset_key, model_key, split, threshold, method, reference, min_group_size, rate,
-           score_label)
-    return {"version": hashlib.sha256(repr(key).encode()).hexdigest()[:16], "threshold": float(threshold), "label": LABEL,
-            "moved_note": MOVED_NOTE, "live": live,
-            "figs": {"bars": bars, "roc": roc, "hist": hist},
-            "gaps": [[name, str(row["label"])] for name, row in _result.gaps.iterrows()]}
+    return {"version": hashlib.sha256(version.encode()).hexdigest()[:16],
+            "threshold": float(threshold), "label": LABEL, "moved_note": MOVED_NOTE,
+            "live": live, "figs": {"bars": bars, "roc": roc, "hist": hist},
+            "gaps": [[name, str(row["label"])] for name, row in result.gaps.iterrows()]}
