@@ -3,13 +3,15 @@
 What defines a view travels: the data (a sample's name or the synthetic generator's settings),
 the column roles, the model (a built-in name or a score column), the threshold, the active
 mitigation, the chosen tradeoff point and the Compare pair. What cannot travel is named instead:
-an uploaded table or model file stays on the machine that uploaded it, and a bias-bounty
-decision list lives in its session. :func:`from_query` turns parameters back into a
+an uploaded table or model file stays on the machine that uploaded it, a bias-bounty
+decision list lives in its session, and a connected table (a server path or a connection URL,
+issue 15) is written as ``data=connect`` alone, with none of its path, URL or columns. :func:`from_query` turns parameters back into a
 :class:`~fairdash.ui.workspace.Workspace` and the sentences that say what it could not restore.
 
 Parameters (repeated keys hold lists, so column names may contain commas)::
 
     data=sample:adult | synthetic:n=20000;share=0.3;gap=0.2;bias=0;proxy=0.5 | upload:NAME
+         | connect
     target, pos, sens (repeated), feat (repeated), score, rescale=1
     model=builtin:NAME | scores:COLUMN | upload:NAME | bounty:NAME
     t=THRESHOLD  mit=METHOD@STRENGTH  pt=METHOD@STRENGTH  cmp=OLD (then NEW)
@@ -34,13 +36,17 @@ from fairdash.ui.workspace import (
     default_workspace,
 )
 
-__all__ = ["SESSION_VERSION", "SYNTHETIC_KEYS", "from_query", "from_session_json",
+__all__ = ["CONNECT_NOTE", "SESSION_VERSION", "SYNTHETIC_KEYS", "from_query", "from_session_json",
            "synthetic_key", "synthetic_settings", "to_query", "to_session_json"]
 
 #: synthetic setting -> its short name in a link
 SYNTHETIC_KEYS = {"n": "n", "minority_share": "share", "base_rate_gap": "gap",
                   "label_bias": "bias", "proxy_strength": "proxy"}
 _DEFAULTS = {default_learner(task) for task in ("classification", "regression")}
+#: What a link or saved session made on a connected table says instead of restoring it.
+CONNECT_NOTE = ("This link was made on a table connected on the server (a file path or a "
+                "connection URL), which never travels in a link: connect to it again on the "
+                "Data screen (Connect to a table), or ask whoever sent it for the report.")
 #: Version of the saved-session JSON.
 SESSION_VERSION = 1
 
@@ -70,6 +76,8 @@ def _spec(choice) -> str:
 def to_query(ws: Workspace) -> dict:
     """The query parameters of a view (values are strings or lists of strings)."""
     src = ws.source
+    if src.kind == "connect":  # server paths and URLs stay on the server
+        return {"data": "connect"}
     q = {"data": f"{src.kind}:{src.key if src.kind == 'synthetic' else src.name}"}
     usual = sample_roles(src.name) if src.kind == "sample" and src.name in SAMPLES else None
     if ws.roles is not None and (ws.roles != usual or ws.rescale_scores):
@@ -147,6 +155,8 @@ def from_query(q: dict, upload: DataSource | None = None) -> tuple[Workspace | N
     if not data:
         return None, []
     kind, _, name = str(data).partition(":")
+    if kind == "connect":
+        return None, [CONNECT_NOTE]
     if kind == "upload" and upload is not None and upload.name == name:
         source = upload
     elif kind == "upload":

@@ -126,11 +126,17 @@ def panel() -> None:
             st.caption("The address bar holds this view except the uploaded file, which "
                        "cannot travel in a link: a colleague opening it gets the default "
                        "data. Hand over the report instead, or the file and a saved session.")
+        elif ws.source.kind == "connect":
+            st.caption("The connected table (a server path or connection URL) never goes "
+                       "into a link or a saved session: a colleague opening this address "
+                       "gets the default data and a sentence saying so. Download the audit "
+                       "instead.")
         else:
             st.caption("The address bar holds this view (data, roles, model, threshold, "
                        "mitigation, chosen point, Compare pair): copy it to share it, or "
                        "reload to come back to it.")
-        frame_hash = shared.active_table()[1] if ws.source.kind != "sample" else None
+        frame_hash = shared.active_table()[1] if ws.source.kind not in ("sample", "connect") \
+            else None
         st.download_button("Save session", link.to_session_json(ws, frame_hash),
                            file_name="fairdash-session.json", mime="application/json",
                            key="w_share_save",

@@ -60,8 +60,11 @@ def pages() -> dict:
             "Learn": [made[path] for path in learn]}
 
 
-def run(render) -> None:
-    """Run a screen's ``render()``; a guard's :class:`Halt` ends it quietly."""
+def run(render, connected=None) -> None:
+    """Run a screen's ``render()`` (``connected()`` instead when the active source is a table
+    counted where it lives, issue 15); a guard's :class:`Halt` ends it quietly."""
+    if connected is not None and state.connected() is not None:
+        render = connected
     try:
         render()
     except Halt:
@@ -92,7 +95,12 @@ def stop_with(message: str, page: str, label: str) -> None:
 
 
 def guard_dataset():
-    """The active Dataset, or an error with a link to the Data screen."""
+    """The active Dataset, or an error with a link to the Data screen (on a connected table,
+    which has no rows here: the offer of a sample)."""
+    if state.connected() is not None:
+        from fairdash.ui import connected
+
+        connected.guard()
     try:
         return shared.active_dataset()
     except FairDashError as exc:
@@ -157,6 +165,8 @@ def active_data_name() -> str:
 
 
 def _task() -> str | None:
+    if state.connected() is not None:  # counted where it lives: yes/no outcomes only
+        return "classification"
     try:
         return shared.active_dataset().task
     except FairDashError:

@@ -8,8 +8,8 @@ session, apply the transition and store the result.
 
 Chain (a change of the key on the left clears every key on its right)::
 
-    source     -> upload_frame, roles, rescale_scores, model, upload_model, threshold,
-                  mitigation, sweep, comparison, slice, bounty, report
+    source     -> upload_frame, connection, roles, rescale_scores, model, upload_model,
+                  threshold, mitigation, sweep, comparison, slice, bounty, report
     roles      -> model, upload_model, threshold, mitigation, sweep, comparison, slice,
                   bounty, report
     model      -> mitigation, sweep, comparison, bounty, report
@@ -37,6 +37,7 @@ from fairdash.ui.workspace import (  # noqa: F401
     DEFAULT_THRESHOLD,
     DOWNSTREAM,
     KEYS,
+    Connection,
     DataSource,
     MitigationChoice,
     ModelChoice,
@@ -47,6 +48,7 @@ from fairdash.ui.workspace import (  # noqa: F401
     with_bounty_model,
     with_comparison,
     with_compas_demo,
+    with_connection,
     with_gate,
     with_mitigation,
     with_model,
@@ -75,12 +77,13 @@ WIDGET_KEYS = {
     "fig_slices": "subgroups",
     "w_compare_": "compare",
     "w_learn_": "learn",
+    "w_connect_": "data",
 }
 
 
 # ---- the session adapter --------------------------------------------------------------------
 
-_PRIVATE = ("upload_frame", "upload_model")
+_PRIVATE = ("upload_frame", "upload_model", "connection")
 
 
 def init() -> bool:
@@ -170,6 +173,19 @@ def model() -> ModelChoice | None:
 def upload_frame():
     """``(frame, fingerprint)`` of this session's active upload, or None."""
     return workspace().upload_frame
+
+
+def connected():
+    """The :class:`Connection` of the active source when it is a table counted where it lives
+    (issue 15), else None."""
+    ws = workspace()
+    return ws.connection if ws.source.kind == "connect" else None
+
+
+def connect(conn: Connection) -> None:
+    """Make a table counted where it lives the active source (see :func:`with_connection`)."""
+    _apply(with_connection, conn)
+    st.session_state.pop("pending_upload", None)
 
 
 def upload_model():

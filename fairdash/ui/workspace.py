@@ -29,11 +29,12 @@ KEYS = {
     "slice": "str: a rule from the Subgroups screen that the Audit screen audits against the rest",
     "bounty": "Bounty: the decision list and the submissions of the bias bounty",
     "gate": "(rules, on_interval): pass/fail rules on the gaps, as for audit --fail-on",
+    "connection": "Connection: the table counted where it lives (issue 15; never in a link)",
 }
 
 #: what each key clears when it changes (the chain in the module docstring)
 DOWNSTREAM = {
-    "source": ("upload_frame", "roles", "rescale_scores", "model", "upload_model", "threshold",
+    "source": ("upload_frame", "connection", "roles", "rescale_scores", "model", "upload_model", "threshold",
                "mitigation", "sweep", "comparison", "slice", "bounty", "report"),
     "roles": ("model", "upload_model", "threshold", "mitigation", "sweep", "comparison",
               "slice", "bounty", "report"),
@@ -44,13 +45,42 @@ DOWNSTREAM = {
 
 @dataclass(frozen=True)
 class DataSource:
-    """Where the active table comes from: ``kind`` is "sample", "upload" or "synthetic";
-    ``name`` is the sample name, file name or a description of the synthetic settings; ``key``
-    tells two uploads with the same file name apart (a hash of the bytes)."""
+    """Where the active table comes from: ``kind`` is "sample", "upload", "synthetic" or
+    "connect" (a table counted where it lives, see :class:`Connection`); ``name`` is the
+    sample name, file name, a description of the synthetic settings or of the connected table;
+    ``key`` tells two uploads (or connections) with the same name apart (a hash)."""
 
     kind: str
     name: str
     key: str = ""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A table counted where it lives (docs/architecture.md §3.1): ``where`` is a file, glob or
+    folder on the server or a connection URL, ``table`` the table's name on a connection;
+    the roles name its outcome, positive label, sensitive columns and score column, and
+    ``rescale`` min-max rescales a score outside [0, 1]. It holds server paths and URLs, so it
+    never travels in a link or a saved session."""
+
+    where: str
+    table: str
+    target: str
+    positive_label: str | None
+    sensitive: tuple
+    score: str
+    rescale: bool = False
+
+    @property
+    def roles(self) -> ColumnRoles:
+        """The column roles (no feature columns: the engine keeps the rows)."""
+        return ColumnRoles(self.target, self.positive_label, tuple(self.sensitive), (),
+                           self.score)
+
+    @property
+    def name(self) -> str:
+        """The table in words: its name on the connection, or the path."""
+        return f"table {self.table}" if self.table else self.where
 
 
 @dataclass(frozen=True)
@@ -96,6 +126,7 @@ class Workspace:
     gate: tuple = ((), False)
     upload_frame: object = field(default=None, compare=False)
     upload_model: object = field(default=None, compare=False)
+    connection: Connection | None = field(default=None, compare=False)
 
 
 _DEFAULTS = {f.name: f.default for f in fields(Workspace) if f.name != "source"}
@@ -120,6 +151,16 @@ def with_source(ws: Workspace, src: DataSource, roles: ColumnRoles, upload=None,
     """A new table: its first roles and the task's default model; everything else cleared."""
     out = replace(cleared(ws, "source"), source=src, roles=roles, upload_frame=upload)
     return replace(out, model=_first_model(roles, task))
+
+
+def with_connection(ws: Workspace, conn: Connection) -> Workspace:
+    """A table counted where it lives becomes the active source: its roles, the score column
+    as the model (given scores); everything else cleared."""
+    import hashlib
+
+    key = hashlib.sha1(repr(conn).encode()).hexdigest()[:16]
+    out = with_source(ws, DataSource("connect", f"Connected {conn.name}", key), conn.roles)
+    return replace(out, connection=conn, rescale_scores=bool(conn.rescale))
 
 
 def with_roles(ws: Workspace, roles: ColumnRoles, rescale: bool = False,

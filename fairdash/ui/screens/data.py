@@ -16,7 +16,7 @@ from fairdash.ui import shared, shell, state
 from fairdash.ui.screens import data_connect, data_roles
 
 SOURCES = ("Bundled sample", "Upload a file", "Synthetic data")
-KINDS = {"sample": 0, "upload": 1, "synthetic": 2}
+KINDS = {"sample": 0, "upload": 1, "synthetic": 2, "connect": 3}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -37,6 +37,8 @@ def render() -> None:
     pending = state.pending_upload()
     if pending is not None:
         _pending(pending)
+        return
+    if state.connected() is not None:  # no rows here: the connect form shows the counts
         return
     frame, table_hash = shared.active_table()
     _preview(frame, table_hash, shell.active_data_name(), state.roles())
@@ -122,10 +124,11 @@ def _source_picker() -> tuple | None:
     """
     current = state.source()
     sources = SOURCES + ((data_connect.LABEL,) if data_connect.enabled() else ())
-    kind = st.radio("Data source", sources, index=KINDS[current.kind], horizontal=True,
-                    key="w_source_kind")
+    kind = st.radio("Data source", sources, index=min(KINDS[current.kind], len(sources) - 1),
+                    horizontal=True, key="w_source_kind")
     if kind == data_connect.LABEL:  # off unless the deployment turns it on (issue 15)
-        return data_connect.picker(current)
+        data_connect.picker(current)
+        return None
     if kind == SOURCES[0]:
         names = list(fd_data.SAMPLES)
         pick = st.selectbox("Sample", names, format_func=lambda n: fd_data.SAMPLES[n].title,
