@@ -17,6 +17,11 @@ the interpreter's start) and its peak resident memory (``ru_maxrss``):
   threshold exact either way) and the audit from the counts; where auto counted exact scores,
   also ``binned``: the same at resolution 1e-4.
 
+Each path then fits equalized-odds group thresholds (``thresholds_eo``, docs/methods.md §4):
+pandas on the rows, the engine paths from the counts (:func:`fairdash.engines.fit_on_counts`);
+``fit_s`` is that fit's time (inside the wall time), and the agreement line says whether the
+exact counts' rule equals the rows' rule.
+
 The agreement line compares the two audits: counts at the threshold and every gap's value are
 equal; with binned scores only the AUC may differ (within a bin). Results also go to
 ``bench/results/engines.json``. Wall times depend on the machine (2 cores here).
@@ -60,6 +65,8 @@ def write_log(path: Path, rows: int, seed: int = 15) -> None:
 
 def measure(case: str, path: str) -> dict:
     """One path, in this process: wall time, peak RSS and what the comparison needs."""
+    from fairdash.mitigation.postprocessing import GroupThresholdOptimizer
+
     t0 = time.perf_counter()
     if case == "pandas":
         import pandas as pd
@@ -69,15 +76,25 @@ def measure(case: str, path: str) -> dict:
         frame = pd.read_parquet(path, columns=["group", "label", "score"])
         result = audit(frame["label"].to_numpy(), y_score=frame["score"].to_numpy(),
                        sensitive_features=frame["group"], n_resamples=1000)
+        t1 = time.perf_counter()
+        fitted = GroupThresholdOptimizer("equalized_odds").fit(
+            frame["score"].to_numpy(), frame["label"].to_numpy(),
+            sensitive_features=frame["group"].to_numpy())
         extra = {"resolution": None}
     else:
-        from fairdash.engines import count_scores, open_table
+        from fairdash.engines import count_scores, fit_on_counts, open_table
 
         counts = count_scores(open_table(path), target="label", sensitive="group",
                               score="score", resolution=1e-4 if case == "binned" else "auto")
         result = counts.audit(n_resamples=1000)
+        t1 = time.perf_counter()
+        fitted = fit_on_counts(GroupThresholdOptimizer("equalized_odds"), counts)
         extra = {"resolution": counts.resolution, "cells": len(counts.weights)}
     wall = time.perf_counter() - t0
+    extra["fit_s"] = time.perf_counter() - t1
+    extra["rule"] = [fitted.rule_.cuts.tolist(), fitted.rule_.levels.tolist()]
+    extra["fit_accuracy"] = fitted.expected_accuracy_
+    extra["fit_violation"] = fitted.violation_
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
     groups = result.groups
     return {"case": case, "wall_s": wall, "peak_rss_bytes": peak,
@@ -110,12 +127,22 @@ def compare(rows: int, folder: Path) -> dict:
     auc_diff = float(np.nanmax(np.abs(np.array(p["auc"]) - np.array(d["auc"]))))
     for case, r in found.items():
         print(f"{rows:>12,} rows  {case:<7} {r['wall_s']:8.1f} s  "
-              f"peak RSS {r['peak_rss_bytes'] / 2**30:6.2f} GB"
+              f"peak RSS {r['peak_rss_bytes'] / 2**30:6.2f} GB  (thresholds fit {r['fit_s']:.1f} s)"
               + (f"  (scores at resolution {r['resolution']}, {r['cells']:,} cells)"
                  if case != "pandas" else ""), flush=True)
+    same_rule = p["rule"] == d["rule"]
     print(f"{'':>12}       counts at the threshold equal: {same_counts}; largest gap "
           f"difference {gap_diff:.2g}; largest AUC difference {auc_diff:.2g}", flush=True)
-    return {"rows": rows, **found, "same_counts": same_counts,
+    rule_words = "equals the rows' rule" if same_rule else (
+        "differs from the rows' rule" + (" (binned: thresholds on the bins' grid)"
+                                         if d["resolution"] is not None else ""))
+    print(f"{'':>12}       group thresholds from the {d['case']} counts {rule_words}; "
+          f"expected accuracy {d['fit_accuracy']:.5f} vs {p['fit_accuracy']:.5f} on rows, "
+          f"equalized-odds violation {d['fit_violation']:.2g} vs {p['fit_violation']:.2g}",
+          flush=True)
+    for r in found.values():
+        r.pop("rule")
+    return {"rows": rows, **found, "same_counts": same_counts, "same_rule": same_rule,
             "max_gap_difference": gap_diff, "max_auc_difference": auc_diff}
 
 
