@@ -167,9 +167,10 @@ def sample_form(conn: Connection, why: str) -> None:
     left, right = st.columns([1, 2])
     n = left.number_input("Rows to sample", 1_000, MAX_SAMPLE, DEFAULT_ROWS, step=1_000,
                           key="w_connect_sample_n")
-    right.caption("The sample becomes the active table, like an upload (the connection is "
-                  "left; connect again on the Data screen). Its audit is the sample's: "
-                  "within its intervals of every row's.")
+    right.caption("The sample becomes the active table, like an upload, and the connected "
+                  "table is no longer active (connect again on the Data screen to come "
+                  "back). Its audit is of the sample: it differs from every row's by about "
+                  "its intervals.")
     if not right.button("Load a sample of rows", key="w_connect_sample_go"):
         return
     try:

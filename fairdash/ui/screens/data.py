@@ -38,8 +38,8 @@ def render() -> None:
     if pending is not None:
         _pending(pending)
         return
-    if state.connected() is not None:  # no rows here: the connect form shows the counts
-        return
+    if state.connected() is not None or state.widget("w_source_kind") == data_connect.LABEL:
+        return  # the connect form owns the screen (a connected table has no rows here)
     frame, table_hash = shared.active_table()
     _preview(frame, table_hash, shell.active_data_name(), state.roles())
     st.subheader("Column roles")

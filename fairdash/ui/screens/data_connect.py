@@ -92,6 +92,9 @@ def picker(current) -> None:
         st.rerun()
     if current.kind == "connect":
         st.caption("These columns differ from the connected table's: connect to count them.")
+    else:
+        st.caption(f"The active data stays {fmt.quoted(shell.active_data_name())} until you "
+                   "connect.")
 
 
 def summary(conn: Connection) -> None:

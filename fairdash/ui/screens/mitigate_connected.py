@@ -90,9 +90,10 @@ def _results(conn, method, threshold: float) -> None:
         return
     before = connected.audit(conn, threshold)
     mitigate._activation(method, strength)
-    st.markdown(f"**What it does.** {method.describe()}  \n"
+    knob = explain_knob(method, fit.native, strength)
+    st.markdown(f"**What it does.** {_counted(method.describe())}  \n"
                 f"**What it assumes.** {method.assumes}  \n"
-                f"**Its knob.** {explain_knob(method, fit.native, strength)}")
+                f"**Its knob.** {_counted(knob)}")
     st.caption(f"Stage: post-processing · needs each person's group when deciding · "
                f"randomises decisions between two thresholds (expected rates shown) · fitted "
                f"on the counts of all {c.rows:,} rows · Source: {method.paper}")
@@ -104,12 +105,20 @@ def _results(conn, method, threshold: float) -> None:
     with right:
         st.subheader("Overall performance")
         _performance(before, fit)
-    st.plotly_chart(viz.before_after_rates_figure(
-        before.groups, fit.after.groups, mitigate_tables.BEFORE_AFTER_RATES,
-        f"after {method.label}"), key="fig_before_after")
+    fig = viz.before_after_rates_figure(before.groups, fit.after.groups,
+                                        mitigate_tables.BEFORE_AFTER_RATES,
+                                        f"after {method.label}")
+    fig.update_layout(title_text="Per-group rates before and after (every row, 95 % Wilson "
+                                 "intervals)")
+    st.plotly_chart(fig, key="fig_before_after")
     with st.expander("Every rate per group after the mitigation (95 % Wilson intervals)"):
         mitigate_tables.rate_groups(fit.after)
     _rule(conn, c, fit.sql)
+
+
+def _counted(text: str) -> str:
+    """A registry sentence about the rows' split, said of the counted rows instead."""
+    return text.replace("the calibration rows", "the counts of every row")
 
 
 def _performance(before, fit) -> None:

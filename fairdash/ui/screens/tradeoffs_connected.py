@@ -15,8 +15,9 @@ from types import SimpleNamespace
 import numpy as np
 import streamlit as st
 
-from fairdash import tradeoff
+from fairdash import tradeoff, viz
 from fairdash.exceptions import FairDashError
+from fairdash.metrics import GAPS
 from fairdash.ui import budget, connected, state
 from fairdash.ui import format as fmt
 from fairdash.ui.screens import tradeoffs, tradeoffs_detail
@@ -66,7 +67,7 @@ def render() -> None:
         return
     table = _table(conn, float(threshold), int(n_strengths), names, performance, gap, points,
                    c.labels)
-    picked = tradeoffs._chart(table, gap, performance, TASK, list(names), False)
+    picked = _chart(table, gap, performance)
     if picked is not None and picked != state.sweep_point():
         state.choose_point(picked, tradeoff.BASELINE)
         st.rerun(scope="app")
@@ -75,3 +76,17 @@ def render() -> None:
     tradeoffs_detail.download(table)
     with st.expander("Training methods and the barycenter repair need rows"):
         connected.sample_form(conn, connected.needs_rows_sentence())
+
+
+def _chart(table, gap: str, performance: str):
+    """The Tradeoffs screen's chart (:func:`fairdash.viz.tradeoff_figure`) over every row;
+    returns the clicked point as (method, strength), or None."""
+    fig = viz.tradeoff_figure(table, GAPS[gap].label, tradeoff.PERFORMANCE_METRICS[performance],
+                              ratio=GAPS[gap].kind == "ratio", selected=state.sweep_point(),
+                              lower_is_better=performance in tradeoff.LOWER_IS_BETTER)
+    fig.update_yaxes(title_text=fig.layout.yaxis.title.text.replace("test rows", "every row"))
+    event = st.plotly_chart(fig, key=tradeoffs.CHART_KEY, on_select="rerun",
+                            selection_mode="points")
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    custom = next((p["customdata"] for p in points if p.get("customdata")), None)
+    return (str(custom[0]), float(custom[1])) if custom else None

@@ -1,0 +1,93 @@
+"""Connect to a table in a real browser (issue 15): a Parquet file on the server, counted by
+DuckDB; the Audit screen shows the audit of every row from the counts, equal to the library's
+audit of the same rows; Mitigate, Tradeoffs and a screen that needs rows are drawn."""
+
+from __future__ import annotations
+
+import pytest
+from browser_helpers import (
+    AppPage,
+    assert_healthy,
+    audit_gap_table,
+    choose,
+    click_and_wait,
+    go_to,
+    main,
+    open_app,
+    screenshot,
+    static_table_rows,
+    wait_for_audit,
+    wait_for_rerun,
+)
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WHERE = "File, glob or folder on the server, or a connection URL"
+
+
+@pytest.fixture
+def connect_server(monkeypatch, request):
+    """A server of its own with the source turned on (``FAIRDASH_CONNECT=1``)."""
+    monkeypatch.setenv("FAIRDASH_CONNECT", "1")
+    return request.getfixturevalue("fresh_server")
+
+
+@pytest.fixture
+def scored_log(tmp_path, adult_logreg):
+    """Adult's outcome, sex and the default model's score on every row, as Parquet."""
+    dataset, scores = adult_logreg
+    table = dataset.frame[["income_gt_50k", "sex", "race"]].copy()
+    table["score"] = scores
+    path = tmp_path / "decisions.parquet"
+    table.to_parquet(path)
+    return path, table
+
+
+def test_connect_to_a_parquet_file_and_audit_every_row(app: AppPage, connect_server,
+                                                        scored_log):
+    from fairdash.metrics import audit
+    from fairdash.ui import format as fmt
+
+    path, table = scored_log
+    page = app.page
+    open_app(app, connect_server)
+    go_to(app, "Data")
+    click_and_wait(app, main(page).get_by_text("Connect to a table", exact=True))
+    field = page.get_by_role("textbox", name=WHERE)
+    field.fill(str(path))
+    before = app.runs.count
+    field.press("Enter")
+    wait_for_rerun(page, app.runs, before)
+    expect(page.get_by_role("combobox", name="Outcome column")).to_have_value("income_gt_50k")
+    multiselect = page.get_by_role("combobox", name="Sensitive column(s)", exact=True)
+    multiselect.click()
+    click_and_wait(app, page.get_by_role("option", name="sex", exact=True))
+    page.keyboard.press("Escape")
+    choose(app, "Score or decision column", "score")
+    click_and_wait(app, page.get_by_role("button", name="Connect: count every row in the "
+                                                         "engine"))
+    expect(main(page).get_by_text("(48,842 rows) counted in duckdb")).to_be_visible()
+    screenshot(page, "connect-data.png")
+
+    go_to(app, "Audit")
+    wait_for_audit(page)
+    want = audit(table["income_gt_50k"].to_numpy(), y_score=table["score"].to_numpy(),
+                 sensitive_features=table[["sex"]])
+    shown = static_table_rows(audit_gap_table(page))
+    for name, row in want.gaps.iterrows():
+        assert shown[row["label"]]["value"] == fmt.num(row["value"]), name
+        assert shown[row["label"]]["p-value"] == fmt.num(row["p_value"]), name
+    screenshot(page, "connect-audit.png")
+    assert_healthy(app)
+
+    go_to(app, "Mitigate")
+    expect(page.get_by_role("heading", name="The rule, for the warehouse")).to_be_visible()
+    screenshot(page, "connect-mitigate.png")
+    go_to(app, "Tradeoffs")
+    expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible()
+    screenshot(page, "connect-tradeoffs.png")
+    go_to(app, "Subgroups")
+    expect(main(page).get_by_role("button", name="Load a sample of rows")).to_be_visible()
+    screenshot(page, "connect-subgroups.png")
+    assert_healthy(app)
