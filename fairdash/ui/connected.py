@@ -23,7 +23,7 @@ from fairdash import data as fd_data
 from fairdash.exceptions import FairDashError
 from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE
 from fairdash.mitigation import REGISTRY
-from fairdash.ui import budget, shared, shell, state
+from fairdash.ui import budget, shared, state
 from fairdash.ui import format as fmt
 from fairdash.ui.workspace import DEFAULT_THRESHOLD, Connection
 
@@ -201,11 +201,3 @@ def _as_source(conn: Connection, frame, n: int):
     except FairDashError:
         roles = conn.roles
     return state.DataSource("upload", name, key), roles
-
-
-def guard() -> None:
-    """Halt a screen that reached rows on a connected table (a backstop: the pages route
-    connected tables to their own screens)."""
-    if state.connected() is not None:
-        sample_form(state.connected(), "This screen needs rows in memory.")
-        raise shell.Halt

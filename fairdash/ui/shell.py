@@ -95,12 +95,12 @@ def stop_with(message: str, page: str, label: str) -> None:
 
 
 def guard_dataset():
-    """The active Dataset, or an error with a link to the Data screen (on a connected table,
-    which has no rows here: the offer of a sample)."""
+    """The active Dataset, or an error with a link to the Data screen (also on a connected
+    table, which has no rows here; its pages route to screens that say so first)."""
     if state.connected() is not None:
-        from fairdash.ui import connected
-
-        connected.guard()
+        stop_with("This screen needs rows in memory, and the connected table stays in its "
+                  "engine: load a sample of its rows on the Data screen.", DATA_PAGE,
+                  "Load a sample on the Data page")
     try:
         return shared.active_dataset()
     except FairDashError as exc:
