@@ -4,11 +4,39 @@ import streamlit as st
 
 from fairdash.ui import sharing, shell, state
 
+
+def prime_charts(slot) -> None:
+    """Draw an empty, invisible plotly chart in ``slot`` (a session's first run only).
+
+    Streamlit's browser code loads its plotly chart code (a 4.7 MB script, about 1 s to fetch
+    and evaluate on a 2-core machine) only when the first chart arrives; a first screen that
+    trains a model before its first chart then pays that second after the server's work
+    instead of during it. This placeholder, sent before any work, makes the browser load it
+    while the server imports, trains and audits (issue 16, docs/live-threshold.md). It is
+    10 px of nothing at the foot of the sidebar and is gone after the first rerun.
+    """
+    import plotly.graph_objects as go  # Streamlit has imported plotly already
+
+    figure = go.Figure(layout={
+        "height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "xaxis": {"visible": False}, "yaxis": {"visible": False},
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"})
+    slot.plotly_chart(figure, config={"staticPlot": True, "displayModeBar": False},
+                      key="fig_primer")
+
+
+#: pages whose first run draws a plotly chart after heavy work (url paths): primed on arrival
+CHART_PAGES = {"audit", "mitigate", "tradeoffs", "compare", "subgroups", "learn_rates",
+               "learn_impossible", "learn_loan", "learn_bias", "learn_pays", "learn_bounty"}
+
 st.set_page_config(page_title="FairDash", page_icon="⚖️", layout="wide")
-if state.init():  # a new session: the view in the URL, if any (a shared link, a reload)
-    sharing.restore_link()
+new_session = state.init()
 page = st.navigation(shell.pages(), expanded=True)  # every screen and lesson in view
 sidebar = st.sidebar.container()
+if new_session:
+    if page.url_path in CHART_PAGES:
+        prime_charts(st.sidebar.empty())
+    sharing.restore_link()  # the view in the URL, if any (a shared link, a reload)
 try:
     sharing.show_notices()
     page.run()

@@ -105,14 +105,17 @@ def snapshot(rev: str) -> tuple[Path, str]:
     return where, sha
 
 
-def start_server(port: int, log_path: Path, watch: bool, cwd: Path = ROOT) -> subprocess.Popen:
+def start_server(port: int, log_path: Path, watch: bool, cwd: Path = ROOT, env: dict | None = None,
+                 poll: float = 0.5) -> subprocess.Popen:
+    """``streamlit run app.py`` in ``cwd`` (environment ``env``), once its health check answers
+    (asked every ``poll`` seconds)."""
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     if not watch:  # no module reloads when files in the checkout change during the run
         cmd += ["--server.fileWatcherType", "none"]
     print("starting:", " ".join(cmd[1:]), f"(log: {log_path})", flush=True)
     log = open(log_path, "w")
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
     deadline = time.time() + 90
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -122,7 +125,7 @@ def start_server(port: int, log_path: Path, watch: bool, cwd: Path = ROOT) -> su
                 if r.read().strip() == b"ok":
                     return proc
         except OSError:
-            time.sleep(0.5)
+            time.sleep(poll)
     proc.terminate()
     raise SystemExit(f"the server did not answer on port {port} within 90 s; see {log_path}")
 

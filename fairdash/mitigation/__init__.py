@@ -21,20 +21,24 @@ fit_split, check_groups_fitted
     The split a method is fitted on; refuse a group without rows there, before fitting.
 before_after, BeforeAfter, evaluate, PERFORMANCE
     Audit the base model and the mitigation on the same held-out test rows.
+
+The registry is imported with the package; the rest on first use (scikit-learn is not needed
+to read the registry).
 """
 
-from fairdash.mitigation._apply import (EVALUATION_SPLIT, MitigationResult, check_groups_fitted,
-                                       fit_split, mitigate, native_values)
-from fairdash.mitigation._compare import (
-                                         PERFORMANCE,
-                                         REGRESSION_PERFORMANCE,
-                                         BeforeAfter,
-                                         before_after,
-                                         evaluate,
-)
+from fairdash._lazy import lazy_names
+from fairdash.mitigation._criteria import CRITERIA, criterion_label
 from fairdash.mitigation._knobs import explain_knob
-from fairdash.mitigation._registry import (CRITERIA, INPUTS, REGISTRY, STAGES, Method,
-                                          criterion_label, get_method, methods_for)
+from fairdash.mitigation._registry import INPUTS, REGISTRY, STAGES, Method, get_method, methods_for
+
+#: names imported on first use: fitting and measuring pull in scikit-learn (0.7 s), which the
+#: registry's readers (a link's check, the menus, the sidebar) do not need (issue 16)
+_LAZY = {**dict.fromkeys(("EVALUATION_SPLIT", "MitigationResult", "check_groups_fitted",
+                          "fit_split", "mitigate", "native_values"), "_apply"),
+         **dict.fromkeys(("PERFORMANCE", "REGRESSION_PERFORMANCE", "BeforeAfter",
+                          "before_after", "evaluate"), "_compare")}
+
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
 
 __all__ = [
                                          "CRITERIA",

@@ -20,14 +20,27 @@ PICKLE_SUFFIXES, EXTRA_TRUSTED_TYPES
     File name suffixes refused as pickle-based; the one type trusted beyond skops' defaults.
 MAX_MODEL_UNPACKED_BYTES
     Largest unpacked size of a model file and of the arrays it declares, checked before loading.
+
+The names and labels are imported with the package; the rest on first use (scikit-learn is not
+needed to name the models).
 """
 
-from fairdash.models._builtin import (BUILTIN_MODELS, BUILTIN_REGRESSORS, builtin_models,
-                                     default_learner,
-                                     make_model, positive_scores, predictions)
-from fairdash.models._fit import fit_builtin, score_dataset
-from fairdash.models._loading import (EXTRA_TRUSTED_TYPES, MAX_MODEL_UNPACKED_BYTES,
-                                     PICKLE_SUFFIXES, load_model_bytes, save_model_bytes)
+from fairdash._lazy import lazy_names
+from fairdash.models._names import (
+    BUILTIN_MODELS,
+    BUILTIN_REGRESSORS,
+    builtin_models,
+    default_learner,
+)
+
+#: names imported on first use: the pipelines and model files pull in scikit-learn (0.7 s),
+#: which the model names (menus, sidebar, a link's checks) do not need (issue 16)
+_LAZY = {**dict.fromkeys(("make_model", "positive_scores", "predictions"), "_builtin"),
+         **dict.fromkeys(("fit_builtin", "score_dataset"), "_fit"),
+         **dict.fromkeys(("EXTRA_TRUSTED_TYPES", "MAX_MODEL_UNPACKED_BYTES", "PICKLE_SUFFIXES",
+                          "load_model_bytes", "save_model_bytes"), "_loading")}
+
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
 
 __all__ = [
     "BUILTIN_MODELS",

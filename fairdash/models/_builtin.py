@@ -6,8 +6,12 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import (HistGradientBoostingClassifier, HistGradientBoostingRegressor,
-                              RandomForestClassifier, RandomForestRegressor)
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
@@ -15,44 +19,16 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from fairdash.exceptions import ModelError
 from fairdash.models._columns import model_columns, unnamed_features_message
+from fairdash.models._names import (
+    _TASK_MODELS,
+    BUILTIN_MODELS,
+    BUILTIN_REGRESSORS,
+    builtin_models,
+    default_learner,
+)
 
 __all__ = ["BUILTIN_MODELS", "BUILTIN_REGRESSORS", "builtin_models", "default_learner",
            "make_model", "positive_scores", "predictions"]
-
-BUILTIN_MODELS: dict[str, str] = {
-    "logreg": "Logistic regression",
-    "hgb": "Histogram gradient boosting",
-    "rf": "Random forest",
-}
-"""Name -> human label of every built-in classifier, in the order the UI offers them."""
-
-BUILTIN_REGRESSORS: dict[str, str] = {
-    "linear": "Ridge regression",
-    "hgb": "Histogram gradient boosting",
-    "rf": "Random forest",
-}
-"""Name -> human label of every built-in regressor (for continuous targets), in UI order."""
-
-_TASK_MODELS = {"classification": BUILTIN_MODELS, "regression": BUILTIN_REGRESSORS}
-
-
-def builtin_models(task: str = "classification") -> dict[str, str]:
-    """Name -> human label of the built-in models of ``task``; the first is the default.
-
-    Parameters
-    ----------
-    task : {"classification", "regression"}
-
-    Raises
-    ------
-    ModelError
-        For another task.
-    """
-    try:
-        return _TASK_MODELS[task]
-    except KeyError:
-        raise ModelError(f"There are no built-in models for the task '{task}'; choose "
-                         "'classification' or 'regression'.") from None
 
 # A category seen fewer times than this in training is pooled into one "infrequent" column:
 # rare levels would otherwise become near-empty one-hot columns that overfit, and an ID-like
@@ -65,28 +41,6 @@ _HGB_MAX_CATEGORIES = 255
 
 # Probabilities from a well-behaved classifier can overshoot [0, 1] by a rounding error.
 _PROBA_TOLERANCE = 1e-9
-
-
-def default_learner(task: str = "classification") -> str:
-    """The built-in learner used when none is chosen: a new choice of roles starts with it, and
-    methods that retrain (``Method.retrains``) train it for an uploaded model or given scores.
-
-    Parameters
-    ----------
-    task : {"classification", "regression"}
-
-    Returns
-    -------
-    str
-        ``"logreg"`` (logistic regression) for classification, ``"linear"`` (ridge
-        regression) for regression: the first of :func:`builtin_models`.
-
-    Raises
-    ------
-    ModelError
-        For another task.
-    """
-    return next(iter(builtin_models(task)))
 
 
 def _split_columns(X: pd.DataFrame) -> tuple[list[str], list[str]]:
