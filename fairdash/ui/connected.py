@@ -38,7 +38,7 @@ def open_table(where: str, table: str):
 
 
 @budget.cached
-def _count(where, table, target, sensitive, score, positive, rescale, threshold):
+def _count(where, table, target, sensitive, score, positive, rescale, threshold, counted_at):
     from fairdash.engines import count_scores
 
     return count_scores(open_table(where, table), target=target, sensitive=sensitive,
@@ -53,11 +53,12 @@ def counts(conn: Connection, threshold: float = DEFAULT_THRESHOLD):
     at ``threshold``, so the counts there stay exact.
     """
     key = (conn.where, conn.table, conn.target, tuple(conn.sensitive), conn.score)
-    out = _count(*key, None, conn.rescale, DEFAULT_THRESHOLD)
+    out = _count(*key, None, conn.rescale, DEFAULT_THRESHOLD, conn.counted_at)
     if conn.positive_label not in (None, out.positive_label):
-        out = _count(*key, conn.positive_label, conn.rescale, DEFAULT_THRESHOLD)
+        out = _count(*key, conn.positive_label, conn.rescale, DEFAULT_THRESHOLD,
+                     conn.counted_at)
     if out.resolution is not None and float(threshold) != out.threshold:
-        out = _count(*key, out.positive_label, conn.rescale, float(threshold))
+        out = _count(*key, out.positive_label, conn.rescale, float(threshold), conn.counted_at)
     return out
 
 

@@ -59,9 +59,10 @@ class DataSource:
 class Connection:
     """A table counted where it lives (docs/architecture.md §3.1): ``where`` is a file, glob or
     folder on the server or a connection URL, ``table`` the table's name on a connection;
-    the roles name its outcome, positive label, sensitive columns and score column, and
-    ``rescale`` min-max rescales a score outside [0, 1]. It holds server paths and URLs, so it
-    never travels in a link or a saved session."""
+    the roles name its outcome, positive label, sensitive columns and score column,
+    ``rescale`` min-max rescales a score outside [0, 1], and ``counted_at`` (when the user
+    connected) keys the cached counts, so connecting again counts a changed table again. It
+    holds server paths and URLs, so it never travels in a link or a saved session."""
 
     where: str
     table: str
@@ -70,6 +71,7 @@ class Connection:
     sensitive: tuple
     score: str
     rescale: bool = False
+    counted_at: str = ""
 
     @property
     def roles(self) -> ColumnRoles:

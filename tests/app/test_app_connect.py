@@ -8,11 +8,11 @@ row, written to a real Parquet file."""
 
 import json
 from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import APP
 from streamlit.testing.v1 import AppTest
 
 from fairdash.data import build_dataset, load_sample, sample_roles
@@ -23,6 +23,7 @@ from fairdash.ui import format as fmt
 from fairdash.ui import link
 from fairdash.ui.workspace import MitigationChoice, Workspace
 
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 pytestmark = pytest.mark.slow  # each test counts a 48,842-row table in DuckDB
 
 
@@ -196,3 +197,31 @@ def test_a_column_the_engine_refuses_keeps_the_active_data(app, monkeypatch, tmp
     app.button(key="w_connect_go").click().run()
     _ok(app)
     assert app.session_state["connection"].rescale
+
+
+def test_count_again_counts_a_changed_table_afresh(app, monkeypatch, tmp_path, scored_log):
+    monkeypatch.setenv("FAIRDASH_CONNECT", "1")
+    path = tmp_path / "log.parquet"
+    table = scored_log[1]
+    table.iloc[:10_000].to_parquet(path)
+    at = _connect(app, path)
+    assert "(10,000 rows)" in at.success[0].value
+    table.iloc[:20_000].to_parquet(path)  # the log grew
+    first = at.session_state["connection"]
+    at.button(key="w_connect_recount").click().run()
+    _ok(at)
+    assert "(20,000 rows)" in at.success[0].value
+    assert at.session_state["connection"].counted_at > first.counted_at
+
+
+def test_the_positive_outcome_can_be_chosen(app, monkeypatch, scored_log):
+    monkeypatch.setenv("FAIRDASH_CONNECT", "1")
+    path, _ = scored_log
+    at = _connect(app, path)
+    assert at.session_state["connection"].positive_label == "1"  # the automatic choice
+    assert at.selectbox(key="w_connect_positive").value == ""  # as chosen: automatic
+    at.selectbox(key="w_connect_positive").set_value("0").run()
+    at.button(key="w_connect_go").click().run()
+    _ok(at)
+    assert at.session_state["connection"].positive_label == "0"
+    assert "`income_gt_50k` = `0`" in at.success[0].value

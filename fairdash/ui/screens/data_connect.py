@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -29,6 +30,9 @@ from fairdash.ui.workspace import Connection
 ENV = "FAIRDASH_CONNECT"
 #: The source's name among the Data screen's sources.
 LABEL = "Connect to a table"
+#: The positive-outcome choice that lets the engine's counts pick it (as the pandas path does).
+AUTO = ""
+AUTO_LABEL = "automatic (1, true or yes; else the rarer value)"
 
 
 def enabled() -> bool:
@@ -41,6 +45,13 @@ def _columns(where: str, table: str) -> list[str]:
     return list(connected.open_table(where, table).columns)
 
 
+@st.cache_data(max_entries=16, show_spinner=False, ttl=600)
+def _target_values(where: str, table: str, target: str) -> list[str]:
+    """Up to three distinct values of the outcome (a yes/no outcome has two)."""
+    found = connected.open_table(where, table).select(target).distinct().limit(3).to_pandas()
+    return sorted(str(v) for v in found.iloc[:, 0])
+
+
 def picker(current) -> None:
     """The connect form; connecting makes the table the active source (then reruns)."""
     conn = state.connected()
@@ -48,7 +59,8 @@ def picker(current) -> None:
         for key, value in (("w_connect_where", conn.where), ("w_connect_table", conn.table),
                            ("w_target_connect", conn.target),
                            ("w_sensitive_connect", list(conn.sensitive)),
-                           ("w_score_connect", conn.score), ("w_connect_rescale", conn.rescale)):
+                           ("w_score_connect", conn.score), ("w_connect_rescale", conn.rescale),
+                           ("w_connect_positive", conn.positive_label)):
             if state.widget(key) is None:
                 state.seed_widget("data", key, value)
     where = st.text_input("File, glob or folder on the server, or a connection URL",
@@ -73,28 +85,44 @@ def picker(current) -> None:
     sensitive = cols[1].multiselect("Sensitive column(s)", rest, key="w_sensitive_connect")
     score = cols[2].selectbox("Score or decision column",
                               [c for c in rest if c not in sensitive], key="w_score_connect")
-    rescale = st.checkbox("Min-max rescale a score outside 0-1", key="w_connect_rescale")
+    left, right = st.columns(2)
+    rescale = left.checkbox("Min-max rescale a score outside 0-1", key="w_connect_rescale")
+    try:
+        values = _target_values(where, table, target)
+    except Exception:  # noqa: BLE001 - any engine's error: counting names it in one sentence
+        values = []
+    state.keep_valid("data", "w_connect_positive", [AUTO, *values], AUTO)
+    positive = right.selectbox("Positive outcome", [AUTO, *values], key="w_connect_positive",
+                               format_func=lambda v: AUTO_LABEL if v == AUTO else v)
     if not sensitive or score is None:
         st.info("Choose the sensitive column(s) that define the groups, and the score column.")
         return
-    wanted = Connection(where, table, target, None, tuple(sensitive), score, bool(rescale))
-    if conn is not None and replace(conn, positive_label=None) == wanted:
+    wanted = Connection(where, table, target, None if positive == AUTO else positive,
+                        tuple(sensitive), score, bool(rescale))
+    if conn is not None and replace(conn, counted_at="") == replace(
+            wanted, positive_label=wanted.positive_label or conn.positive_label):
         summary(conn)
         return
     if st.button("Connect: count every row in the engine", key="w_connect_go", type="primary"):
-        try:
-            with st.spinner("Counting every row in the engine ..."):
-                c = connected.counts(wanted)
-        except FairDashError as exc:
-            st.error(f"{fmt.md(exc)} The active data stays {fmt.quoted(shell.active_data_name())}.")
-            return
-        state.connect(replace(wanted, positive_label=c.positive_label))
-        st.rerun()
+        _connect(wanted)
     if current.kind == "connect":
         st.caption("These columns differ from the connected table's: connect to count them.")
     else:
         st.caption(f"The active data stays {fmt.quoted(shell.active_data_name())} until you "
                    "connect.")
+
+
+def _connect(wanted: Connection) -> None:
+    """Count ``wanted`` now and make it the active source (then rerun), or say why not."""
+    stamp = datetime.now(UTC).isoformat(timespec="microseconds")
+    try:
+        with st.spinner("Counting every row in the engine ..."):
+            c = connected.counts(replace(wanted, counted_at=stamp))
+    except FairDashError as exc:
+        st.error(f"{fmt.md(exc)} The active data stays {fmt.quoted(shell.active_data_name())}.")
+        return
+    state.connect(replace(wanted, positive_label=c.positive_label, counted_at=stamp))
+    st.rerun()
 
 
 def summary(conn: Connection) -> None:
@@ -103,6 +131,12 @@ def summary(conn: Connection) -> None:
     if c is None:
         return
     st.success(connected.caption(conn, c), icon=":material/database:")
+    left, right = st.columns([3, 1])
+    left.caption(f"Counted at {conn.counted_at[:19].replace('T', ' ')} UTC.")
+    if right.button("Count again", key="w_connect_recount",
+                    help="Count the table again (it may have changed since); the threshold, "
+                         "mitigation and chosen point start again."):
+        _connect(replace(conn, counted_at=""))
     groups = connected.audit(conn, state.threshold()).groups
     shell.group_dataframe(fmt.rate_table(groups, {"base_rate": "truly positive share"}))
     st.markdown("**Counted, not loaded.** Audit, Mitigate (group thresholds) and Tradeoffs "

@@ -145,5 +145,8 @@ def _rule(conn, c, sql: str) -> None:
                "decision_proba, or use it as the expected decision."
                + ("" if c.rescaled is None else
                   f" The cuts are on the rescaled score: ({fmt.code(conn.score)} − "
-                  f"{c.rescaled[0]:g}) / ({c.rescaled[1]:g} − {c.rescaled[0]:g})."))
+                  f"{c.rescaled[0]:g}) / ({c.rescaled[1]:g} − {c.rescaled[0]:g}).")
+               + ("" if "://" in conn.where else
+                  " For a file, FROM names DuckDB's view of it: put the table that holds "
+                  "these rows there."))
     st.code(sql, language="sql")
