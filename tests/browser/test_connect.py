@@ -4,8 +4,11 @@ audit of the same rows; Mitigate, Tradeoffs and a screen that needs rows are dra
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from browser_helpers import (
+    PLOTLY,
     AppPage,
     assert_healthy,
     audit_gap_table,
@@ -14,7 +17,9 @@ from browser_helpers import (
     go_to,
     main,
     open_app,
+    plotly_traces,
     screenshot,
+    sidebar,
     static_table_rows,
     wait_for_audit,
     wait_for_rerun,
@@ -24,6 +29,7 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WHERE = "File, glob or folder on the server, or a connection URL"
+THRESHOLDS_DP = "Group thresholds (demographic parity)"
 
 
 @pytest.fixture
@@ -81,12 +87,22 @@ def test_connect_to_a_parquet_file_and_audit_every_row(app: AppPage, connect_ser
     screenshot(page, "connect-audit.png")
     assert_healthy(app)
 
-    go_to(app, "Mitigate")
-    expect(page.get_by_role("heading", name="The rule, for the warehouse")).to_be_visible()
-    screenshot(page, "connect-mitigate.png")
     go_to(app, "Tradeoffs")
-    expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible()
+    names = [t["name"] for t in plotly_traces(page.locator(PLOTLY)) if t["visible"] is True]
+    line = page.locator(f"{PLOTLY} .scatterlayer .trace").nth(names.index(THRESHOLDS_DP))
+    expect(line.locator(".points path")).to_have_count(51)
+    before = app.runs.count
+    line.locator(".points path").nth(30).click(force=True)  # strength 30/50 = 0.6
+    wait_for_rerun(page, app.runs, before)
+    expect(page.get_by_role("heading", name=re.compile("^Chosen point"))).to_contain_text(
+        f"{THRESHOLDS_DP} at strength 0.60")
+    expect(sidebar(page)).to_contain_text(f"{THRESHOLDS_DP} at strength 0.60")
     screenshot(page, "connect-tradeoffs.png")
+    go_to(app, "Mitigate")  # opens on the point chosen, the active mitigation
+    expect(page.get_by_role("heading", name="The rule, for the warehouse")).to_be_visible()
+    expect(main(page).get_by_test_id("stAlert").filter(has_text="Active mitigation")) \
+        .to_contain_text(f"Active mitigation: {THRESHOLDS_DP} at strength 0.60")
+    screenshot(page, "connect-mitigate.png")
     go_to(app, "Subgroups")
     expect(main(page).get_by_role("button", name="Load a sample of rows")).to_be_visible()
     screenshot(page, "connect-subgroups.png")

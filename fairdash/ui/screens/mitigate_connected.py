@@ -18,7 +18,7 @@ import streamlit as st
 
 from fairdash import viz
 from fairdash.exceptions import FairDashError
-from fairdash.mitigation import criterion_label, explain_knob, get_method
+from fairdash.mitigation import explain_knob, get_method
 from fairdash.ui import budget, connected, state
 from fairdash.ui import format as fmt
 from fairdash.ui.screens import mitigate, mitigate_tables
@@ -40,8 +40,7 @@ def render() -> None:
     names = [m.name for m in options]
     state.keep_valid(SCREEN, METHOD_KEY, names, names[0])
     name = st.selectbox("Method (post-processing: group thresholds)", names, key=METHOD_KEY,
-                        format_func=lambda n: f"{get_method(n).label}: closes the "
-                        f"{criterion_label(get_method(n).criterion).split(':')[0].lower()}")
+                        format_func=lambda n: get_method(n).label)
     _results(conn, get_method(name), threshold)
     with st.expander("Training methods and the barycenter repair need rows"):
         connected.sample_form(conn, connected.needs_rows_sentence())

@@ -72,7 +72,7 @@ def render() -> None:
         state.choose_point(picked, tradeoff.BASELINE)
         st.rerun(scope="app")
     tradeoffs_detail.chosen(table, points, SimpleNamespace(task=TASK, group_labels=c.labels),
-                            gap, performance)
+                            gap, performance, rows="rows")
     tradeoffs_detail.download(table)
     with st.expander("Training methods and the barycenter repair need rows"):
         connected.sample_form(conn, connected.needs_rows_sentence())

@@ -26,8 +26,10 @@ def performance_labels(task: str) -> dict:
         else tradeoff.PERFORMANCE_METRICS
 
 
-def chosen(table: pd.DataFrame, points: list, dataset, gap: str, performance: str) -> None:
-    """The detail of the chosen point, or how to choose one."""
+def chosen(table: pd.DataFrame, points: list, dataset, gap: str, performance: str,
+           rows: str = "test rows") -> None:
+    """The detail of the chosen point, or how to choose one (``rows``: what the points were
+    measured on, in words)."""
     point = state.sweep_point()
     hit = table[(table["method"] == point[0]) & (table["strength"] == point[1])] \
         if point else table.iloc[:0]
@@ -63,7 +65,7 @@ def chosen(table: pd.DataFrame, points: list, dataset, gap: str, performance: st
                   f"{fmt.num(base_row['performance'])}. Green means better.")
     share = result.changed / result.rows if result.rows else math.nan
     what = "Predictions changed" if dataset.task == "regression" else "Decisions changed"
-    c.metric(what, f"{result.changed:,.0f} of {result.rows:,}", f"{share:.1%} of test rows",
+    c.metric(what, f"{result.changed:,.0f} of {result.rows:,}", f"{share:.1%} of {rows}",
              delta_color="off", help="Test rows whose output differs from the base model's "
                                      "(expected number for randomised decisions).")
     if not is_base:
@@ -71,7 +73,7 @@ def chosen(table: pd.DataFrame, points: list, dataset, gap: str, performance: st
             st.markdown(f"- {fmt.md(sentence)}")
         if row["randomised"]:
             st.caption("This method randomises some decisions; the rates are expected values.")
-    _groups(result.table, dataset.task)
+    _groups(result.table, dataset.task, rows)
     active = state.mitigation()
     if is_base:
         st.caption("The base model is chosen: there is no active mitigation.")
@@ -80,9 +82,9 @@ def chosen(table: pd.DataFrame, points: list, dataset, gap: str, performance: st
                    "Compare screens use it.")
 
 
-def _groups(table: pd.DataFrame, task: str) -> None:
+def _groups(table: pd.DataFrame, task: str, rows: str = "test rows") -> None:
     """Per-group changes as "before → after (change)", one group per row, with sizes."""
-    out = pd.DataFrame({"n (test rows)": [fmt.count(n) for n in table["n"]]},
+    out = pd.DataFrame({f"n ({rows})": [fmt.count(n) for n in table["n"]]},
                        index=pd.Index([str(g) for g in table.index], name="group"))
     if task == "regression":
         for stat, name in (("mean_prediction", "mean prediction"), ("mae", "MAE")):
@@ -98,7 +100,7 @@ def _groups(table: pd.DataFrame, task: str) -> None:
         note = "in percent, the change in percentage points"
     shell.group_dataframe(out)
     st.caption(f"Each cell: the value under the base model → under this point (change), on the "
-               f"test rows of each group, {note}.")
+               f"{rows} of each group, {note}.")
 
 
 def download(table: pd.DataFrame) -> None:
