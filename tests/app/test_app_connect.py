@@ -225,3 +225,47 @@ def test_the_positive_outcome_can_be_chosen(app, monkeypatch, scored_log):
     _ok(at)
     assert at.session_state["connection"].positive_label == "0"
     assert "`income_gt_50k` = `0`" in at.success[0].value
+
+
+def test_a_connection_url_and_table_name(app, monkeypatch, tmp_path, scored_log):
+    import duckdb
+
+    monkeypatch.setenv("FAIRDASH_CONNECT", "1")
+    _, table = scored_log
+    db = tmp_path / "warehouse.db"
+    with duckdb.connect(str(db)) as con:
+        con.register("frame", table)
+        con.execute("CREATE TABLE decisions AS SELECT * FROM frame")
+    app.run()
+    app.switch_page("app_pages/data.py").run()
+    app.radio(key="w_source_kind").set_value("Connect to a table").run()
+    app.text_input(key="w_connect_where").set_value(f"duckdb:///{db}").run()
+    app.text_input(key="w_connect_table").set_value("decisions").run()
+    app.multiselect(key="w_sensitive_connect").set_value(["sex"]).run()
+    app.selectbox(key="w_score_connect").set_value("score").run()
+    app.button(key="w_connect_go").click().run()
+    _ok(app)
+    assert "table decisions (48,842 rows)" in app.success[0].value
+    at = _page(app, "audit")
+    want = _reference(table)
+    gaps = _table(at, "fairlearn name").set_index("fairlearn name")
+    assert list(gaps["value"]) == [fmt.num(v) for v in want.gaps["value"]]
+
+
+def test_binned_scores_are_counted_again_at_each_released_threshold(app, monkeypatch,
+                                                                    scored_log):
+    from fairdash.engines import count_scores
+
+    monkeypatch.setenv("FAIRDASH_CONNECT", "1")
+    # few distinct scores allowed: the engine counts bins of 1e-4, exact at the threshold
+    monkeypatch.setitem(count_scores.__kwdefaults__, "max_exact", 1_000)
+    path, table = scored_log
+    at = _page(_connect(app, path), "audit")
+    assert "bins of 0.0001" in at.caption[0].value
+    at.session_state["w_threshold"] = {"threshold": 0.37, "id": "r-1"}
+    at.run()
+    _ok(at)
+    want = _reference(table, 0.37)
+    gaps = _table(at, "fairlearn name").set_index("fairlearn name")
+    assert list(gaps["value"]) == [fmt.num(v) for v in want.gaps["value"]]
+    assert list(gaps["p-value"]) == [fmt.num(v) for v in want.gaps["p_value"]]
