@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -43,6 +43,37 @@ def _fit_task(dataset, method, strength, base_scores, threshold, base_key, base_
                                                random_state=random_state), None
     except Exception as exc:  # noqa: BLE001 - reported next to the method, the rest go on
         return method, strength, None, f"{type(exc).__name__}: {exc}"
+
+
+def for_workers(dataset):
+    """``dataset`` as the worker processes receive it: its table cut to the columns a fit reads
+    (the features, sensitive, target and score columns; a view, no copy here).
+
+    Columns nobody reads (an identifier, free text, the rest of a wide upload) would otherwise
+    be pickled again for every (method, strength) task and unpickled as a copy in each worker:
+    joblib memory-maps numpy arrays only, and text columns are not numpy arrays.
+    """
+    roles = dataset.roles
+    used = {*roles.features, *roles.sensitive, roles.target, roles.score_column}
+    unused = [c for c in dataset.frame.columns if c not in used]
+    if not unused:
+        return dataset
+    # drop, not frame[kept]: a selection copies the kept columns out of pandas' blocks
+    return replace(dataset, frame=dataset.frame.drop(columns=unused))
+
+
+def workers(n_jobs: int) -> Parallel:
+    """The joblib worker processes of a job, results as they finish.
+
+    joblib's process backend (loky) memory-maps every numpy array above ``max_nbytes`` that it
+    pickles for a worker, wherever it sits in the arguments: the Dataset's target, group codes,
+    scores and numeric columns are dumped once per job to a temporary folder and reach every
+    task as read-only ``np.memmap`` (tests/tradeoff/test_sweep_workers.py checks it), so a
+    worker holds no copy of them; what is pickled per task is small (text columns, the split's
+    labels). Issue 16 measured a worker at 1M rows in docs/live-threshold.md.
+    """
+    return Parallel(n_jobs=n_jobs, return_as="generator_unordered", max_nbytes="1M",
+                    mmap_mode="r")
 
 
 class PointStore:
@@ -189,11 +220,11 @@ class SweepJob:
         todo = self.missing()
         if not todo:
             return
+        dataset = for_workers(self.dataset)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # joblib's note about cancelled tasks
-            results = Parallel(n_jobs=min(self.n_jobs, len(todo)),
-                               return_as="generator_unordered")(
-                delayed(_fit_task)(self.dataset, m, s, *args) for m, s in todo)
+            results = workers(min(self.n_jobs, len(todo)))(
+                delayed(_fit_task)(dataset, m, s, *args) for m, s in todo)
             try:
                 for found in results:
                     self._store(*found)
