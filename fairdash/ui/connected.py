@@ -47,10 +47,24 @@ def _count(where, table, target, sensitive, score, positive, rescale, threshold,
 
 
 def counts(conn: Connection, threshold: float = DEFAULT_THRESHOLD):
-    """The engine's :class:`~fairdash.engines.ScoreCounts` of every row (cached).
+    """The engine's counts of every row (cached in the byte budget).
 
     Exact cells serve every threshold; binned cells (many distinct scores) are counted again
     at ``threshold``, so the counts there stay exact.
+
+    Parameters
+    ----------
+    conn : Connection
+    threshold : float, default DEFAULT_THRESHOLD
+
+    Returns
+    -------
+    fairdash.engines.ScoreCounts
+
+    Raises
+    ------
+    FairDashError
+        The engine cannot read the table or the roles do not fit it (one sentence).
     """
     key = (conn.where, conn.table, conn.target, tuple(conn.sensitive), conn.score)
     out = _count(*key, None, conn.rescale, DEFAULT_THRESHOLD, conn.counted_at)
@@ -85,8 +99,20 @@ def _audit(conn: Connection, threshold: float, method: str, reference, min_group
 
 def audit(conn: Connection, threshold: float, method: str = "between_groups", reference=None,
           min_group_size: int = DEFAULT_MIN_GROUP_SIZE):
-    """The audit of every row at ``threshold`` from the counts (cached), as
-    :func:`fairdash.metrics.audit` on the same rows."""
+    """The audit of every row at ``threshold`` from the counts (cached).
+
+    Parameters
+    ----------
+    conn : Connection
+    threshold : float
+    method, reference, min_group_size
+        As in :func:`fairdash.metrics.audit_counts`.
+
+    Returns
+    -------
+    AuditResult
+        Equal to :func:`fairdash.metrics.audit` of the same rows (tests/app/test_app_connect).
+    """
     return _audit(conn, float(threshold), method, reference, int(min_group_size))
 
 
@@ -141,7 +167,7 @@ NEEDS = {
 
 
 @st.cache_data(max_entries=4, show_spinner=False, ttl=600)
-def _sample(where: str, table: str, n: int):
+def _sample(where: str, table: str, n: int, counted_at: str):
     from fairdash.engines import sample_rows
 
     frame = sample_rows(open_table(where, table), n)
@@ -176,7 +202,7 @@ def sample_form(conn: Connection, why: str) -> None:
         return
     try:
         with st.spinner("Drawing a sample in the engine ..."):
-            frame, table_hash = _sample(conn.where, conn.table, int(n))
+            frame, table_hash = _sample(conn.where, conn.table, int(n), conn.counted_at)
         source, roles = _as_source(conn, frame, int(n))
         checked = shared.dataset_for(frame, table_hash, roles, conn.rescale)
     except FairDashError as exc:
