@@ -16,7 +16,8 @@ import numpy as np
 
 from fairdash.metrics import GAPS, RATE_DEFINITIONS, ScoreIndex
 
-__all__ = ["GRID", "LIVE_RATES", "live_bars", "live_payload", "live_roc", "threshold_grid"]
+__all__ = ["GRID", "LIVE_RATES", "counts_payload", "live_bars", "live_pairs", "live_payload",
+           "live_roc", "threshold_grid"]
 
 #: The thresholds 0, 0.001, ..., 1 (the audited threshold is added when it is not on them).
 GRID = np.round(np.linspace(0.0, 1.0, 1001), 3)
@@ -44,6 +45,37 @@ def live_payload(index: ScoreIndex, labels, *, threshold: float, rows, method: s
         Group labels in code order.
     threshold : float
         The audited threshold (its position in ``thresholds`` is ``audited_index``).
+    rows, method, reference_code, min_group_size, confidence
+        As in :func:`counts_payload`.
+
+    Returns
+    -------
+    dict
+        ``thresholds`` (T,), ``audited_index`` and :func:`counts_payload` of the integer
+        counts at those thresholds.
+    """
+    grid = threshold_grid(threshold)
+    counts = np.rint(index.counts_at(grid)).astype(np.int64)   # (T, K, 4): tn, fp, fn, tp
+    at = int(np.flatnonzero(np.isclose(grid, threshold, rtol=0, atol=1e-12))[0])
+    return {"thresholds": [float(t) for t in grid], "audited_index": at,
+            **counts_payload(counts, labels, rows=rows, method=method,
+                             reference_code=reference_code, min_group_size=min_group_size,
+                             confidence=confidence)}
+
+
+def counts_payload(counts, labels, *, rows, method: str, reference_code: int | None,
+                   min_group_size: int, confidence: float) -> dict:
+    """The counts and definitions ``live.js`` measures at each point of a grid (thresholds
+    for the Audit and the report, strengths for the Mitigate screen).
+
+    Parameters
+    ----------
+    counts : ndarray, shape (T, K, 4)
+        ``tn, fp, fn, tp`` per grid point and group; integers, or expected counts (floats,
+        sent as they are) for randomised decisions. Each group's positives and negatives must
+        be the same at every point.
+    labels : sequence of str
+        Group labels in code order.
     rows : ndarray of int
         Rows per group.
     method, reference_code, min_group_size, confidence
@@ -52,25 +84,21 @@ def live_payload(index: ScoreIndex, labels, *, threshold: float, rows, method: s
     Returns
     -------
     dict
-        ``thresholds`` (T,), ``tp`` and ``fp`` (K lists of T integers), ``pos``, ``neg``,
-        ``n`` (K integers), ``include`` (groups large enough for the gaps), ``labels``,
-        ``method``, ``reference``, ``z``, ``rates`` (name -> numerator and denominator cells)
-        and ``gaps`` (name -> rates, kind, combine, label).
+        ``tp`` and ``fp`` (K lists of T numbers), ``pos``, ``neg``, ``n`` (K integers),
+        ``include`` (groups large enough for the gaps), ``labels``, ``method``,
+        ``reference``, ``z``, ``rates`` (name -> numerator and denominator cells) and ``gaps``
+        (name -> rates, kind, combine, label).
     """
-    grid = threshold_grid(threshold)
-    counts = index.counts_at(grid)                       # (T, K, 4): tn, fp, fn, tp
-    ints = np.rint(counts).astype(np.int64)
-    at = int(np.flatnonzero(np.isclose(grid, threshold, rtol=0, atol=1e-12))[0])
+    counts = np.asarray(counts)
     rows = np.asarray(rows, dtype=np.int64)
+    whole = np.rint(counts[0]).astype(np.int64)
     return {
-        "thresholds": [float(t) for t in grid],
-        "audited_index": at,
         "labels": [str(g) for g in labels],
         "n": rows.tolist(),
-        "pos": ints[0, :, 2:].sum(-1).tolist(),
-        "neg": ints[0, :, :2].sum(-1).tolist(),
-        "tp": ints[:, :, 3].T.tolist(),
-        "fp": ints[:, :, 1].T.tolist(),
+        "pos": whole[:, 2:].sum(-1).tolist(),
+        "neg": whole[:, :2].sum(-1).tolist(),
+        "tp": counts[:, :, 3].T.tolist(),
+        "fp": counts[:, :, 1].T.tolist(),
         "include": (rows >= min_group_size).tolist(),
         "method": method,
         "reference": reference_code,
@@ -143,4 +171,24 @@ def live_roc(spec: dict, labels, threshold: float) -> dict:
             for k in ("name", "hovertemplate"):
                 trace[k] = trace[k].replace(shown, "{T}")
     spec["live"] = {"kind": "roc", "dots": dots}
+    return spec
+
+
+def live_pairs(spec: dict, rates) -> dict:
+    """Mark a before/after figure (``figure_json`` of ``viz.before_after_rates_figure``) so
+    that its "after" bars follow the strength (``live.js``, ``pairsFigure``).
+
+    Parameters
+    ----------
+    spec : dict
+        The figure's ``{"data", "layout"}``: per rate a "before" trace then an "after" trace;
+        changed in place and returned.
+    rates : sequence of str
+        The rates of its panels, in order.
+
+    Returns
+    -------
+    dict
+    """
+    spec["live"] = {"after": [[2 * i + 1, rate] for i, rate in enumerate(rates)]}
     return spec

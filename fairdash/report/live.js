@@ -1,8 +1,11 @@
 // Shared by the HTML report (fairdash/report/_script.py splices it into its script) and the
 // dashboard's threshold component (fairdash/ui/components/threshold): per-group rates, Wilson
 // intervals and gap values from confusion counts, with the same arithmetic in the same order
-// as fairdash.metrics (_rates, _intervals.wilson_interval, _aggregate.gap; docs/methods.md
-// §9.1-9.3), and the live parts of the rate-bar and ROC figures. Plain JavaScript, no library.
+// as fairdash.metrics (_rates, _intervals.wilson_interval, _aggregate.gap and
+// gap_change_verdict; docs/methods.md §9.1-9.3), and the live parts of the rate-bar, ROC and
+// before/after figures. The dashboard's strength component (fairdash/ui/components/strength)
+// measures the same way at each strength of a post-processing method, from expected counts.
+// Plain JavaScript, no library.
 function pct(v) { return isNaN(v) ? "undefined" : (100 * v).toFixed(1) + " %"; }
 function num(v) { return isNaN(v) ? "n/a" : v.toFixed(3); }
 function nul(x) { return isNaN(x) ? null : x; }
@@ -134,5 +137,30 @@ function fairdashLive(LIVE) {
     });
     return f;
   }
-  return {measure: measure, rate: rate, barsFigure: barsFigure, rocFigure: rocFigure};
+  function pairsFigure(spec, m) {
+    // the "after" bars of fairdash.viz.before_after_rates_figure (fairdash.report._live.
+    // live_pairs); the "before" bars stay the same objects
+    var f = {data: spec.data.slice(), layout: spec.layout};
+    spec.live.after.forEach(function (a) {
+      var tr = f.data[a[0]] = copy(spec.data[a[0]]), rows = m.groups[a[1]];
+      tr.x = rows.map(function (r) { return nul(100 * r.value); });
+      tr.error_x.array = rows.map(function (r) { return nul(100 * (r.high - r.value)); });
+      tr.error_x.arrayminus = rows.map(function (r) { return nul(100 * (r.value - r.low)); });
+      tr.customdata = rows.map(function (r, g) { return [nul(100 * r.low), nul(100 * r.high), LIVE.n[g]]; });
+    });
+    return f;
+  }
+  function verdict(name, before, after) {
+    // fairdash.metrics.gap_change_verdict: "fairer", "less fair", "unchanged" or "undefined"
+    if (isNaN(before) || isNaN(after)) { return "undefined"; }
+    var kind = LIVE.gaps[name].kind, signed = LIVE.method === "vs_reference";
+    function away(v) {
+      if (kind === "difference") { return signed ? Math.abs(v) : v; }
+      return signed ? (v > 0 ? Math.abs(Math.log(v)) : Infinity) : -v;
+    }
+    var b = away(before), a = away(after);
+    return Math.abs(a - b) <= 1e-9 ? "unchanged" : a < b ? "fairer" : "less fair";
+  }
+  return {measure: measure, rate: rate, barsFigure: barsFigure, rocFigure: rocFigure,
+          pairsFigure: pairsFigure, verdict: verdict};
 }

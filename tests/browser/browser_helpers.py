@@ -297,7 +297,7 @@ def wait_for_audit(page: Page) -> None:
     the component's three charts (rates, ROC, score histogram) drawn."""
     expect(page.get_by_role("heading", name="Gap summary")).to_be_visible()
     expect(audit_gap_table(page)).to_have_count(1)
-    for charts, count in ((page.locator(PLOTLY), 1),
+    for charts, count in ((main(page).locator(PLOTLY), 1),  # not the sidebar's
                           (live_frame(page).locator(".js-plotly-plot"), 3)):
         expect(charts).to_have_count(count)
         for i in range(count):
@@ -309,11 +309,64 @@ def mitigate_gap_table(page: Page):
     return static_table(page, "p-value after")
 
 
+#: The Mitigate strength component's frame (fairdash/ui/components/strength): for the group
+#: thresholds and the barycenter on a yes/no target, the slider, the live gap and performance
+#: tables and the before/after chart are drawn in it, in the browser.
+STRENGTH_FRAME = 'iframe[title*="fairdash_strength"]'
+STRENGTH_LABEL = re.compile(r"^Strength \(0 = the model as it is, 1 = the method at full strength\)")
+
+
+def strength_frame(page: Page):
+    """The Mitigate strength component's frame."""
+    return page.frame_locator(STRENGTH_FRAME)
+
+
+def strength_slider(page: Page):
+    """The Mitigate "Strength" slider: in the strength component's frame when the screen
+    shows one (call after :func:`wait_for_mitigation`), else the page's own slider."""
+    if page.locator(STRENGTH_FRAME).count():
+        return strength_frame(page).get_by_role("slider", name=STRENGTH_LABEL)
+    return page.get_by_role("slider", name=STRENGTH_LABEL)
+
+
+def strength_settled(page: Page, target: float) -> None:
+    """The server has the released strength: it redrew the component at ``target`` and that
+    run has finished."""
+    frame = page.frame(url=re.compile(r"/component/.*fairdash_strength"))
+    frame.wait_for_function(f"() => window.FairDashStrength && FairDashStrength.payload() && "
+                            f"Math.abs(FairDashStrength.payload().strength - {target}) < 1e-9")
+    wait_idle(page)
+    expect(main(page).get_by_role("heading", name=f"Fairness gaps at strength {target:.2f}")) \
+        .to_be_visible()
+
+
+def press_to(slider, target: float, step: float = 0.01) -> int:
+    """Press arrow keys on a component's native range ``slider`` until it shows ``target``;
+    returns the number of presses."""
+    steps = round((target - float(slider.input_value())) / step)
+    slider.focus()
+    for _ in range(abs(steps)):
+        slider.press("ArrowRight" if steps > 0 else "ArrowLeft")
+    expect(slider).to_have_value(f"{target:g}")
+    return abs(steps)
+
+
+def release_strength(app: AppPage, target: float) -> None:
+    """Move the in-browser strength slider to ``target`` with arrow keys, then wait until the
+    release has reached the server (:func:`strength_settled`)."""
+    press_to(strength_slider(app.page), target)
+    strength_settled(app.page, target)
+
+
 def wait_for_mitigation(page: Page) -> None:
-    """The Mitigate screen of a yes/no target is complete: before/after table and chart."""
+    """The Mitigate screen of a yes/no target is complete: before/after table and chart (in
+    the strength component's frame when the screen shows one)."""
     expect(page.get_by_role("heading", name="Fairness gaps")).to_be_visible()
     expect(mitigate_gap_table(page)).to_have_count(1)
-    chart = page.locator(PLOTLY)
+    expect(main(page).locator(f"{STRENGTH_FRAME}, {PLOTLY}").first).to_be_attached()
+    live = page.locator(STRENGTH_FRAME).count() > 0
+    chart = strength_frame(page).locator(".js-plotly-plot") if live else \
+        main(page).locator(PLOTLY)
     expect(chart).to_have_count(1)
     expect(chart.first.locator(".main-svg").first).to_be_visible()
 

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from browser_helpers import (PLOTLY, AppPage, assert_healthy, click_and_wait, go_to, main,
-                             open_app, screenshot, sidebar, wait_for_audit, wait_for_rerun,
-                             wait_for_tradeoffs_chart)
+                             open_app, screenshot, sidebar, wait_for_audit, wait_for_mitigation,
+                             wait_for_rerun, wait_for_tradeoffs_chart)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -264,7 +264,7 @@ def test_hostile_file_columns_and_labels_stay_inert_on_every_screen(app: AppPage
 
     screen[0] = "Mitigate"
     go_to(app, "Mitigate")
-    _charts(page, 1)
+    wait_for_mitigation(page)  # its before/after chart is in the strength component's frame
     times["Mitigate"] = round(time.perf_counter() - started, 1)
     _check_screen(page, port, "Mitigate", outside)
     _assert_drawn_as_typed(page, hostile.groups, "Mitigate")

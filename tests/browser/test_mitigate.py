@@ -4,17 +4,27 @@ the COMPAS demo, and clearing the active mitigation."""
 from __future__ import annotations
 
 import re
-import statistics
 
 import pytest
-from browser_helpers import (AppPage, assert_healthy, click_and_wait, go_to, main,
-                             mitigate_gap_table, open_app, press_slider, screenshot, sidebar,
-                             static_table_rows, wait_for_mitigation)
+from browser_helpers import (
+    AppPage,
+    assert_healthy,
+    click_and_wait,
+    go_to,
+    main,
+    mitigate_gap_table,
+    open_app,
+    release_strength,
+    screenshot,
+    sidebar,
+    static_table_rows,
+    strength_slider,
+    wait_for_mitigation,
+)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-STRENGTH = re.compile(r"^Strength \(0 = the model as it is, 1 = the method at full strength\)")
 DP_ROW = "Demographic parity difference"
 THRESHOLDS_DP = "Group thresholds (demographic parity)"
 NO_MITIGATION = "none (choose one on Mitigate or Tradeoffs)"
@@ -62,15 +72,11 @@ def test_preview_strength_activate_demo_and_clear(app: AppPage, adult_logreg):
     assert change == f"{after - before:+.3f} ▼ fairer", change
     screenshot(page, "mitigate-adult-thresholds.png")
 
-    slider = page.get_by_role("slider", name=STRENGTH)
-    expect(slider).to_have_value("1")
-    latencies = press_slider(app, slider, "ArrowLeft", 30)  # step 0.01: from 1 to 0.7
-    expect(slider).to_have_value("0.7")
+    expect(strength_slider(page)).to_have_value("1")
+    release_strength(app, 0.7)  # 30 presses answered in the browser, then let go
     _, weaker = dp_cells(page)
     assert weaker > after
-    print(f"strength 1 -> 0.7: after DP {after:.3f} -> {weaker:.3f}; "
-          f"STRENGTH_LATENCY_MS median={statistics.median(latencies):.0f} "
-          f"all={[round(ms) for ms in latencies]}")
+    print(f"strength 1 -> 0.7: after DP {after:.3f} -> {weaker:.3f}")
     expect(sidebar(page)).to_contain_text(NO_MITIGATION)  # still only a preview
 
     click_and_wait(app, page.get_by_role("button", name=MAKE_ACTIVE))
@@ -84,7 +90,7 @@ def test_preview_strength_activate_demo_and_clear(app: AppPage, adult_logreg):
     wait_for_mitigation(page)
     expect(main(page)).to_contain_text("decile_score")
     expect(page.get_by_role("combobox", name="Method")).to_have_value("Wasserstein barycenter")
-    expect(page.get_by_role("slider", name=STRENGTH)).to_have_value("1")
+    expect(strength_slider(page)).to_have_value("1")
     expect(main(page).get_by_test_id("stAlert").filter(has_text="Active mitigation")) \
         .to_contain_text("Active mitigation: Wasserstein barycenter at strength 1.00")
     before, after = dp_cells(page)
@@ -121,7 +127,7 @@ def test_mitigate_reopens_on_the_active_mitigation(app: AppPage, demo: bool):
                        timeout=120_000)
         method, strength, value = "Wasserstein barycenter", "1.00", "1"
     else:
-        press_slider(app, page.get_by_role("slider", name=STRENGTH), "ArrowLeft", 10)
+        release_strength(app, 0.9)
         click_and_wait(app, page.get_by_role("button", name=MAKE_ACTIVE))
         method, strength, value = THRESHOLDS_DP, "0.90", "0.9"
     active = f"Active mitigation: {method} at strength {strength}"
@@ -134,7 +140,7 @@ def test_mitigate_reopens_on_the_active_mitigation(app: AppPage, demo: bool):
     go_to(app, "Mitigate")
     wait_for_mitigation(page)
     expect(page.get_by_role("combobox", name="Method")).to_have_value(method)
-    expect(page.get_by_role("slider", name=STRENGTH)).to_have_value(value)
+    expect(strength_slider(page)).to_have_value(value)
     expect(main(page).get_by_test_id("stAlert").filter(has_text="Active mitigation")) \
         .to_contain_text(active)
     expect(page.get_by_role("button", name=CLEAR)).to_be_visible()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 
-from browser_helpers import AppPage, go_to, main, wait_for_rerun
+from browser_helpers import STRENGTH_FRAME, AppPage, go_to, main, strength_frame, wait_for_rerun
 from playwright.sync_api import Page, expect
 
 ADULT = "Adult census income"
@@ -226,4 +226,9 @@ def method_card(page: Page) -> tuple[str, str]:
     facts = main.get_by_test_id("stCaptionContainer").filter(has_text="Source:")
     expect(card).to_have_count(1)
     expect(facts).to_have_count(1)
-    return card.inner_text(), facts.inner_text()
+    text = card.inner_text()
+    if page.locator(STRENGTH_FRAME).count():  # its knob's sentence is in the strength component
+        knob = strength_frame(page).locator("#fd-knob")
+        expect(knob).to_contain_text("Strength ")
+        text += "\n" + knob.inner_text()
+    return text, facts.inner_text()

@@ -10,12 +10,9 @@ from fairdash.exceptions import FairDashError
 from fairdash.mitigation import STAGES, criterion_label, explain_knob, get_method
 from fairdash.ui import format as fmt
 from fairdash.ui import shared, shell, state
-from fairdash.ui.screens import mitigate_tables
+from fairdash.ui.screens import mitigate_live, mitigate_tables
 
 SCREEN = "mitigate"
-#: per-group rates drawn before/after
-BEFORE_AFTER_RATES = {"selection_rate": "Selection rate", "tpr": "True positive rate",
-                      "fpr": "False positive rate"}
 
 
 def render() -> None:
@@ -86,21 +83,34 @@ def _picker(valid: list, task: str):
 
 @st.fragment
 def _results(scored, method, threshold: float) -> None:
-    """Strength, fitting and the comparison: reruns alone as the slider moves."""
-    key = f"w_strength_{method.name}"
+    """Strength, fitting and the comparison: reruns alone as the slider moves (post-processing
+    with one fit per front: only when it is let go, the steps are answered in the browser)."""
+    key = mitigate_live.strength_key(method)
     if state.widget(key) is None:
         state.seed_widget(SCREEN, key, 1.0)
-    strength = st.slider("Strength (0 = the model as it is, 1 = the method at full strength)",
-                         0.0, 1.0, step=0.01, key=key,
-                         help=f"{method.label}: {method.strength_mapping}.")
+    live = mitigate_live.applies(scored, method)
+    if live:
+        mitigate_live.released(method)
+        strength = float(state.widget(key))
+    else:
+        strength = st.slider(mitigate_live.LABEL, 0.0, 1.0, step=0.01, key=key,
+                             help=f"{method.label}: {method.strength_mapping}.")
     try:
         result = _fit(scored, method, strength, threshold)
     except FairDashError as exc:
         st.error(str(exc))
         return
-    _activation(method, strength)
-    _card(method, result, scored.task)
     ba = mitigate_tables.before_after(scored, result, threshold)
+    if live:
+        mitigate_live.control(scored, method, result, threshold, ba)
+    _activation(method, strength)
+    _card(method, result, scored.task, knob=not live)
+    if live:
+        st.subheader(f"Fairness gaps at strength {strength:.2f}, with intervals and p-values")
+        mitigate_tables.gap_comparison(ba, scored.task)
+        mitigate_tables.distribution_comparison(ba)
+        _rates_after(ba)
+        return
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Fairness gaps")
@@ -114,9 +124,13 @@ def _results(scored, method, threshold: float) -> None:
         return
     mitigate_tables.distribution_comparison(ba)
     st.plotly_chart(viz.before_after_rates_figure(ba.before.groups, ba.after.groups,
-                                                  BEFORE_AFTER_RATES,
+                                                  mitigate_tables.BEFORE_AFTER_RATES,
                                                   f"after {method.label}"),
                     key="fig_before_after")
+    _rates_after(ba)
+
+
+def _rates_after(ba) -> None:
     with st.expander("Every rate per group after the mitigation (95 % Wilson intervals)"):
         mitigate_tables.rate_groups(ba.after)
 
@@ -157,11 +171,13 @@ def _activation(method, strength: float) -> None:
         st.rerun(scope="app")
 
 
-def _card(method, result, task: str) -> None:
-    """What the method does and assumes, its knob in words, and its paper."""
+def _card(method, result, task: str, *, knob: bool = True) -> None:
+    """What the method does and assumes, its knob in words (unless the strength component
+    says it), and its paper."""
+    said = f"  \n**Its knob.** {explain_knob(method, result.native, result.strength, task)}" \
+        if knob else ""
     st.markdown(f"**What it does.** {method.describe(task)}  \n"
-                f"**What it assumes.** {method.assumes}  \n"
-                f"**Its knob.** {explain_knob(method, result.native, result.strength, task)}")
+                f"**What it assumes.** {method.assumes}{said}")
     facts = [
         f"Stage: {method.stage}-processing",
         "needs each person's group when deciding" if method.needs_sensitive_at_predict

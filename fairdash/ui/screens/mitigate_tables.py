@@ -15,6 +15,9 @@ COMPARED_GAPS = ("demographic_parity_difference", "demographic_parity_ratio",
                  "equal_opportunity_difference", "equalized_odds_difference",
                  "average_odds_difference", "predictive_parity_difference",
                  "accuracy_score_difference")
+#: per-group rates drawn before/after
+BEFORE_AFTER_RATES = {"selection_rate": "Selection rate", "tpr": "True positive rate",
+                      "fpr": "False positive rate"}
 #: performance measure -> which direction is better (None: neither, it is a rate)
 BETTER = {"accuracy": "higher", "balanced_accuracy": "higher", "auc": "higher",
           "mae": "lower", "rmse": "lower", "r2": "higher"}

@@ -1,24 +1,15 @@
-// The Audit screen's threshold, answered in the browser (Streamlit components v1 protocol,
-// no build step). Python sends, once per released threshold, the report's per-group counts at
-// 1,001 thresholds (fairdash.report._live.live_payload) and the figures drawn there; moving
-// the slider recomputes the rates, Wilson intervals and gaps with live.js (the report's
-// arithmetic, equal to fairdash.metrics.audit; docs/methods.md §9.1-9.3) and redraws here.
-// Python learns the threshold only when the slider is let go: at pointer-up after a drag,
-// or RELEASE_MS after the last key press.
+// The Audit screen's threshold, answered in the browser. Python sends, once per released
+// threshold, the report's per-group counts at 1,001 thresholds (fairdash.report._live.
+// live_payload) and the figures drawn there; moving the slider recomputes the rates, Wilson
+// intervals and gaps with live.js (the report's arithmetic, equal to fairdash.metrics.audit;
+// docs/methods.md §9.1-9.3) and redraws here. When Python hears the threshold: control.js.
 // User strings reach the page through textContent, or in figures already escaped for plotly.
 (function () {
 "use strict";
-var RELEASE_MS = 300, CONFIG = {displaylogo: false, responsive: true};
+var CONFIG = {displaylogo: false, responsive: true};
 function byId(id) { return document.getElementById(id); }
-function post(type, extra) {
-  var msg = {isStreamlitMessage: true, apiVersion: 1, type: "streamlit:" + type};
-  Object.keys(extra || {}).forEach(function (k) { msg[k] = extra[k]; });
-  window.parent.postMessage(msg, "*");
-}
 
-var P = null, L = null, version = null, lastSent = null, timer = null, queued = false;
-var dragging = false, pending = [];  // thresholds sent whose rerun has not come back
-var nonce = Math.random().toString(36).slice(2), sent = 0, shownCount = 0;
+var P = null, L = null, shownCount = 0, control = null;
 var slider = byId("fd-threshold");
 
 function text(t) { return t.toFixed(2); }
@@ -58,11 +49,9 @@ function draw(v) {
   })).then(function () {
     shownCount += 1;  // what the tests and bench/bench_ui.py wait for
     document.body.setAttribute("data-shown", text(thr) + "#" + shownCount);
-    height();
+    control.height();
   });
 }
-
-function height() { post("setFrameHeight", {height: document.body.scrollHeight + 8}); }
 
 function table() {
   var body = document.querySelector("#fd-gaps tbody");
@@ -82,59 +71,15 @@ function table() {
   });
 }
 
-function release() {
-  timer = null;
-  var v = Number(slider.value);
-  if (lastSent !== null && Math.abs(v - lastSent) < 1e-9) { return; }
-  lastSent = v;
-  pending.push(v);
-  sent += 1;
-  post("setComponentValue", {value: {threshold: v, id: nonce + "-" + sent}, dataType: "json"});
-}
-function moved() {
-  if (timer) { clearTimeout(timer); timer = null; }
-  if (!dragging) { timer = setTimeout(release, RELEASE_MS); }  // keys: rest means let go
-  if (queued) { return; }
-  queued = true;  // one redraw per frame however fast the slider moves
-  window.requestAnimationFrame(function () { queued = false; draw(Number(slider.value)); });
-}
-function letGo() { if (dragging) { dragging = false; release(); } }
-slider.addEventListener("input", moved);
-slider.addEventListener("keydown", function () { if (timer) { clearTimeout(timer); timer = setTimeout(release, RELEASE_MS); } });
-slider.addEventListener("pointerdown", function () {
-  dragging = true;
-  if (timer) { clearTimeout(timer); timer = null; }
-});
-window.addEventListener("pointerup", letGo);
-window.addEventListener("pointercancel", letGo);
-
-window.addEventListener("message", function (event) {
-  if (!event.data || event.data.type !== "streamlit:render") { return; }
-  var payload = event.data.args.payload;
-  slider.disabled = Boolean(event.data.disabled);
-  // the reruns of our own releases come back in order, possibly after newer releases: never
-  // move the slider back for them; follow only a threshold set elsewhere (a link, new data)
-  var t = payload.threshold, echo = -1;
-  pending.forEach(function (x, i) { if (echo < 0 && Math.abs(x - t) < 1e-9) { echo = i; } });
-  if (echo >= 0) { pending.splice(0, echo + 1); }
-  var elsewhere = echo < 0 && !pending.length && !timer && !dragging &&
-      (lastSent === null || Math.abs(t - lastSent) > 1e-9);
-  if (payload.version === version && !elsewhere) { return; }
-  version = payload.version;
+function render(payload) {
   P = payload;
   L = fairdashLive(P.live);
   byId("fd-label").textContent = P.label;
   byId("fd-note").textContent = P.moved_note;
   table();
-  if (elsewhere) {
-    slider.value = String(t);
-    lastSent = t;
-  }
-  draw(Number(slider.value));
-});
-window.addEventListener("resize", height);
+}
+
+control = fairdashControl(slider, "threshold", {render: render, draw: draw});
 window.FairDashThreshold = {measure: function (i) { return L.measure(i); }, position: position,
                             payload: function () { return P; }};
-post("componentReady");
-height();
 })();

@@ -1,0 +1,132 @@
+"""Mitigate: the post-processing strength answered in the browser (the ``strength`` component).
+
+For the methods whose every strength comes from one fit (the group thresholds and the
+barycenter repair, ``Method.single_fit_front``) on a yes/no target, the page receives, once per
+released strength, the expected confusion counts of the test rows per group at every strength
+of the slider's grid (:func:`fairdash.tradeoff.fast_points`, equal to ``mitigate`` followed by
+an audit), the knob's sentence and the decisions changed at each, and the before/after figure.
+The component recomputes the after rates, the gap values, accuracy and the before/after bars
+with ``live.js`` as the slider moves; Python hears the strength only when the slider is let go
+(:func:`released`), and the intervals, p-values, AUC and score distributions are then
+recomputed there. Making the preview active stays the user's explicit action
+(docs/live-threshold.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+
+import numpy as np
+import streamlit as st
+
+from fairdash import viz
+from fairdash.metrics import DEFAULT_MIN_GROUP_SIZE, GAPS
+from fairdash.mitigation import PERFORMANCE, explain_knob
+from fairdash.report._live import counts_payload, live_pairs
+from fairdash.report._text import figure_json
+from fairdash.ui import state
+from fairdash.ui.components.strength import strength_control
+from fairdash.ui.screens import mitigate_tables
+
+SCREEN = "mitigate"
+LABEL = "Strength (0 = the model as it is, 1 = the method at full strength)"
+#: the slider's grid: the step it always had; every value it can take is sent (101 points)
+STRENGTHS = np.round(np.linspace(0.0, 1.0, 101), 2)
+MOVED_NOTE = ("Moved: the intervals and p-values, the AUC, the score distributions and the "
+              "\"make active\" button below follow when you let go.")
+
+
+def applies(scored, method) -> bool:
+    """Whether ``method``'s strength is answered in the browser for ``scored``."""
+    return bool(method.single_fit_front) and scored.task != "regression" \
+        and not scored.decisions_only
+
+
+def strength_key(method) -> str:
+    """Session key of ``method``'s previewed strength (a slider's key for the others)."""
+    return f"w_strength_{method.name}"
+
+
+def component_key(method) -> str:
+    """Widget key of ``method``'s strength component."""
+    return f"w_mitigate_live_{method.name}"
+
+
+def released(method) -> None:
+    """Apply the strength the user let go at, once per release, then rerun the whole page
+    (the preview's intervals and p-values, and the activation row, follow it)."""
+    value = state.widget(component_key(method))
+    seen = f"live_{method.name}"
+    if not isinstance(value, dict) or value.get("id") == state.screen_memory(SCREEN, seen):
+        return
+    state.remember(SCREEN, seen, value.get("id"))
+    strength = round(float(value["strength"]), 2)
+    if 0.0 <= strength <= 1.0 and strength != state.widget(strength_key(method)):
+        state.seed_widget(SCREEN, strength_key(method), strength)
+        st.rerun(scope="app")
+
+
+def control(scored, method, result, threshold: float, ba) -> None:
+    """Draw the component for ``method`` at the released strength (its ``result`` and that
+    result's before/after ``ba``)."""
+    ds, strength = scored.dataset, result.strength
+    grid = _grid(ds.fingerprint, scored.model_key, method.name, float(threshold),
+                 result.native.get("e0"), tuple(str(g) for g in ba.before.groups.index), ds,
+                 scored.all_scores)
+    rates = list(mitigate_tables.BEFORE_AFTER_RATES)
+    pairs = live_pairs(figure_json(viz.before_after_rates_figure(
+        ba.before.groups, ba.after.groups, mitigate_tables.BEFORE_AFTER_RATES,
+        f"after {method.label}")), rates)
+    key = (ds.fingerprint, scored.model_key, method.name, float(threshold), float(strength))
+    payload = {
+        "version": hashlib.sha256(repr(key).encode()).hexdigest()[:16],
+        "strength": float(strength), "label": LABEL, "moved_note": MOVED_NOTE,
+        "help": f"{method.label}: {method.strength_mapping}.",
+        **grid, "rows": int(ba.rows), "randomised": bool(method.randomised),
+        "auc": [_float(ba.performance.loc["auc", "before"]),
+                _float(ba.performance.loc["auc", "after"])],
+        "performance": [[name, PERFORMANCE[name], mitigate_tables.BETTER.get(name)]
+                        for name in PERFORMANCE],
+        "figs": {"pairs": pairs}}
+    strength_control(payload, key=component_key(method))
+
+
+def _float(v) -> float | None:
+    return None if v is None or np.isnan(v) else float(v)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _grid(dataset_key, model_key, name, threshold, e0, labels, _dataset, _base_scores) -> dict:
+    """What does not depend on the released strength: counts, changed decisions and the knob
+    sentence at every strength of :data:`STRENGTHS` (one fit), groups in ``labels`` order;
+    ``e0`` is the group thresholds' fitted base gap (None for the barycenter)."""
+    from fairdash.mitigation import get_method
+    from fairdash.tradeoff import EvalRows, fast_points
+
+    m = get_method(name)
+    rows = EvalRows.of(_dataset)
+    with warnings.catch_warnings():  # the fit's warnings are the preview's, shown with it
+        warnings.simplefilter("ignore", UserWarning)
+        points = fast_points(_dataset, name, STRENGTHS, _base_scores, threshold=threshold,
+                             rows=rows)
+    order = [rows.labels.index(g) for g in labels]
+    counts = np.stack([p.counts[order] for p in points])              # (S, K, 4)
+    n = np.bincount(rows.codes, minlength=rows.k)[order]
+    native = {} if e0 is None else {"e0": e0}
+    return {"strengths": STRENGTHS.tolist(),
+            "live": counts_payload(counts, labels, rows=n, method="between_groups",
+                                   reference_code=None, min_group_size=DEFAULT_MIN_GROUP_SIZE,
+                                   confidence=0.95),
+            "changed": [float(p.changed.sum()) for p in points],
+            "knob": [explain_knob(m, _native_at(native, s), float(s)) for s in STRENGTHS],
+            "gaps": [[g, GAPS[g].label] for g in mitigate_tables.COMPARED_GAPS]}
+
+
+def _native_at(native: dict, strength: float) -> dict:
+    """The fitted knob at ``strength`` from one fit: the group thresholds allow the base
+    model's gap ``e0`` shrunk to ``(1 - strength) * e0``; the barycenter keeps ``t = 1 -
+    strength`` of each score (``docs/methods.md`` §2, §4)."""
+    if "e0" in native:
+        return {"e0": native["e0"], "tolerance": (1.0 - strength) * native["e0"]}
+    return {"t": 1.0 - strength}
