@@ -13,7 +13,9 @@ from launching the server:
   placeholder that makes the browser load its chart code counts) and the screen's first chart
   is drawn (``chart``: an ``.main-svg`` in a ``stPlotlyChart`` of the main area); Home has
   no chart;
-* ``finished``  the first run's ``script_finished``; ``idle``: the page is drawn and not running.
+* ``finished``  the first run's ``script_finished``; ``idle``: the page is drawn and not running;
+* ``server_cpu`` the CPU seconds the server has used by then (start-up included): less
+  sensitive to other processes on the machine than the times.
 
 "First chart" for a page means its first plotly figure drawn in the browser; for Home, which has
 none, the page idle (every element of its first run drawn). ``--page audit`` opens ``/audit``
@@ -49,14 +51,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _load_server import start_server, stop_server
+from _load_server import cpu_seconds, start_server, stop_server
 from bench_ui import ARGS, IDLE  # Chromium's flags; the page idle and connected
 
 ROOT = Path(__file__).resolve().parents[1]
 CHART = '[data-testid="stMain"] [data-testid="stPlotlyChart"] .main-svg'
 PATHS = {"home": "/", "audit": "/audit"}
 MARKS = ("healthy", "browser", "page", "session", "element", "chart_msg", "chart", "finished",
-         "idle")
+         "idle", "server_cpu")
 
 
 def load_average() -> str:
@@ -122,6 +124,7 @@ def one_run(pw, cwd: Path, which: str, imports: bool) -> tuple[dict, list, str |
             page.locator(IDLE).wait_for(state="attached", timeout=300_000)
             page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
             line.mark("idle")
+            line.marks["server_cpu"] = cpu_seconds(server.pid)
             chunks = page.evaluate("""() => performance.getEntriesByType('resource')
                 .filter(e => e.name.endsWith('.js'))
                 .map(e => [e.name.split('/').pop(), e.startTime, e.responseEnd, e.transferSize])""")

@@ -207,8 +207,9 @@ def main() -> None:
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             runs = Runs(page)
             page.goto(f"http://127.0.0.1:{port}/audit")
-            page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(
-                timeout=300_000)
+            # the main area's: app.py's placeholder in the sidebar is drawn first (issue 16)
+            page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"] .main-svg') \
+                .first.wait_for(timeout=300_000)
             first_chart = time.perf_counter() - t0
             page.frame_locator(FRAME).locator(".js-plotly-plot .main-svg").first.wait_for(
                 timeout=300_000)
