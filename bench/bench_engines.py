@@ -134,7 +134,7 @@ def compare(rows: int, folder: Path) -> dict:
     print(f"{'':>12}       counts at the threshold equal: {same_counts}; largest gap "
           f"difference {gap_diff:.2g}; largest AUC difference {auc_diff:.2g}", flush=True)
     rule_words = "equals the rows' rule" if same_rule else (
-        "differs from the rows' rule" + (" (binned: thresholds on the bins' grid)"
+        "differs from the rows' rule" + (" (binned: thresholds at the bins' smallest scores)"
                                          if d["resolution"] is not None else ""))
     print(f"{'':>12}       group thresholds from the {d['case']} counts {rule_words}; "
           f"expected accuracy {d['fit_accuracy']:.5f} vs {p['fit_accuracy']:.5f} on rows, "

@@ -226,7 +226,7 @@ def engine_mitigate(args) -> dict:
     return {"method": method.to_dict(), "strength": args.strength,
             "fit_split": f"every row ({counts.rows:,}), from the counts"
                          + ("" if counts.resolution is None else
-                            f" in score bins of {counts.resolution:g} (thresholds on that grid)"),
+                            f" in score bins of {counts.resolution:g} (thresholds at the bins' smallest scores)"),
             "decisions_randomised": True, "warnings": [_ALL_ROWS_NOTE, *est.warnings_],
             "before": _header(args, counts, sensitive, source, model) | before.to_dict(),
             "after": _header(args, counts, sensitive, source, name) | after.to_dict(),

@@ -160,11 +160,7 @@ def count_scores(table, *, target: str, sensitive, score: str, positive_label=No
 
     sensitive = (sensitive,) if isinstance(sensitive, str) else tuple(sensitive)
     _check_columns(table, target, sensitive, score)
-    s = table[score]
-    if s.type().is_boolean():
-        s = s.cast("float64")
-    elif not s.type().is_numeric():
-        raise RoleError(f"Score column '{score}' must be numeric; found type {s.type()}.")
+    s = score_column(table, score)
     stats = _stats(table, s, target, sensitive, score, resolution == "auto")
     lo, hi = float(stats["lo"]), float(stats["hi"])
     if lo < 0 or hi > 1:
@@ -172,7 +168,7 @@ def count_scores(table, *, target: str, sensitive, score: str, positive_label=No
             raise RoleError(f"Score column '{score}' runs from {lo:g} to {hi:g}, outside [0, 1]; "
                             "turn on rescaling to map it to [0, 1] (min-max), or choose a "
                             "probability column.")
-        s = (s - lo) / (hi - lo) if hi > lo else s * 0.0
+        s = score_column(table, score, (lo, hi))
     step = _resolution(resolution, stats.get("distinct"), max_exact)
     keys = {c: table[c] for c in sensitive} | {_T: table[target]}
     if step is None:
@@ -282,3 +278,17 @@ def _backend_name(table) -> str:
         return str(table.get_backend().name)
     except Exception:  # noqa: BLE001 - an unbound table: no backend to name
         return "ibis"
+
+
+def score_column(table, score: str, rescaled: tuple | None = None):
+    """The score column as the counts read it: booleans as 0/1, min-max rescaled from
+    ``rescaled = (lo, hi)`` when given (the same arithmetic wherever it is applied)."""
+    s = table[score]
+    if s.type().is_boolean():
+        s = s.cast("float64")
+    elif not s.type().is_numeric():
+        raise RoleError(f"Score column '{score}' must be numeric; found type {s.type()}.")
+    if rescaled is not None:
+        lo, hi = rescaled
+        s = (s - lo) / (hi - lo) if hi > lo else s * 0.0
+    return s

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fairdash.engines._counts import score_column
 from fairdash.exceptions import DataError
 
 __all__ = ["rule_counts", "rule_expression", "rule_proba", "rule_sql"]
@@ -45,7 +46,8 @@ def rule_expression(estimator, counts, table, score: str):
         Gives each group's own sensitive values (``group_values``) to test rows against.
     table : ibis.expr.types.Table
     score : str
-        The score column the rule was fitted on.
+        The score column the rule was fitted on; when ``counts`` rescaled it, the expression
+        rescales it the same way before testing the cuts.
 
     Returns
     -------
@@ -56,7 +58,7 @@ def rule_expression(estimator, counts, table, score: str):
     import ibis
 
     cuts, levels = _rule_of(estimator, counts)
-    s = table[score]
+    s = score_column(table, score, counts.rescaled)  # the scale the rule was fitted on
     branches = []
     for g, values in enumerate(counts.group_values.itertuples(index=False)):
         in_g = ibis.and_(*[table[c] == v for c, v in zip(counts.group_values.columns, values)])

@@ -7,7 +7,7 @@ import pytest
 from engine_tables import decision_log
 
 from fairdash.engines import count_scores, fit_on_counts, open_table, rule_counts, \
-    threshold_points
+    rule_expression, threshold_points
 from fairdash.exceptions import DataError
 from fairdash.metrics import confusion_counts, encode_groups
 from fairdash.mitigation.postprocessing import GroupThresholdOptimizer
@@ -133,3 +133,29 @@ def test_threshold_points_are_the_rows_decisions_at_every_strength(log):
     gaps = front["gap"].to_numpy()
     assert gaps[-1] < gaps[0] / 2                   # full strength closes most of the gap
     assert gaps[1] == pytest.approx(gaps[0])        # strength 0: the base model's gap
+
+
+def test_a_rule_fitted_on_rescaled_counts_rescales_the_engine_scores(tmp_path):
+    frame = decision_log(6_000, n_groups=2, seed=5).assign(
+        points=lambda f: (f["score"] * 850 + 150).round(1))
+    frame.to_parquet(tmp_path / "t.parquet")
+    table = open_table(tmp_path / "t.parquet")
+    counts = count_scores(table, target="label", sensitive="group", score="points",
+                          rescale=True, resolution="exact")
+    est = fit_on_counts(GroupThresholdOptimizer("demographic_parity", strength=0.8), counts)
+    applied = table.mutate(p=rule_expression(est, counts, table, "points")).to_pandas()
+    lo, hi = frame["points"].min(), frame["points"].max()
+    expected = est.decision_proba((applied["points"] - lo) / (hi - lo),
+                                  sensitive_features=applied["group"])
+    assert np.array_equal(applied["p"].to_numpy(), expected)
+    assert 0 < expected.mean() < 1
+
+
+def test_levels_are_never_round_off_away_from_0_or_1():
+    scores, y, codes, w = _cells(seed=4, n=3_000, k=4)
+    for constraint in ("demographic_parity", "equalized_odds", "equal_opportunity"):
+        for strength in (0.3, 0.7, 1.0):
+            levels = GroupThresholdOptimizer(constraint, strength=strength).fit(
+                scores, y, sensitive_features=codes, sample_weight=w).rule_.levels
+            odd = levels[(levels > 0) & (levels < 1)]
+            assert not ((odd < 1e-9) | (odd > 1 - 1e-9)).any(), odd

@@ -94,6 +94,10 @@ def base_parts(threshold: float):
     return threshold, threshold, (0.0, 1.0, 1.0)
 
 
+#: decision probabilities closer than this to 0 or 1 are 0 or 1 (linear-programming round-off)
+SNAP = 1e-12
+
+
 def mixed_rule(parts, threshold: float, share: float) -> StepRule:
     """``(1 - share) [score >= threshold] + share * three-level rule``, per group.
 
@@ -118,6 +122,9 @@ def mixed_rule(parts, threshold: float, share: float) -> StepRule:
     three = np.take_along_axis(probs, step, axis=1)
     base = (at >= threshold).astype(np.float64)
     levels = np.clip((1.0 - share) * base + share * three, 0.0, 1.0)
+    # round-off of the LP (a level of 2.7e-15) is not a randomised decision
+    levels[levels < SNAP] = 0.0
+    levels[levels > 1.0 - SNAP] = 1.0
     return StepRule(cuts, levels)
 
 

@@ -143,8 +143,9 @@ def _rule(conn, c, sql: str) -> None:
                f"{fmt.md(c.engine)}'s SQL: draw u uniform per row and decide u < "
                "decision_proba, or use it as the expected decision."
                + ("" if c.rescaled is None else
-                  f" The cuts are on the rescaled score: ({fmt.code(conn.score)} − "
-                  f"{c.rescaled[0]:g}) / ({c.rescaled[1]:g} − {c.rescaled[0]:g}).")
+                  f" The SQL rescales the score as the counts did: ({fmt.code(conn.score)} − "
+                  f"{c.rescaled[0]:g}) / ({c.rescaled[1]:g} − {c.rescaled[0]:g}), then tests "
+                  "the cuts.")
                + ("" if "://" in conn.where else
                   " For a file, FROM names DuckDB's view of it: put the table that holds "
                   "these rows there."))
