@@ -5,13 +5,12 @@ Starts ``streamlit run app.py``, drives Debian's Chromium with Playwright and pr
 * cold start: launching the server to its health check, and to the first chart of the Audit
   screen in a fresh browser (the first run imports the libraries and trains the model);
 * the median and p95 latency of ``--presses`` presses of each slider, key press to updated
-  chart: the Audit threshold (answered in the browser by the threshold component: key down in
-  the component's frame to the animation frame after its charts were redrawn) and the Mitigate
-  strength (a Streamlit rerun: key press to the run's ``script_finished`` message), on Adult
-  and on an uploaded table of ``--rows`` rows, idle and while a training sweep
-  (``python -m fairdash tradeoff`` with three training methods, two fits at a time) runs in
-  the background; presses are spaced 0.5-0.9 s apart, so the threshold is let go (and the
-  server reruns) between most of them;
+  chart: the Audit threshold and the Mitigate strength of the barycenter repair, both answered
+  in the browser by their components (key down in the component's frame to the animation
+  frame after its charts were redrawn), on Adult and on an uploaded table of ``--rows`` rows,
+  idle and while a training sweep (``python -m fairdash tradeoff`` with three training
+  methods, two fits at a time) runs in the background; presses are spaced 0.5-0.9 s apart,
+  so the slider is let go (and the server reruns) between most of them;
 * the server's resident memory (process tree) before any session and after each.
 
     python bench/bench_ui.py                      # everything (about 10 minutes)
@@ -40,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _bench_common import load_average
 from _load_server import start_server, stop_server, tree_rss
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -49,15 +49,17 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 IDLE = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
         '[data-test-connection-state="CONNECTED"]')
 FRAME = 'iframe[title*="fairdash_threshold"]'
+STRENGTH_FRAME = 'iframe[title*="fairdash_strength"]'
 STRENGTH = re.compile(r"^Strength \(0 = the model as it is")
 SWEEP = [sys.executable, "-m", "fairdash", "tradeoff", "--sample", "adult", "--methods",
          "reductions_dp,ferm_linear,penalty_mmd", "--points", "9", "--jobs", "2",
          "--resamples", "50", "--format", "csv"]
-#: in the component's frame: key down -> the animation frame after data-shown changed
-PROBE = """() => {
+#: in a component's frame: key down on its slider (the argument: its id) -> the animation frame
+#: after data-shown changed
+PROBE = """(slider) => {
   if (window.__lat) { return; }
   window.__lat = []; let t0 = null;
-  document.getElementById('fd-threshold').addEventListener('keydown',
+  document.getElementById(slider).addEventListener('keydown',
     () => { t0 = performance.now(); }, true);
   new MutationObserver(() => {
     if (t0 === null) { return; }
@@ -109,37 +111,44 @@ def go(page, runs, title: str) -> None:
     runs.wait(page, before)
 
 
-def threshold_presses(page, n: int) -> list[float]:
-    """Key press to redrawn charts in the component, ``n`` times."""
-    page.locator(FRAME).wait_for()
-    frame = next(f for f in page.frames if "/component/" in f.url)
-    frame.wait_for_function("() => document.body.getAttribute('data-shown')")
-    frame.evaluate(PROBE)
-    slider = page.frame_locator(FRAME).get_by_role("slider", name=re.compile("^Decision"))
-    slider.focus()
-    key = "ArrowRight"
-    for i in range(n):
+def component_presses(page, frame_selector: str, slider_id: str, name, low: float,
+                      high: float, n: int) -> list[float]:
+    """Key press to redrawn charts in a component's frame, ``n`` times, the slider kept
+    between ``low`` and ``high`` (a frame replaced by Streamlit is found again)."""
+    component = frame_selector.split('"')[1]
+    slider = page.frame_locator(frame_selector).get_by_role("slider", name=name)
+
+    def probed():
+        page.locator(frame_selector).wait_for()
+        frame = next(f for f in page.frames if "/component/" in f.url and component in f.url)
+        frame.wait_for_function("() => document.body.getAttribute('data-shown')")
+        frame.evaluate(PROBE, slider_id)
+        return frame
+
+    frame, out, key = probed(), [], "ArrowRight"
+    while len(out) < n:
         value = float(slider.input_value())
-        key = "ArrowLeft" if value >= 0.85 else "ArrowRight" if value <= 0.15 else key
-        slider.press(key)
-        frame.wait_for_function(f"() => window.__lat.length > {i}", timeout=60_000)
-        page.wait_for_timeout(random.uniform(500, 900))
-    return frame.evaluate("() => window.__lat")
-
-
-def strength_presses(page, runs, n: int) -> list[float]:
-    """Key press to the strength rerun's end, ``n`` times."""
-    slider = page.get_by_role("slider", name=STRENGTH)
-    slider.focus()
-    out, key = [], "ArrowLeft"
-    for _ in range(n):
-        value = float(slider.get_attribute("aria-valuenow") or 1)
-        key = "ArrowRight" if value <= 0.6 else "ArrowLeft" if value >= 0.99 else key
-        before, start = len(runs.finished), time.perf_counter()
-        slider.press(key)
-        out.append((runs.wait(page, before) - start) * 1000)
+        key = "ArrowLeft" if value >= high else "ArrowRight" if value <= low else key
+        try:
+            seen = frame.evaluate("() => window.__lat.length")
+            slider.press(key)
+            frame.wait_for_function(f"() => window.__lat.length > {seen}", timeout=60_000)
+            out.append(frame.evaluate(f"() => window.__lat[{seen}]"))
+        except PlaywrightError:  # the frame was replaced: measure that press again
+            frame = probed()
         page.wait_for_timeout(random.uniform(500, 900))
     return out
+
+
+def threshold_presses(page, n: int) -> list[float]:
+    """The Audit threshold, ``n`` presses between 0.15 and 0.85."""
+    return component_presses(page, FRAME, "fd-threshold", re.compile("^Decision"), 0.15,
+                             0.85, n)
+
+
+def strength_presses(page, n: int) -> list[float]:
+    """The Mitigate strength, ``n`` presses between 0.6 and 0.99."""
+    return component_presses(page, STRENGTH_FRAME, "fd-strength", STRENGTH, 0.6, 0.99, n)
 
 
 def choose_barycenter(page, runs) -> None:
@@ -149,7 +158,8 @@ def choose_barycenter(page, runs) -> None:
     before = len(runs.finished)
     page.get_by_role("option", name="Wasserstein barycenter").click()
     runs.wait(page, before)
-    page.get_by_role("slider", name=STRENGTH).wait_for(timeout=300_000)
+    page.frame_locator(STRENGTH_FRAME).get_by_role("slider", name=STRENGTH).wait_for(
+        timeout=300_000)
 
 
 def measure_session(page, runs, label: str, presses: int, results: dict) -> None:
@@ -159,7 +169,7 @@ def measure_session(page, runs, label: str, presses: int, results: dict) -> None
     print(f"  {name:58s} {stats(results[name])}", flush=True)
     choose_barycenter(page, runs)
     name = f"Mitigate strength (barycenter), {label}"
-    results[name] = strength_presses(page, runs, presses)
+    results[name] = strength_presses(page, presses)
     print(f"  {name:58s} {stats(results[name])}   load {load_average()}", flush=True)
     go(page, runs, "Audit")
 

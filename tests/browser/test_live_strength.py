@@ -68,7 +68,9 @@ def move_to(page: Page, target: float) -> dict:
 
 def check(shown: dict, result, ba, strength: float) -> None:
     """The component's numbers are the library's."""
+    from fairdash.metrics import gap_change_verdict
     from fairdash.mitigation import explain_knob
+    from fairdash.ui.format import change_with_cue
     from fairdash.ui.screens.mitigate_tables import BEFORE_AFTER_RATES, COMPARED_GAPS
 
     for name in COMPARED_GAPS:
@@ -76,7 +78,8 @@ def check(shown: dict, result, ba, strength: float) -> None:
         want = ba.after.gaps.loc[name, "value"]
         assert before == f"{ba.before.gaps.loc[name, 'value']:.3f}", name
         assert float(after) == pytest.approx(want, rel=1e-9, abs=1e-12), (strength, name)
-        assert change.startswith(f"{want - ba.before.gaps.loc[name, 'value']:+.3f}"), change
+        b = ba.before.gaps.loc[name, "value"]
+        assert change == change_with_cue(want - b, gap_change_verdict(name, b, want)), change
     for name in ("accuracy", "selection_rate", "tpr", "fpr"):
         assert float(shown["performance"][name][1]) == pytest.approx(
             ba.performance.loc[name, "after"], rel=1e-9), (strength, name)

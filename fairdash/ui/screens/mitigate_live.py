@@ -38,24 +38,61 @@ MOVED_NOTE = ("Moved: the intervals and p-values, the AUC, the score distributio
 
 
 def applies(scored, method) -> bool:
-    """Whether ``method``'s strength is answered in the browser for ``scored``."""
+    """Whether ``method``'s strength is answered in the browser for ``scored``.
+
+    Parameters
+    ----------
+    scored : fairdash.ui.shared.Scored
+        The active data and model.
+    method : fairdash.mitigation.Method
+
+    Returns
+    -------
+    bool
+        True for a method with a single-fit front on a yes/no target with scores; the others
+        keep the server's slider (each strength of a training method trains a model).
+    """
     return bool(method.single_fit_front) and scored.task != "regression" \
         and not scored.decisions_only
 
 
 def strength_key(method) -> str:
-    """Session key of ``method``'s previewed strength (a slider's key for the others)."""
+    """Session key of ``method``'s previewed strength (a slider's key for the others).
+
+    Parameters
+    ----------
+    method : fairdash.mitigation.Method
+
+    Returns
+    -------
+    str
+    """
     return f"w_strength_{method.name}"
 
 
 def component_key(method) -> str:
-    """Widget key of ``method``'s strength component."""
+    """Widget key of ``method``'s strength component (one per method, so each keeps its own).
+
+    Parameters
+    ----------
+    method : fairdash.mitigation.Method
+
+    Returns
+    -------
+    str
+    """
     return f"w_mitigate_live_{method.name}"
 
 
 def released(method) -> None:
     """Apply the strength the user let go at, once per release, then rerun the whole page
-    (the preview's intervals and p-values, and the activation row, follow it)."""
+    (the preview's intervals and p-values, and the activation row, follow it).
+
+    Parameters
+    ----------
+    method : fairdash.mitigation.Method
+        The method whose component may have reported a release.
+    """
     value = state.widget(component_key(method))
     seen = f"live_{method.name}"
     if not isinstance(value, dict) or value.get("id") == state.screen_memory(SCREEN, seen):
@@ -68,8 +105,20 @@ def released(method) -> None:
 
 
 def control(scored, method, result, threshold: float, ba) -> None:
-    """Draw the component for ``method`` at the released strength (its ``result`` and that
-    result's before/after ``ba``)."""
+    """Draw the component for ``method`` at the released strength.
+
+    Parameters
+    ----------
+    scored : fairdash.ui.shared.Scored
+        The active data and model.
+    method : fairdash.mitigation.Method
+    result : fairdash.mitigation.MitigationResult
+        The method at the released strength.
+    threshold : float
+        The audit threshold.
+    ba : fairdash.mitigation.BeforeAfter
+        ``result``'s before/after on the test rows.
+    """
     ds, strength = scored.dataset, result.strength
     grid = _grid(ds.fingerprint, scored.model_key, method.name, float(threshold),
                  result.native.get("e0"), tuple(str(g) for g in ba.before.groups.index), ds,
