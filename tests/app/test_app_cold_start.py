@@ -3,6 +3,8 @@
 * The Home screen's whole first run (app.py, the sidebar, the journey, the default data) does
   not import scikit-learn, SciPy, POT, skops or fairlearn: they are imported when a screen
   trains, audits with them or mitigates (checked in a fresh interpreter, in ``sys.modules``).
+* The Audit screen draws its group sizes from the data before the model is trained (equal to
+  the audit's), and takes them back when the model fails.
 * A screen with charts opened directly gets app.py's chart placeholder in its first run
   (the browser then loads its chart code while the server works); Home and later runs do not.
 
@@ -14,6 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,3 +85,51 @@ def test_chart_placeholder_only_in_the_first_run_of_a_chart_screen(monkeypatch):
     home.run()
     assert not home.exception
     assert _primers(home) == []
+
+
+@pytest.mark.parametrize("sample, roles", [
+    ("adult", None),
+    ("compas", {"sensitive": ("race",), "score_column": "decile_score"}),
+])
+def test_group_sizes_from_the_data_equal_the_audits(sample, roles):
+    from dataclasses import replace
+
+    from fairdash import metrics
+    from fairdash.data import build_dataset, load_sample, sample_roles
+    from fairdash.ui.screens.audit import group_sizes
+
+    r = sample_roles(sample) if roles is None else replace(sample_roles(sample), **roles)
+    ds = build_dataset(load_sample(sample), r, rescale_scores=roles is not None)
+    mask = ds.rows(ds.audited_split())
+    scores = ds.scores if ds.scores is not None else np.linspace(0, 1, len(ds.y))
+    labels = np.asarray(ds.group_labels, dtype=object)[ds.group_codes[mask]]
+    audited = metrics.audit(ds.y[mask], y_score=scores[mask], sensitive_features=labels,
+                            min_group_size=100, n_resamples=10).groups
+    mine = group_sizes(ds, 100)
+    columns = ["n", "positives", "negatives", "small"]
+    pd.testing.assert_frame_equal(mine[columns], audited.loc[mine.index, columns],
+                                  check_names=False, check_index_type=False)
+
+
+def test_audit_draws_the_group_sizes_before_the_model_and_takes_them_back_if_it_fails(
+        monkeypatch):
+    from fairdash.ui import shared
+
+    monkeypatch.setenv("FAIRDASH_RAISE_ERRORS", "1")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.switch_page("app_pages/audit.py").run()
+    assert not at.exception
+    sizes = [c for c in at.main.get("plotly_chart") if "fig_sizes" in c.proto.id]
+    assert len(sizes) == 1
+    assert "Group sizes in the audited rows" in sizes[0].proto.spec
+
+    def fails(progress=None):
+        from fairdash.exceptions import ModelError
+
+        raise ModelError("This model cannot be trained here.")
+
+    monkeypatch.setattr(shared, "active_scores", fails)
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["This model cannot be trained here."]
+    assert at.main.get("plotly_chart") == [] and at.number_input == []

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from fairdash import metrics as fd_metrics
 from fairdash import viz
 from fairdash._safe_csv import safe_csv
+from fairdash.exceptions import FairDashError
 from fairdash.metrics import RATE_LABELS, RATE_SHORT
 from fairdash.ui import format as fmt
 from fairdash.ui import shared, shell, state
@@ -28,33 +30,75 @@ SIZE_NOTE = ("Group sizes come first: a rate from a few dozen rows has a wide in
 
 
 def render() -> None:
-    """The Audit screen."""
+    """The Audit screen. The group sizes need only the data, so they are drawn before the model
+    is trained (a first visit's first chart comes that much sooner, issue 16); what needs the
+    model goes in ``head`` above them."""
     st.title("Fairness audit")
-    scored = shell.guard_scores()
-    shell.audited_rows_caption(scored)
-    scored = _slice_or_groups(scored)
-    if scored.task == "regression":
-        st.caption(f"Continuous target {fmt.code(scored.dataset.roles.target)}: a regression "
-                   "audit of each group's errors and distribution of predictions.")
-    else:
-        st.caption(f"A positive prediction means: {fmt.md(shell.positive_meaning())}.")
-    active = state.mitigation()
-    if active is not None:
-        from fairdash.mitigation import get_method
-
-        st.caption(f"This audit is of the model as it is. The active mitigation "
-                   f"({get_method(active.name).label} at strength {active.strength:.2f}) is "
-                   "compared with it on the Mitigate, Tradeoffs and Compare screens.")
+    head = st.container()  # the model's progress, then what is said about the audited rows
     left, right = st.columns([3, 2])
-    with right:
+    side, chart = right.empty(), left.empty()
+    with side.container():
         min_size = _min_group_size()
         st.caption(SIZE_NOTE)
+    early = _early_sizes(chart, min_size)
+    try:
+        with head:
+            scored = shell.guard_scores()
+    except shell.Halt:  # the model failed: its sentence alone, as before the sizes
+        side.empty()
+        chart.empty()
+        raise
+    with head:
+        shell.audited_rows_caption(scored)
+        scored = _slice_or_groups(scored)
+        if scored.task == "regression":
+            st.caption(f"Continuous target {fmt.code(scored.dataset.roles.target)}: a "
+                       "regression audit of each group's errors and distribution of "
+                       "predictions.")
+        else:
+            st.caption(f"A positive prediction means: {fmt.md(shell.positive_meaning())}.")
+        active = state.mitigation()
+        if active is not None:
+            from fairdash.mitigation import get_method
+
+            st.caption(f"This audit is of the model as it is. The active mitigation "
+                       f"({get_method(active.name).label} at strength {active.strength:.2f}) "
+                       "is compared with it on the Mitigate, Tradeoffs and Compare screens.")
     if scored.task == "regression":
         audit_regression.render(scored, left, min_size)
         return
     sizes = shared.audit(scored, 0.5, min_group_size=min_size).groups
-    left.plotly_chart(viz.group_sizes_figure(sizes), key="fig_sizes")
+    if not early:  # a slice of the Subgroups screen has groups of its own
+        chart.plotly_chart(viz.group_sizes_figure(sizes), key="fig_sizes")
     _results(scored, min_size, sizes["n"])
+
+
+def group_sizes(dataset, min_group_size: int) -> pd.DataFrame:
+    """Rows, truly positive and truly negative rows per group in the audited rows, and whether
+    a group is under ``min_group_size``: the audit's ``groups`` columns of the group sizes
+    figure, from the data alone (they do not depend on the model)."""
+    mask = dataset.rows(dataset.audited_split())
+    codes, y = dataset.group_codes[mask], dataset.y[mask]
+    k = len(dataset.group_labels)
+    n = np.bincount(codes, minlength=k).astype(np.int64)
+    positives = np.bincount(codes, weights=y == 1, minlength=k).astype(np.int64)
+    return pd.DataFrame({"n": n, "positives": positives, "negatives": n - positives,
+                         "small": n < min_group_size}, index=dataset.group_labels)
+
+
+def _early_sizes(slot, min_size: int) -> bool:
+    """Draw the group sizes in ``slot`` before the model exists (yes/no targets on the
+    sensitive columns' groups); False when they must wait for it."""
+    if state.audit_slice() is not None:
+        return False
+    try:
+        dataset = shared.active_dataset()
+    except FairDashError:
+        return False  # the model's guard says why
+    if dataset.task != "classification":
+        return False
+    slot.plotly_chart(viz.group_sizes_figure(group_sizes(dataset, min_size)), key="fig_sizes")
+    return True
 
 
 def _slice_or_groups(scored):
@@ -62,8 +106,6 @@ def _slice_or_groups(scored):
     rule = state.audit_slice()
     if rule is None or scored.task == "regression":
         return scored
-    from fairdash.exceptions import FairDashError
-
     try:
         sliced = shared.with_slice(scored, rule)
     except FairDashError as exc:
