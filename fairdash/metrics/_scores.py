@@ -107,8 +107,20 @@ class ScoreIndex:
         return fpr, tpr, thr
 
 
-def score_histograms(scores, codes, labels, bins: int = 40, value_range=(0.0, 1.0)) -> pd.DataFrame:
+def score_histograms(scores, codes, labels, bins: int = 40, value_range=(0.0, 1.0),
+                     sample_weight=None) -> pd.DataFrame:
     """Share of each group's rows per score bin, for distribution plots at any data size.
+
+    Parameters
+    ----------
+    scores, codes : array-like of shape (n,)
+        Score and group code of each row.
+    labels : sequence
+        Group labels in code order.
+    bins : int, default 40
+    value_range : (float, float), default (0, 1)
+    sample_weight : array-like of shape (n,), optional
+        Rows each entry stands for (cells of counts from an engine); default 1 each.
 
     Returns
     -------
@@ -120,11 +132,12 @@ def score_histograms(scores, codes, labels, bins: int = 40, value_range=(0.0, 1.
     edges = np.linspace(lo, hi, bins + 1)
     idx = np.clip(np.searchsorted(edges, s, side="right") - 1, 0, bins - 1)
     k = len(labels)
-    counts = np.bincount(codes * bins + idx, minlength=k * bins).reshape(k, bins)
+    counts = np.bincount(codes * bins + idx, weights=sample_weight,
+                         minlength=k * bins).reshape(k, bins)
     totals = counts.sum(1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(totals > 0, counts / np.where(totals > 0, totals, 1), 0.0)
     return pd.DataFrame({
         "group": np.repeat(np.asarray(labels, dtype=object), bins),
         "bin_left": np.tile(edges[:-1], k), "bin_right": np.tile(edges[1:], k),
-        "count": counts.ravel(), "share": share.ravel()})
+        "count": counts.ravel().astype(np.int64), "share": share.ravel()})

@@ -227,3 +227,12 @@ def test_score_index_from_encoded_groups():
     counts = index.counts_at(0.5)
     np.testing.assert_array_equal(counts, confusion_counts(y, s >= 0.5, codes, len(labels)))
     assert list(index.roc(labels)["group"].unique()) == list(labels)
+
+
+def test_weighted_histograms_equal_the_histograms_of_repeated_rows():
+    rng = np.random.default_rng(9)
+    scores, codes = rng.random(300), rng.integers(0, 3, 300)
+    w = rng.integers(0, 6, 300)
+    got = score_histograms(scores, codes, ["a", "b", "c"], bins=20, sample_weight=w)
+    ref = score_histograms(np.repeat(scores, w), np.repeat(codes, w), ["a", "b", "c"], bins=20)
+    pd.testing.assert_frame_equal(got, ref)

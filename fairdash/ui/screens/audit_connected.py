@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from fairdash import viz
 from fairdash._safe_csv import safe_csv
-from fairdash.metrics import RATE_SHORT
+from fairdash.metrics import RATE_SHORT, score_histograms
 from fairdash.ui import connected, shell, state
 from fairdash.ui import format as fmt
 from fairdash.ui.screens import audit, audit_gate, audit_live
 
-#: Bins of the score histogram (as ``fairdash.metrics.score_histograms``).
+#: Bins of the score histogram (``fairdash.metrics.score_histograms`` of the weighted cells).
 BINS = 40
 
 
@@ -87,40 +86,12 @@ def _results(conn, min_size: int, sizes) -> None:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _histograms_cached(conn, resolution, threshold, _c) -> pd.DataFrame:
-    return histograms(_c.scores, _c.codes, _c.weights, _c.labels)
+    return score_histograms(_c.scores, _c.codes, _c.labels, bins=BINS,
+                            sample_weight=_c.weights)
 
 
 def _histograms(conn, c) -> pd.DataFrame:
     return _histograms_cached(conn, c.resolution, c.threshold if c.resolution else None, c)
-
-
-def histograms(scores, codes, weights, labels, bins: int = BINS) -> pd.DataFrame:
-    """Share of each group's rows per score bin from weighted cells (the columns of
-    :func:`fairdash.metrics.score_histograms`: ``group, bin_left, bin_right, count, share``).
-
-    Parameters
-    ----------
-    scores, codes, weights : ndarray
-        One entry per cell: its score, group code and rows.
-    labels : sequence
-        Group labels in code order.
-    bins : int, default BINS
-
-    Returns
-    -------
-    DataFrame
-    """
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    idx = np.clip(np.searchsorted(edges, np.asarray(scores, np.float64), side="right") - 1,
-                  0, bins - 1)
-    k = len(labels)
-    counts = np.bincount(np.asarray(codes) * bins + idx, weights=weights,
-                         minlength=k * bins).reshape(k, bins)
-    totals = counts.sum(1, keepdims=True)
-    share = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
-    return pd.DataFrame({"group": np.repeat(np.asarray(labels, dtype=object), bins),
-                         "bin_left": np.tile(edges[:-1], k), "bin_right": np.tile(edges[1:], k),
-                         "count": counts.ravel().astype(np.int64), "share": share.ravel()})
 
 
 def _downloads(conn, c, result, verdicts) -> None:
