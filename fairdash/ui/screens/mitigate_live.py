@@ -70,17 +70,8 @@ def strength_key(method) -> str:
     return f"w_strength_{method.name}"
 
 
-def component_key(method) -> str:
-    """Widget key of ``method``'s strength component (one per method, so each keeps its own).
-
-    Parameters
-    ----------
-    method : fairdash.mitigation.Method
-
-    Returns
-    -------
-    str
-    """
+def _component_key(method) -> str:
+    """Widget key of ``method``'s strength component (one per method: each keeps its own)."""
     return f"w_mitigate_live_{method.name}"
 
 
@@ -93,7 +84,7 @@ def released(method) -> None:
     method : fairdash.mitigation.Method
         The method whose component may have reported a release.
     """
-    value = state.widget(component_key(method))
+    value = state.widget(_component_key(method))
     seen = f"live_{method.name}"
     if not isinstance(value, dict) or value.get("id") == state.screen_memory(SCREEN, seen):
         return
@@ -138,7 +129,7 @@ def control(scored, method, result, threshold: float, ba) -> None:
         "performance": [[name, PERFORMANCE[name], mitigate_tables.BETTER.get(name)]
                         for name in PERFORMANCE],
         "figs": {"pairs": pairs}}
-    strength_control(payload, key=component_key(method))
+    strength_control(payload, key=_component_key(method))
 
 
 def _float(v) -> float | None:
