@@ -140,6 +140,8 @@ def test_release_updates_the_preview_and_make_active_stays_explicit(app: AppPage
     screenshot(page, "live-strength-after.png")
     click_and_wait(app, page.get_by_role("button", name="Make this the active mitigation"))
     expect(sidebar(page)).to_contain_text("Group thresholds (demographic parity) at strength 0.40")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('mit') === "
+                           "'thresholds_dp@0.4'")  # the link carries the active mitigation
     go_to(app, "Audit")
     go_to(app, "Mitigate")
     wait_for_mitigation(page)
