@@ -10,9 +10,23 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import (AppPage, assert_healthy, audit_gap_table, go_to, live_frame, main,
-                             open_app, screenshot, sidebar, static_table_rows, threshold_slider,
-                             wait_for_audit, wait_for_mitigation, wait_idle)
+from browser_helpers import (
+    AppPage,
+    assert_healthy,
+    audit_gap_table,
+    go_to,
+    live_frame,
+    main,
+    open_app,
+    press_to,
+    screenshot,
+    sidebar,
+    static_table_rows,
+    threshold_slider,
+    wait_for_audit,
+    wait_for_mitigation,
+    wait_idle,
+)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -42,17 +56,11 @@ def library_audit(dataset, scores, threshold: float):
 def move_to(page: Page, target: float) -> dict:
     """Press arrow keys until the slider shows ``target``; return what the component drew
     there (before any rerun: the slider is answered in the browser)."""
-    slider = threshold_slider(page)
-    now = float(slider.input_value())
-    steps = round((target - now) / 0.01)
-    slider.focus()
-    for _ in range(abs(steps)):
-        slider.press("ArrowRight" if steps > 0 else "ArrowLeft")
-    expect(slider).to_have_value(f"{target:g}")
+    presses = press_to(threshold_slider(page), target)
     frame = page.frame(url=re.compile(r"/component/"))
     frame.wait_for_function(f"() => (document.body.getAttribute('data-shown') || '')"
                             f".startsWith('{target:.2f}#')")
-    return frame.evaluate(SHOWN)
+    return frame.evaluate(SHOWN) | {"presses": presses}
 
 
 def settled(page: Page, target: float) -> None:
@@ -87,7 +95,9 @@ def test_browser_values_equal_the_server_at_three_thresholds(app: AppPage, adult
         for labels, _, ys in shown["dots"]:
             assert ys == pytest.approx([tpr[g] for g in labels], rel=1e-12)
         assert shown["line"] and all(x == pytest.approx(target) for x in shown["line"])
-        assert app.runs.count - runs <= 1  # at most the release's run, never one per press
+        # never one run per press: a release is 300 ms without a key, which a loaded machine
+        # can leave between two of Playwright's presses now and then
+        assert app.runs.count - runs <= max(1, shown["presses"] // 10), shown["presses"]
 
         settled(page, target)
         server = static_table_rows(audit_gap_table(page))
