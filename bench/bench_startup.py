@@ -39,8 +39,10 @@ A bench script, not a test: it measures, it asserts nothing.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -200,7 +202,9 @@ def main() -> None:
     if args.rev:
         from _load_server import snapshot
 
-        trees += [(rev, snapshot(rev)[0]) for rev in args.rev]
+        made = [(rev, snapshot(rev)[0]) for rev in args.rev]
+        atexit.register(lambda: [shutil.rmtree(where, ignore_errors=True) for _, where in made])
+        trees += made
     trees = trees or [("working tree", ROOT)]
     pages = ["home", "audit"] if args.page == "both" else [args.page]
     if args.profile:
