@@ -2,7 +2,7 @@
 
 :mod:`fairdash.cli` adds these options to every command and hands ``audit`` and ``mitigate``
 (group thresholds) here when :func:`wants_engine` says so; only counts come back from the
-engine, plus, for the thresholds, a sample of rows to fit on (docs/architecture.md §3.1). The
+engine, and the thresholds fit from those counts (docs/architecture.md §3.1). The
 engine audits every row of the table (``"audited_split": "all"``): a decision log's model was
 trained elsewhere, so there is no held-out split of FairDash's own to keep.
 """

@@ -22,10 +22,22 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 import pytest
-from browser_helpers import (PLOTLY, AppPage, assert_healthy, click_and_wait, go_to, main,
-                             open_app, screenshot, sidebar, wait_for_audit, wait_for_mitigation,
-                             wait_for_rerun, wait_for_tradeoffs_chart)
+from browser_helpers import (
+    PLOTLY,
+    AppPage,
+    assert_healthy,
+    click_and_wait,
+    go_to,
+    main,
+    open_app,
+    screenshot,
+    sidebar,
+    wait_for_audit,
+    wait_for_mitigation,
+    wait_for_rerun,
+)
 from playwright.sync_api import Page, expect
+from tradeoff_helpers import wait_for_tradeoffs_chart
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +61,7 @@ class Hostile:
         self.group_column = f'<a href="{url}/col">group</a>'
         self.number_column = f"<img src={url}/c.png>"
         self.markdown_column = f"![c]({url}/c.png)"
-        self.kind_column = f'<b>kind</b> <span style="color:red">red</span>'
+        self.kind_column = '<b>kind</b> <span style="color:red">red</span>'
         self.kinds = ["<i>low</i>", f'<a href="{url}/v">high</a>']
         self.score_column = f"<a href={url}/s>score</a> ![s]({url}/s.png)"
         self.target = f'<b>outcome</b> <a href="{url}/t">t</a>'

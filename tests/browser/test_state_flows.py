@@ -12,7 +12,6 @@ from browser_helpers import (
     PLOTLY,
     AppPage,
     assert_healthy,
-    assert_lines_start_at_base,
     audit_gap_table,
     audited_rows,
     choose,
@@ -35,9 +34,9 @@ from browser_helpers import (
     wait_for_dataframe_change,
     wait_for_mitigation,
     wait_for_rerun,
-    wait_for_tradeoffs_chart,
 )
 from playwright.sync_api import Page, expect
+from tradeoff_helpers import assert_lines_start_at_base, wait_for_tradeoffs_chart
 
 pytestmark = pytest.mark.browser
 

@@ -6,10 +6,22 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import (PLOTLY, AppPage, assert_healthy, assert_lines_start_at_base,
-                             click_and_wait, go_to, main, open_app, plotly_traces, screenshot,
-                             sidebar, wait_for_rerun, wait_for_tradeoffs_chart, wait_idle)
+from browser_helpers import (
+    PLOTLY,
+    AppPage,
+    assert_healthy,
+    click_and_wait,
+    go_to,
+    main,
+    open_app,
+    plotly_traces,
+    screenshot,
+    sidebar,
+    wait_for_rerun,
+    wait_idle,
+)
 from playwright.sync_api import Page, expect
+from tradeoff_helpers import assert_lines_start_at_base, wait_for_tradeoffs_chart
 
 pytestmark = pytest.mark.browser
 
