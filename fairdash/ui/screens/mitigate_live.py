@@ -2,15 +2,16 @@
 
 For the methods whose every strength comes from one fit (the group thresholds and the
 barycenter repair, ``Method.single_fit_front``) on a yes/no target, the page receives, once per
-released strength, the expected confusion counts of the test rows per group at every strength
-of the slider's grid (:func:`fairdash.tradeoff.fast_points`, equal to ``mitigate`` followed by
-an audit), the knob's sentence and the decisions changed at each, and the before/after figure.
-The component recomputes the after rates, the gap values, accuracy and the before/after bars
-with ``live.js`` as the slider moves; Python hears the strength only when the slider is let go
-(:func:`released`), and the intervals, p-values, AUC and score distributions are then
-recomputed there. Making the preview active stays the user's explicit action
-(docs/live-threshold.md).
-"""
+released strength, the expected confusion counts per group at every strength of the slider's
+grid, the knob's sentence and the decisions changed at each, and the before/after figure
+(:func:`draw`, wherever the counts came from): the test rows' counts from
+:func:`fairdash.tradeoff.fast_points` (:func:`control`, equal to ``mitigate`` followed by an
+audit), or a connected table's every row from :func:`fairdash.engines.threshold_points`
+(``mitigate_connected``). The component recomputes the after rates, the gap values, accuracy
+and the before/after bars with ``live.js`` as the slider moves; Python hears the strength only
+when the slider is let go (:func:`released`), and the intervals, p-values, AUC and score
+distributions are then recomputed there. Making the preview active stays the user's explicit
+action (docs/live-threshold.md)."""
 
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ def _component_key(method) -> str:
     return f"w_mitigate_live_{method.name}"
 
 
-def released(method) -> None:
+def released(method, key: str | None = None, component: str | None = None) -> None:
     """Apply the strength the user let go at, once per release, then rerun the whole page
     (the preview's intervals and p-values, and the activation row, follow it).
 
@@ -83,20 +84,26 @@ def released(method) -> None:
     ----------
     method : fairdash.mitigation.Method
         The method whose component may have reported a release.
+    key : str, optional
+        Session key of the released strength; default :func:`strength_key` (the connected
+        screen keeps one of its own).
+    component : str, optional
+        Widget key the component was drawn with; default one per method.
     """
-    value = state.widget(_component_key(method))
+    key = key or strength_key(method)
+    value = state.widget(component or _component_key(method))
     seen = f"live_{method.name}"
     if not isinstance(value, dict) or value.get("id") == state.screen_memory(SCREEN, seen):
         return
     state.remember(SCREEN, seen, value.get("id"))
     strength = round(float(value["strength"]), 2)
-    if 0.0 <= strength <= 1.0 and strength != state.widget(strength_key(method)):
-        state.seed_widget(SCREEN, strength_key(method), strength)
+    if 0.0 <= strength <= 1.0 and strength != state.widget(key):
+        state.seed_widget(SCREEN, key, strength)
         st.rerun(scope="app")
 
 
 def control(scored, method, result, threshold: float, ba) -> None:
-    """Draw the component for ``method`` at the released strength.
+    """Draw the component for ``method`` at the released strength (the test rows).
 
     Parameters
     ----------
@@ -110,26 +117,102 @@ def control(scored, method, result, threshold: float, ba) -> None:
     ba : fairdash.mitigation.BeforeAfter
         ``result``'s before/after on the test rows.
     """
-    ds, strength = scored.dataset, result.strength
-    grid = _grid(ds.fingerprint, scored.model_key, method.name, float(threshold),
-                 result.native.get("e0"), tuple(str(g) for g in ba.before.groups.index), ds,
-                 scored.all_scores)
+    ds = scored.dataset
+    front = _grid(ds.fingerprint, scored.model_key, method.name, float(threshold),
+                  result.native.get("e0"), tuple(str(g) for g in ba.before.groups.index), ds,
+                  scored.all_scores)
+    draw(method, result.strength, front, rows=int(ba.rows),
+         auc=(ba.performance.loc["auc", "before"], ba.performance.loc["auc", "after"]),
+         figure=viz.before_after_rates_figure(ba.before.groups, ba.after.groups,
+                                              mitigate_tables.BEFORE_AFTER_RATES,
+                                              f"after {method.label}"),
+         version=(ds.fingerprint, scored.model_key, float(threshold)))
+
+
+def draw(method, strength: float, front: dict, *, rows: int, auc, figure, version: tuple,
+         component: str | None = None) -> None:
+    """Send the component everything it needs at the released ``strength``, wherever the
+    counts came from (the test rows, or a connected table's every row).
+
+    Parameters
+    ----------
+    method : fairdash.mitigation.Method
+    strength : float
+        The released strength.
+    front : dict
+        :func:`grid` of the method's counts at :data:`STRENGTHS`.
+    rows : int
+        Rows the counts cover (the changed decisions are a share of them).
+    auc : pair of float or None
+        The pooled AUC before and at ``strength`` (None or NaN: not known).
+    figure : plotly.graph_objects.Figure
+        ``viz.before_after_rates_figure`` at ``strength``, groups in ``front``'s order.
+    version : tuple
+        What the counts depend on besides the method's strength (hashed, never sent).
+    component : str, optional
+        The widget key; default one per method.
+    """
     rates = list(mitigate_tables.BEFORE_AFTER_RATES)
-    pairs = live_pairs(figure_json(viz.before_after_rates_figure(
-        ba.before.groups, ba.after.groups, mitigate_tables.BEFORE_AFTER_RATES,
-        f"after {method.label}")), rates)
-    key = (ds.fingerprint, scored.model_key, method.name, float(threshold), float(strength))
+    key = (*version, method.name, float(strength))
     payload = {
         "version": hashlib.sha256(repr(key).encode()).hexdigest()[:16],
         "strength": float(strength), "label": LABEL, "moved_note": MOVED_NOTE,
         "help": f"{method.label}: {method.strength_mapping}.",
-        **grid, "rows": int(ba.rows), "randomised": bool(method.randomised),
-        "auc": [_float(ba.performance.loc["auc", "before"]),
-                _float(ba.performance.loc["auc", "after"])],
+        **front, "rows": int(rows), "randomised": bool(method.randomised),
+        "auc": [_float(a) for a in auc],
         "performance": [[name, PERFORMANCE[name], mitigate_tables.BETTER.get(name)]
                         for name in PERFORMANCE],
-        "figs": {"pairs": pairs}}
-    strength_control(payload, key=_component_key(method))
+        "figs": {"pairs": live_pairs(figure_json(figure), rates)}}
+    strength_control(payload, key=component or _component_key(method))
+
+
+def grid(counts, labels, rows, changed, knob) -> dict:
+    """What does not depend on the released strength, at every strength of :data:`STRENGTHS`.
+
+    Parameters
+    ----------
+    counts : ndarray, shape (101, K, 4)
+        Expected ``tn, fp, fn, tp`` per strength and group.
+    labels : sequence of str
+        The groups, in the order of ``counts`` (and of the before/after figure).
+    rows : ndarray of int, shape (K,)
+        Rows per group.
+    changed : sequence of float
+        Decisions changed from the base model's, per strength.
+    knob : sequence of str
+        The knob's sentence per strength (:func:`knobs`).
+
+    Returns
+    -------
+    dict
+        The payload's ``strengths``, ``live`` (``counts_payload``), ``changed``, ``knob`` and
+        ``gaps``.
+    """
+    return {"strengths": STRENGTHS.tolist(),
+            "live": counts_payload(np.asarray(counts), labels, rows=rows,
+                                   method="between_groups", reference_code=None,
+                                   min_group_size=DEFAULT_MIN_GROUP_SIZE, confidence=0.95),
+            "changed": [float(c) for c in changed],
+            "knob": [str(k) for k in knob],
+            "gaps": [[g, GAPS[g].label] for g in mitigate_tables.COMPARED_GAPS]}
+
+
+def knobs(method, e0: float | None) -> list[str]:
+    """The knob's sentence at every strength of :data:`STRENGTHS`, from one fit.
+
+    Parameters
+    ----------
+    method : fairdash.mitigation.Method
+    e0 : float or None
+        The group thresholds' fitted base gap (None for the barycenter).
+
+    Returns
+    -------
+    list of str
+        ``explain_knob`` of the knob fitted at each strength.
+    """
+    native = {} if e0 is None else {"e0": e0}
+    return [explain_knob(method, _native_at(native, s), float(s)) for s in STRENGTHS]
 
 
 def _float(v) -> float | None:
@@ -138,29 +221,20 @@ def _float(v) -> float | None:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _grid(dataset_key, model_key, name, threshold, e0, labels, _dataset, _base_scores) -> dict:
-    """What does not depend on the released strength: counts, changed decisions and the knob
-    sentence at every strength of :data:`STRENGTHS` (one fit), groups in ``labels`` order;
+    """:func:`grid` of the test rows: one fit (``fast_points``), groups in ``labels`` order;
     ``e0`` is the group thresholds' fitted base gap (None for the barycenter)."""
     from fairdash.mitigation import get_method
     from fairdash.tradeoff import EvalRows, fast_points
 
-    m = get_method(name)
     rows = EvalRows.of(_dataset)
     with warnings.catch_warnings():  # the fit's warnings are the preview's, shown with it
         warnings.simplefilter("ignore", UserWarning)
         points = fast_points(_dataset, name, STRENGTHS, _base_scores, threshold=threshold,
                              rows=rows)
     order = [rows.labels.index(g) for g in labels]
-    counts = np.stack([p.counts[order] for p in points])              # (S, K, 4)
-    n = np.bincount(rows.codes, minlength=rows.k)[order]
-    native = {} if e0 is None else {"e0": e0}
-    return {"strengths": STRENGTHS.tolist(),
-            "live": counts_payload(counts, labels, rows=n, method="between_groups",
-                                   reference_code=None, min_group_size=DEFAULT_MIN_GROUP_SIZE,
-                                   confidence=0.95),
-            "changed": [float(p.changed.sum()) for p in points],
-            "knob": [explain_knob(m, _native_at(native, s), float(s)) for s in STRENGTHS],
-            "gaps": [[g, GAPS[g].label] for g in mitigate_tables.COMPARED_GAPS]}
+    return grid(np.stack([p.counts[order] for p in points]), labels,
+                np.bincount(rows.codes, minlength=rows.k)[order],
+                [p.changed.sum() for p in points], knobs(get_method(name), e0))
 
 
 def _native_at(native: dict, strength: float) -> dict:
