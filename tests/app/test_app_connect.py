@@ -106,6 +106,31 @@ def test_audit_of_a_connected_table_is_the_audit_of_its_rows(app, monkeypatch, s
             want.groups["n"].tolist()
 
 
+def _after_on_rows(table, name, strength):
+    """The audit of the group thresholds fitted on the rows themselves at ``strength``."""
+    y, scores = table["income_gt_50k"].to_numpy(), table["score"].to_numpy()
+    codes, labels = encode_groups(table[["sex"]])
+    groups = labels.to_numpy()[codes]
+    est = get_method(name).make(strength, threshold=0.5).fit(scores, y,
+                                                             sensitive_features=groups)
+    p = est.decision_proba(scores, sensitive_features=groups)
+    return audit_counts(confusion_counts(y, p, codes, len(labels)), labels)
+
+
+def _assert_after(at, want):
+    after = _table(at, "p-value after")
+    for gap, row in after.iterrows():
+        w = want.gaps.loc[want.gaps.index[want.gaps["label"] == gap][0]]
+        assert row["after"] == fmt.ci(w["value"], w["ci_low"], w["ci_high"]), gap
+        assert row["p-value after"] == fmt.num(w["p_value"]), gap
+
+
+def _strength_payload(at) -> dict:
+    """The strength component's payload (the only component on the Mitigate screen)."""
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)["payload"]
+
+
 def test_mitigate_fits_group_thresholds_from_counts_as_on_the_rows(app, monkeypatch,
                                                                    scored_log):
     monkeypatch.setenv("FAIRDASH_CONNECT", "1")
@@ -113,21 +138,64 @@ def test_mitigate_fits_group_thresholds_from_counts_as_on_the_rows(app, monkeypa
     at = _page(_connect(app, path), "mitigate")
     name = at.selectbox(key="w_mitigate_connect_method").value
     assert name == "thresholds_dp"  # the registry's first group-threshold method
-    y, scores = table["income_gt_50k"].to_numpy(), table["score"].to_numpy()
-    codes, labels = encode_groups(table[["sex"]])
-    groups = labels.to_numpy()[codes]
-    est = get_method(name).make(1.0, threshold=0.5).fit(scores, y, sensitive_features=groups)
-    p = est.decision_proba(scores, sensitive_features=groups)
-    want = audit_counts(confusion_counts(y, p, codes, len(labels)), labels)
-    after = _table(at, "after")
-    for gap, row in after.iterrows():
-        name_ = want.gaps.index[want.gaps["label"] == gap][0]
-        w = want.gaps.loc[name_]
-        assert row["after"] == fmt.ci(w["value"], w["ci_low"], w["ci_high"]), gap
+    assert not at.slider  # the strength is the component's
+    _assert_after(at, _after_on_rows(table, name, 1.0))
     assert "CASE" in at.code[0].value and "decision_proba" in at.code[0].value
+    sql = at.code[0].value
+    # the component's release, as the browser sends it: the server's table and rule follow
+    at.session_state[f"w_mitigate_connect_live_{name}"] = {"strength": 0.37, "id": "c-1"}
+    at.run()
+    _ok(at)
+    assert at.session_state["w_mitigate_connect_strength"] == 0.37
+    assert _strength_payload(at)["strength"] == 0.37
+    assert any(s.value.startswith("Fairness gaps at strength 0.37") for s in at.subheader)
+    _assert_after(at, _after_on_rows(table, name, 0.37))
+    assert at.code[0].value != sql and "CASE" in at.code[0].value
+    assert at.session_state["mitigation"] is None  # a preview only
     at.button(key="w_mitigate_apply").click().run()
     _ok(at)
-    assert at.session_state["mitigation"] == MitigationChoice("thresholds_dp", 1.0)
+    assert at.session_state["mitigation"] == MitigationChoice("thresholds_dp", 0.37)
+
+
+def test_the_strength_component_gets_every_rows_counts_at_each_strength(app, monkeypatch,
+                                                                        scored_log):
+    from fairdash.engines import (
+        count_scores,
+        fit_on_counts,
+        open_table,
+        rule_counts,
+        threshold_points,
+    )
+    from fairdash.mitigation import explain_knob, native_values
+    from fairdash.report._live import counts_from_payload
+    from fairdash.ui.screens.mitigate_live import STRENGTHS
+
+    monkeypatch.setenv("FAIRDASH_CONNECT", "1")
+    path, table = scored_log
+    at = _page(_connect(app, path), "mitigate")
+    sent = _strength_payload(at)
+    live, method = sent["live"], get_method("thresholds_dp")
+    c = count_scores(open_table(str(path)), target="income_gt_50k", sensitive=["sex"],
+                     score="score", threshold=0.5)
+    order = [[str(g) for g in c.labels].index(g) for g in live["labels"]]
+    assert sent["strengths"] == STRENGTHS.tolist() and sent["rows"] == len(table)
+    assert live["n"] == c.row_counts()[order].tolist()
+    points = threshold_points(c, method.name, STRENGTHS, threshold=0.5)[1:]
+    for i, point in enumerate(points):
+        np.testing.assert_allclose(counts_from_payload(live, i), point.counts[order],
+                                   rtol=1e-9, atol=1e-6, err_msg=f"strength {STRENGTHS[i]}")
+        assert sent["changed"][i] == pytest.approx(point.changed.sum(), rel=1e-9, abs=1e-9)
+    for strength in (0.25, 0.6, 0.83):
+        i = int(np.flatnonzero(STRENGTHS == strength)[0])
+        est = fit_on_counts(method.make(strength, threshold=0.5), c)
+        np.testing.assert_allclose(counts_from_payload(live, i), rule_counts(est, c)[order],
+                                   rtol=1e-9, atol=1e-6, err_msg=f"strength {strength}")
+        assert sent["knob"][i] == explain_knob(method, native_values(est), strength).replace(
+            "the calibration rows", "the counts of every row")
+    # strength 0 is the scores as they are at the threshold, counted on the rows
+    tp = (table["score"] >= 0.5) & (table["income_gt_50k"] == 1)
+    assert [g[0] for g in live["tp"]] == \
+        [int(tp[table["sex"].astype(str) == g].sum()) for g in live["labels"]]
 
 
 def test_tradeoffs_draws_the_group_threshold_fronts(app, monkeypatch, scored_log):

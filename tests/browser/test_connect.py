@@ -1,6 +1,8 @@
 """Connect to a table in a real browser (issue 15): a Parquet file on the server, counted by
 DuckDB; the Audit screen shows the audit of every row from the counts, equal to the library's
-audit of the same rows; Mitigate, Tradeoffs and a screen that needs rows are drawn."""
+audit of the same rows; Tradeoffs and a screen that needs rows are drawn; Mitigate's strength
+is the in-browser component, equal to the group thresholds fitted on the rows, and its release
+updates the server's table and SQL rule."""
 
 from __future__ import annotations
 
@@ -16,12 +18,16 @@ from browser_helpers import (
     click_and_wait,
     go_to,
     main,
+    mitigate_gap_table,
     open_app,
     plotly_traces,
+    release_strength,
     screenshot,
     sidebar,
     static_table_rows,
+    strength_slider,
     wait_for_audit,
+    wait_for_mitigation,
     wait_for_rerun,
 )
 from playwright.sync_api import expect
@@ -48,6 +54,20 @@ def scored_log(tmp_path, adult_logreg):
     path = tmp_path / "decisions.parquet"
     table.to_parquet(path)
     return path, table
+
+
+def _after_on_rows(table, strength):
+    """The audit of the demographic-parity group thresholds fitted on the rows themselves."""
+    from fairdash.metrics import audit_counts, confusion_counts, encode_groups
+    from fairdash.mitigation import get_method
+
+    y, scores = table["income_gt_50k"].to_numpy(), table["score"].to_numpy()
+    codes, labels = encode_groups(table[["sex"]])
+    groups = labels.to_numpy()[codes]
+    est = get_method("thresholds_dp").make(strength, threshold=0.5).fit(
+        scores, y, sensitive_features=groups)
+    p = est.decision_proba(scores, sensitive_features=groups)
+    return audit_counts(confusion_counts(y, p, codes, len(labels)), labels)
 
 
 def test_connect_to_a_parquet_file_and_audit_every_row(app: AppPage, connect_server,
@@ -99,9 +119,24 @@ def test_connect_to_a_parquet_file_and_audit_every_row(app: AppPage, connect_ser
     expect(sidebar(page)).to_contain_text(f"{THRESHOLDS_DP} at strength 0.60")
     screenshot(page, "connect-tradeoffs.png")
     go_to(app, "Mitigate")  # opens on the point chosen, the active mitigation
+    wait_for_mitigation(page)
     expect(page.get_by_role("heading", name="The rule, for the warehouse")).to_be_visible()
     expect(main(page).get_by_test_id("stAlert").filter(has_text="Active mitigation")) \
         .to_contain_text(f"Active mitigation: {THRESHOLDS_DP} at strength 0.60")
+    expect(strength_slider(page)).to_have_value("0.6")  # the strength component's
+    sql = main(page).get_by_test_id("stCode").inner_text()
+    release_strength(app, 0.4)  # answered in the browser; the release reruns the server
+    want = _after_on_rows(table, 0.4)
+    frame = page.frame(url=re.compile(r"/component/.*fairdash_strength"))
+    drawn = frame.evaluate("() => FairDashStrength.values(FairDashStrength.position(0.4))")
+    shown = static_table_rows(mitigate_gap_table(page))
+    for name, row in want.gaps.iterrows():
+        if name in drawn["gaps"]:
+            assert drawn["gaps"][name]["after"] == pytest.approx(row["value"], abs=1e-9), name
+            assert shown[row["label"]]["p-value after"] == fmt.num(row["p_value"]), name
+    expect(main(page).get_by_test_id("stCode")).not_to_have_text(sql)
+    expect(main(page).get_by_test_id("stAlert").filter(has_text="Preview only")) \
+        .to_be_visible()
     screenshot(page, "connect-mitigate.png")
     go_to(app, "Subgroups")
     expect(main(page).get_by_role("button", name="Load a sample of rows")).to_be_visible()

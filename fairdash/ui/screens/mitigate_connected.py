@@ -5,23 +5,26 @@ with ``uses_threshold``: the group thresholds) fit from the cells of counts exac
 rows (:func:`fairdash.engines.fit_on_counts`); before and after are audited on the counts of
 every row (:func:`fairdash.engines.rule_counts` and :func:`fairdash.metrics.audit_counts`), and
 the fitted rule goes back to the warehouse as SQL (:func:`fairdash.engines.rule_sql`). The
-other methods train on rows or move each row's score, so this screen names them and offers a
-sample of rows (``connected_rows``).
+strength is the ordinary screen's component (``mitigate_live``), sent every row's expected
+counts at each of its strengths from one fit (:func:`fairdash.engines.threshold_points`); the
+fit, the table with intervals and p-values, the SQL rule and "make active" follow the strength
+released. The other methods train on rows or move each row's score, so this screen names them
+and offers a sample of rows (``connected_rows``).
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pandas as pd
+import numpy as np
 import streamlit as st
 
 from fairdash import viz
 from fairdash.exceptions import FairDashError
-from fairdash.mitigation import explain_knob, get_method
+from fairdash.mitigation import get_method
 from fairdash.ui import budget, connected, state
 from fairdash.ui import format as fmt
-from fairdash.ui.screens import mitigate, mitigate_tables
+from fairdash.ui.screens import mitigate, mitigate_live, mitigate_tables
 
 SCREEN = "mitigate"
 METHOD_KEY, STRENGTH_KEY = "w_mitigate_connect_method", "w_mitigate_connect_strength"
@@ -60,56 +63,76 @@ def _sync_from_active(options) -> None:
 
 @budget.cached
 def _fit(conn, threshold: float, name: str, strength: float, _c):
-    from fairdash.engines import fit_on_counts, rule_counts, rule_sql, threshold_points
+    from fairdash.engines import fit_on_counts, rule_counts, rule_sql
     from fairdash.metrics import audit_counts
     from fairdash.mitigation import native_values
 
     est = fit_on_counts(get_method(name).make(strength, threshold=threshold), _c)
     after = audit_counts(rule_counts(est, _c), _c.labels, threshold=None,
                          row_counts=_c.row_counts())
-    point = threshold_points(_c, name, [strength], threshold=threshold)[-1]
     sql = rule_sql(est, _c, connected.open_table(conn.where, conn.table), _c.score)
-    return SimpleNamespace(after=after, native=native_values(est), sql=sql,
-                           changed=float(point.changed.sum()), rows=_c.rows)
+    return SimpleNamespace(after=after, native=native_values(est), sql=sql)
+
+
+@budget.cached
+def _front(conn, threshold: float, name: str, _c):
+    """The group-threshold method's counts of every row at each strength of the slider (one
+    fit): ``(counts (101, K, 4), changed (101,))``, groups in ``_c.labels`` order."""
+    from fairdash.engines import threshold_points
+
+    points = threshold_points(_c, name, mitigate_live.STRENGTHS, threshold=threshold)[1:]
+    return (np.stack([p.counts for p in points]),
+            np.array([float(p.changed.sum()) for p in points]))
+
+
+def _pooled_auc(c) -> float | None:
+    """The scores' AUC over every row (None with binned scores: ties within a bin)."""
+    from fairdash.metrics import ScoreIndex
+
+    if c.resolution is not None:
+        return None
+    return float(ScoreIndex(c.y, c.scores, np.zeros(len(c.y), dtype=np.int64), 1,
+                            sample_weight=c.weights).auc()[0])
 
 
 @st.fragment
 def _results(conn, method, threshold: float) -> None:
-    """Strength, the fit and before/after: reruns alone as the slider moves."""
+    """The strength component, the fit at the released strength and before/after: a move is
+    answered in the browser, a release reruns the page."""
     if state.widget(STRENGTH_KEY) is None:
         state.seed_widget(SCREEN, STRENGTH_KEY, 1.0)
-    strength = st.slider("Strength (0 = the scores as they are, 1 = the method at full "
-                         "strength)", 0.0, 1.0, step=0.01, key=STRENGTH_KEY,
-                         help=f"{method.label}: {method.strength_mapping}.")
+    component = f"w_mitigate_connect_live_{method.name}"
+    mitigate_live.released(method, STRENGTH_KEY, component)
+    strength = float(state.widget(STRENGTH_KEY))
     c = connected.counts(conn, threshold)
     try:
-        fit = _fit(conn, float(threshold), method.name, round(float(strength), 4), c)
+        fit = _fit(conn, float(threshold), method.name, round(strength, 4), c)
+        counts, changed = _front(conn, float(threshold), method.name, c)
     except FairDashError as exc:
         st.error(fmt.md(exc))
         return
     before = connected.audit(conn, threshold)
-    mitigate._activation(method, strength)
-    knob = explain_knob(method, fit.native, strength)
-    st.markdown(f"**What it does.** {_counted(method.describe())}  \n"
-                f"**What it assumes.** {method.assumes}  \n"
-                f"**Its knob.** {_counted(knob)}")
-    st.caption(f"Stage: post-processing · needs each person's group when deciding · "
-               f"randomises decisions between two thresholds (expected rates shown) · fitted "
-               f"on the counts of all {c.rows:,} rows · Source: {method.paper}")
-    left, right = st.columns([3, 2])
-    with left:
-        st.subheader("Fairness gaps")
-        mitigate_tables.gap_comparison(SimpleNamespace(before=before, after=fit.after),
-                                       "classification")
-    with right:
-        st.subheader("Overall performance")
-        _performance(before, fit)
+    labels = [str(g) for g in before.groups.index]
+    order = [[str(g) for g in c.labels].index(g) for g in labels]
     fig = viz.before_after_rates_figure(before.groups, fit.after.groups,
                                         mitigate_tables.BEFORE_AFTER_RATES,
                                         f"after {method.label}")
     fig.update_layout(title_text="Per-group rates before and after (every row, 95 % Wilson "
                                  "intervals)")
-    st.plotly_chart(fig, key="fig_before_after")
+    knob = [_counted(k) for k in mitigate_live.knobs(method, fit.native.get("e0"))]
+    front = mitigate_live.grid(counts[:, order], labels, c.row_counts()[order], changed, knob)
+    mitigate_live.draw(method, strength, front, rows=c.rows, auc=(_pooled_auc(c), None),
+                       figure=fig, version=(repr(conn), float(threshold)),
+                       component=component)
+    mitigate._activation(method, strength)
+    st.markdown(f"**What it does.** {_counted(method.describe())}  \n"
+                f"**What it assumes.** {method.assumes}")
+    st.caption(f"Stage: post-processing · needs each person's group when deciding · "
+               f"randomises decisions between two thresholds (expected rates shown) · fitted "
+               f"on the counts of all {c.rows:,} rows · Source: {method.paper}")
+    st.subheader(f"Fairness gaps at strength {strength:.2f}, with intervals and p-values")
+    mitigate_tables.gap_comparison(SimpleNamespace(before=before, after=fit.after),
+                                   "classification")
     with st.expander("Every rate per group after the mitigation (95 % Wilson intervals)"):
         mitigate_tables.rate_groups(fit.after)
     _rule(conn, c, fit.sql)
@@ -118,22 +141,6 @@ def _results(conn, method, threshold: float) -> None:
 def _counted(text: str) -> str:
     """A registry sentence about the rows' split, said of the counted rows instead."""
     return text.replace("the calibration rows", "the counts of every row")
-
-
-def _performance(before, fit) -> None:
-    """Accuracy and balanced accuracy before and after, and the decisions that changed."""
-    rows = []
-    for label, get in (("Accuracy", lambda o: o["accuracy"]),
-                       ("Balanced accuracy", lambda o: (o["tpr"] + 1 - o["fpr"]) / 2),
-                       ("Selection rate", lambda o: o["selection_rate"])):
-        b, a = float(get(before.overall)), float(get(fit.after.overall))
-        rows.append({"measure": label, "before": fmt.num(b), "after": fmt.num(a),
-                     "change": fmt.signed(a - b)})
-    st.table(pd.DataFrame(rows).set_index("measure"))
-    st.caption(f"All {fit.rows:,} rows; {fit.changed:,.0f} decisions "
-               f"({fit.changed / max(fit.rows, 1):.1%}) differ from the scores' own at the "
-               "threshold (expected number: decisions between two thresholds are drawn at "
-               "random).")
 
 
 def _rule(conn, c, sql: str) -> None:
