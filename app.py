@@ -1,8 +1,14 @@
-"""FairDash entry point: page config, session defaults, navigation and the sidebar."""
+"""FairDash entry point: page config, session defaults, navigation and the sidebar.
+
+A new session on a chart screen gets its chart placeholder first (``prime_charts``): before
+anything imports the data layer (pandas, numpy, pyarrow), which ``shell`` and ``state`` leave to
+the functions that need it, so the browser loads its chart code while the server imports and
+works (issue 16, docs/live-threshold.md).
+"""
 
 import streamlit as st
 
-from fairdash.ui import sharing, shell, state
+from fairdash.ui import shell, state
 
 
 def prime_charts(slot) -> None:
@@ -30,12 +36,16 @@ CHART_PAGES = {"audit", "mitigate", "tradeoffs", "compare", "subgroups", "learn_
                "learn_impossible", "learn_loan", "learn_bias", "learn_pays", "learn_bounty"}
 
 st.set_page_config(page_title="FairDash", page_icon="⚖️", layout="wide")
-new_session = state.init()
+new_session = state.new_session()
 page = st.navigation(shell.pages(), expanded=True)  # every screen and lesson in view
 sidebar = st.sidebar.container()
+if new_session and page.url_path in CHART_PAGES:
+    prime_charts(st.sidebar.empty())
+
+from fairdash.ui import sharing  # the data layer and pandas: once the placeholder is sent
+
+state.init()
 if new_session:
-    if page.url_path in CHART_PAGES:
-        prime_charts(st.sidebar.empty())
     sharing.restore_link()  # the view in the URL, if any (a shared link, a reload)
 try:
     sharing.show_notices()

@@ -8,13 +8,19 @@ after every screen, including one that stopped.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from fairdash.data import SAMPLES
 from fairdash.exceptions import FairDashError
 from fairdash.ui import format as fmt
-from fairdash.ui import shared, state
+from fairdash.ui import state
+
+if TYPE_CHECKING:
+    from fairdash.ui import shared
+
+# The data layer (``shared``, ``SAMPLES``: pandas, numpy) is imported by the functions that
+# need it, so that app.py gets the page list and sends its chart placeholder before it (issue 16).
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,6 +107,8 @@ def guard_dataset():
         stop_with("This screen needs rows in memory, and the connected table stays in its "
                   "engine: load a sample of its rows on the Data screen.", DATA_PAGE,
                   "Load a sample on the Data page")
+    from fairdash.ui import shared
+
     try:
         return shared.active_dataset()
     except FairDashError as exc:
@@ -110,6 +118,8 @@ def guard_dataset():
 def guard_scores() -> shared.Scored:
     """Scores of the active model on the audited rows (training shows progress), or an error
     with a link to the Model screen."""
+    from fairdash.ui import shared
+
     guard_dataset()
     slot = st.empty()  # the status box disappears once the model is ready
     try:
@@ -152,6 +162,8 @@ def group_dataframe(table, most: int = 460) -> None:
 
 def positive_meaning() -> str:
     """What a positive prediction means, in words, for sentences."""
+    from fairdash.data import SAMPLES
+
     src, roles = state.source(), state.roles()
     if src.kind == "sample" and roles.target == SAMPLES[src.name].target:
         return SAMPLES[src.name].positive_meaning
@@ -160,6 +172,8 @@ def positive_meaning() -> str:
 
 def active_data_name() -> str:
     """Display name of the active table (escape it before markdown)."""
+    from fairdash.data import SAMPLES
+
     src = state.source()
     return SAMPLES[src.name].title if src.kind == "sample" else src.name
 
@@ -167,6 +181,8 @@ def active_data_name() -> str:
 def _task() -> str | None:
     if state.connected() is not None:  # counted where it lives: yes/no outcomes only
         return "classification"
+    from fairdash.ui import shared
+
     try:
         return shared.active_dataset().task
     except FairDashError:

@@ -27,37 +27,43 @@ its own (``seed_widget``), and what other screens need goes through the transiti
 from __future__ import annotations
 
 from dataclasses import fields
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from fairdash.data import ColumnRoles
-from fairdash.ui.link import to_query
-from fairdash.ui.workspace import (  # noqa: F401
-    DEFAULT_SAMPLE,
-    DEFAULT_THRESHOLD,
-    DOWNSTREAM,
-    KEYS,
-    Connection,
-    DataSource,
-    MitigationChoice,
-    ModelChoice,
-    Workspace,
-    cleared,
-    default_workspace,
-    with_bounty,
-    with_bounty_model,
-    with_comparison,
-    with_compas_demo,
-    with_connection,
-    with_gate,
-    with_mitigation,
-    with_model,
-    with_point,
-    with_roles,
-    with_slice,
-    with_source,
-    with_threshold,
-)
+if TYPE_CHECKING:
+    from fairdash.data import ColumnRoles
+    from fairdash.ui.workspace import (
+        Connection,
+        DataSource,
+        MitigationChoice,
+        ModelChoice,
+        Workspace,
+    )
+
+#: names of :mod:`fairdash.ui.workspace` also read here (``state.DataSource``, ...). They, the
+#: data layer and pandas are imported on first use, not with this module: app.py asks
+#: :func:`new_session` and sends its chart placeholder before them (issue 16).
+REEXPORTED = frozenset({
+    "DEFAULT_SAMPLE", "DEFAULT_THRESHOLD", "DOWNSTREAM", "KEYS", "Connection", "DataSource",
+    "MitigationChoice", "ModelChoice", "Workspace", "cleared", "default_workspace",
+    "with_bounty", "with_bounty_model", "with_comparison", "with_compas_demo",
+    "with_connection", "with_gate", "with_mitigation", "with_model", "with_point",
+    "with_roles", "with_slice", "with_source", "with_threshold"})
+
+
+def _workspace_module():
+    from fairdash.ui import workspace as module
+
+    return module
+
+
+def __getattr__(name: str):
+    """The :data:`REEXPORTED` names of the Workspace module, imported when first asked for."""
+    if name in REEXPORTED:
+        return getattr(_workspace_module(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: widget key (or key prefix ending in "_") -> the screen that owns it
 WIDGET_KEYS = {
@@ -86,12 +92,18 @@ WIDGET_KEYS = {
 _PRIVATE = ("upload_frame", "upload_model", "connection")
 
 
+def new_session() -> bool:
+    """True on the session's first run (before :func:`init`): cheap, it imports nothing."""
+    return "source" not in st.session_state
+
+
 def init() -> bool:
     """Fill every key the session does not have yet from the default workspace; True on the
     session's first run."""
-    new = "source" not in st.session_state
-    ws = default_workspace()
-    for f in fields(Workspace):
+    new = new_session()
+    ws_module = _workspace_module()
+    ws = ws_module.default_workspace()
+    for f in fields(ws_module.Workspace):
         if f.name not in _PRIVATE:
             st.session_state.setdefault(f.name, getattr(ws, f.name))
     return new
@@ -127,14 +139,14 @@ def add_notices(sentences: list) -> None:
 
 def workspace() -> Workspace:
     """The session's Workspace."""
-    get = st.session_state.get
-    return Workspace(get("source") or default_workspace().source,
-                     **{f.name: get(f.name, f.default) for f in fields(Workspace)
-                        if f.name != "source"})
+    get, ws_module = st.session_state.get, _workspace_module()
+    return ws_module.Workspace(get("source") or ws_module.default_workspace().source,
+                               **{f.name: get(f.name, f.default)
+                                  for f in fields(ws_module.Workspace) if f.name != "source"})
 
 
 def _store(ws: Workspace) -> None:
-    for f in fields(Workspace):
+    for f in fields(ws):
         value = getattr(ws, f.name)
         if value is None and f.name in _PRIVATE:
             st.session_state.pop(f.name, None)
@@ -142,8 +154,11 @@ def _store(ws: Workspace) -> None:
             st.session_state[f.name] = value
 
 
-def _apply(transition, *args, **kwargs) -> Workspace:
-    new = transition(workspace(), *args, **kwargs)
+def _apply(transition: str, *args, **kwargs) -> Workspace:
+    """Apply the Workspace transition named ``transition`` and store the result."""
+    from fairdash.ui.link import to_query
+
+    new = getattr(_workspace_module(), transition)(workspace(), *args, **kwargs)
     _store(new)
     # at once, not at the end of the run: a fragment's rerun (the threshold) ends nowhere else
     write_query(to_query(new))
@@ -184,7 +199,7 @@ def connected():
 
 def connect(conn: Connection) -> None:
     """Make a table counted where it lives the active source (see :func:`with_connection`)."""
-    _apply(with_connection, conn)
+    _apply("with_connection", conn)
     st.session_state.pop("pending_upload", None)
 
 
@@ -210,7 +225,7 @@ def gate() -> tuple:
 
 def set_gate(rules, on_interval: bool = False) -> None:
     """See :func:`with_gate`."""
-    _apply(with_gate, rules, on_interval)
+    _apply("with_gate", rules, on_interval)
 
 
 def sweep_point() -> tuple | None:
@@ -226,38 +241,38 @@ def comparison() -> tuple | None:
 def set_source(src: DataSource, roles: ColumnRoles, upload=None,
                task: str = "classification") -> None:
     """Switch the active table (see :func:`with_source`); a pending upload is dropped."""
-    _apply(with_source, src, roles, upload, task)
+    _apply("with_source", src, roles, upload, task)
     st.session_state.pop("pending_upload", None)
 
 
 def set_roles(value: ColumnRoles, rescale: bool = False, task: str = "classification") -> None:
     """See :func:`with_roles`."""
-    _apply(with_roles, value, rescale, task)
+    _apply("with_roles", value, rescale, task)
 
 
 def set_model(choice: ModelChoice, estimator=None) -> None:
     """See :func:`with_model`."""
-    _apply(with_model, choice, estimator)
+    _apply("with_model", choice, estimator)
 
 
 def set_threshold(value: float) -> None:
     """See :func:`with_threshold`."""
-    _apply(with_threshold, value)
+    _apply("with_threshold", value)
 
 
 def set_mitigation(choice: MitigationChoice | None) -> None:
     """See :func:`with_mitigation`."""
-    _apply(with_mitigation, choice)
+    _apply("with_mitigation", choice)
 
 
 def choose_point(point: tuple | None, baseline: str) -> None:
     """See :func:`with_point`."""
-    _apply(with_point, point, baseline)
+    _apply("with_point", point, baseline)
 
 
 def set_comparison(specs: tuple[str, str]) -> None:
     """See :func:`with_comparison`."""
-    _apply(with_comparison, specs)
+    _apply("with_comparison", specs)
 
 
 def pending_upload():
@@ -343,7 +358,7 @@ def remember(screen: str, name: str, value) -> None:
 
 def start_compas_demo() -> None:
     """See :func:`with_compas_demo`."""
-    _apply(with_compas_demo)
+    _apply("with_compas_demo")
     st.session_state.pop("pending_upload", None)
 
 
@@ -361,7 +376,7 @@ def audit_slice() -> str | None:
 
 def set_audit_slice(rule: str | None) -> None:
     """See :func:`with_slice`."""
-    _apply(with_slice, rule)
+    _apply("with_slice", rule)
 
 
 def bounty():
@@ -371,10 +386,10 @@ def bounty():
 
 def set_bounty(value) -> None:
     """See :func:`with_bounty`."""
-    _apply(with_bounty, value)
+    _apply("with_bounty", value)
 
 
 def use_bounty_model(choice: ModelChoice, decision_list) -> None:
     """See :func:`with_bounty_model`."""
-    _apply(with_bounty_model, choice, decision_list)
+    _apply("with_bounty_model", choice, decision_list)
 
