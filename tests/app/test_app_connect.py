@@ -179,6 +179,7 @@ def test_the_strength_component_gets_every_rows_counts_at_each_strength(app, mon
                      score="score", threshold=0.5)
     order = [[str(g) for g in c.labels].index(g) for g in live["labels"]]
     assert sent["strengths"] == STRENGTHS.tolist() and sent["rows"] == len(table)
+    assert "every row" in sent["rows_phrase"]  # not "held-out test rows": no split here
     assert live["n"] == c.row_counts()[order].tolist()
     points = threshold_points(c, method.name, STRENGTHS, threshold=0.5)[1:]
     for i, point in enumerate(points):

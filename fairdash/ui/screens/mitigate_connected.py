@@ -123,7 +123,7 @@ def _results(conn, method, threshold: float) -> None:
     front = mitigate_live.grid(counts[:, order], labels, c.row_counts()[order], changed, knob)
     mitigate_live.draw(method, strength, front, rows=c.rows, auc=(_pooled_auc(c), None),
                        figure=fig, version=(repr(conn), float(threshold)),
-                       component=component)
+                       component=component, rows_phrase="rows (every row of the table)")
     mitigate._activation(method, strength)
     st.markdown(f"**What it does.** {_counted(method.describe())}  \n"
                 f"**What it assumes.** {method.assumes}")

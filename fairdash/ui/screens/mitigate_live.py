@@ -130,7 +130,7 @@ def control(scored, method, result, threshold: float, ba) -> None:
 
 
 def draw(method, strength: float, front: dict, *, rows: int, auc, figure, version: tuple,
-         component: str | None = None) -> None:
+         component: str | None = None, rows_phrase: str = "held-out test rows") -> None:
     """Send the component everything it needs at the released ``strength``, wherever the
     counts came from (the test rows, or a connected table's every row).
 
@@ -151,6 +151,8 @@ def draw(method, strength: float, front: dict, *, rows: int, auc, figure, versio
         What the counts depend on besides the method's strength (hashed, never sent).
     component : str, optional
         The widget key; default one per method.
+    rows_phrase : str, default "held-out test rows"
+        What the ``rows`` are, in the sentence on changed decisions.
     """
     rates = list(mitigate_tables.BEFORE_AFTER_RATES)
     key = (*version, method.name, float(strength))
@@ -158,7 +160,8 @@ def draw(method, strength: float, front: dict, *, rows: int, auc, figure, versio
         "version": hashlib.sha256(repr(key).encode()).hexdigest()[:16],
         "strength": float(strength), "label": LABEL, "moved_note": MOVED_NOTE,
         "help": f"{method.label}: {method.strength_mapping}.",
-        **front, "rows": int(rows), "randomised": bool(method.randomised),
+        **front, "rows": int(rows), "rows_phrase": rows_phrase,
+        "randomised": bool(method.randomised),
         "auc": [_float(a) for a in auc],
         "performance": [[name, PERFORMANCE[name], mitigate_tables.BETTER.get(name)]
                         for name in PERFORMANCE],

@@ -103,7 +103,7 @@ function draw(v) {
     cell(row, 3, r.change);
   });
   var share = P.rows > 0 ? x.changed / P.rows : 0;
-  byId("fd-changed").textContent = thousands(P.rows) + " held-out test rows; " + thousands(x.changed) +
+  byId("fd-changed").textContent = thousands(P.rows) + " " + (P.rows_phrase || "held-out test rows") + "; " + thousands(x.changed) +
     " decisions (" + (100 * share).toFixed(1) + "%) differ from the base model's" +
     (P.randomised ? " (expected number: decisions are drawn at random)." : ".");
   var f = L.pairsFigure(P.figs.pairs, x.m);
