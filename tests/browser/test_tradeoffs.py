@@ -17,6 +17,8 @@ from browser_helpers import (
     plotly_traces,
     screenshot,
     sidebar,
+    strength_slider,
+    wait_for_mitigation,
     wait_for_rerun,
     wait_idle,
 )
@@ -32,12 +34,12 @@ FRONTS = ("thresholds_dp", "thresholds_eop", "thresholds_eo", "barycenter")
 
 
 def traces(page: Page):
-    return page.locator(f"{PLOTLY} .scatterlayer .trace")
+    return main(page).locator(f"{PLOTLY} .scatterlayer .trace")
 
 
 def trace_index(page: Page, name: str) -> int:
     """Position of the drawn trace called ``name`` among the chart's scatter traces."""
-    names = [t["name"] for t in plotly_traces(page.locator(PLOTLY)) if t["visible"] is True]
+    names = [t["name"] for t in plotly_traces(main(page).locator(PLOTLY)) if t["visible"] is True]
     return names.index(name)
 
 
@@ -65,13 +67,14 @@ def test_click_a_point_then_sweep_in_the_background(app: AppPage):
     # a clicked point is the active mitigation, and the detail says so
     expect(main(page)).to_contain_text("This point is the active mitigation (see the sidebar)")
     expect(sidebar(page)).to_contain_text(f"{THRESHOLDS_DP} at strength 0.60")
-    assert "Chosen point" in [t["name"] for t in plotly_traces(page.locator(PLOTLY))]
+    assert "Chosen point" in [t["name"] for t in plotly_traces(main(page).locator(PLOTLY))]
     screenshot(page, "tradeoffs-adult-chosen-point.png")
 
     # the chosen point is the Mitigate screen's starting point, shown as the active one
     go_to(app, "Mitigate")
     expect(page.get_by_role("combobox", name="Method")).to_have_value(THRESHOLDS_DP)
-    expect(page.get_by_role("slider", name=re.compile("^Strength"))).to_have_value("0.6")
+    wait_for_mitigation(page)
+    expect(strength_slider(page)).to_have_value("0.6")  # in the strength component's frame
     expect(main(page).get_by_test_id("stAlert").filter(has_text="Active mitigation")) \
         .to_contain_text(f"Active mitigation: {THRESHOLDS_DP} at strength 0.60")
     go_to(app, "Tradeoffs")     # looking at Mitigate changes nothing

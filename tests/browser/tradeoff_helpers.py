@@ -3,14 +3,15 @@ check that every method's line starts at the base model."""
 
 from __future__ import annotations
 
-from browser_helpers import PLOTLY, plotly_traces
+from browser_helpers import PLOTLY, main, plotly_traces
 from playwright.sync_api import Page, expect
 
 
 def wait_for_tradeoffs_chart(page: Page) -> None:
     """The Tradeoffs chart is drawn with its points."""
-    expect(page.locator(PLOTLY)).to_have_count(1)
-    expect(page.locator(f"{PLOTLY} .scatterlayer .trace .points path").first).to_be_attached()
+    expect(main(page).locator(PLOTLY)).to_have_count(1)  # not the sidebar's first-run primer
+    expect(main(page).locator(f"{PLOTLY} .scatterlayer .trace .points path").first) \
+        .to_be_attached()
 
 
 def assert_lines_start_at_base(page: Page, methods=()) -> tuple[tuple[float, float], dict]:
@@ -31,7 +32,7 @@ def tradeoff_points(page: Page) -> tuple[tuple[float, float], dict[str, list[tup
     """The Tradeoffs chart read from its figure: the base model's star ``(x, y)`` and, per
     method, its drawn points ``(strength, x, y)`` (each marker's customdata starts with
     ``[method, strength]``)."""
-    chart = page.locator(PLOTLY)
+    chart = main(page).locator(PLOTLY)
     base, lines = None, {}
     for trace in plotly_traces(chart):
         if not trace["customdata"] or trace["visible"] is not True:
