@@ -6,9 +6,17 @@ the functions that need it, so the browser loads its chart code while the server
 works (issue 16, docs/live-threshold.md).
 """
 
+import sys
+
 import streamlit as st
 
 from fairdash.ui import shell, state
+
+#: the server's GIL switch interval (s). A script computing in Python holds the GIL, and the
+#: server's event loop, which sends the messages the script has queued, needs it back after
+#: every socket write: at Python's default (5 ms) a first run's elements reached the browser up
+#: to 0.9 s after the script queued them (load 5), the first chart included (issue 16, docs/live-threshold.md).
+SWITCH_INTERVAL = 0.0005
 
 
 def prime_charts(slot) -> None:
@@ -35,6 +43,7 @@ def prime_charts(slot) -> None:
 CHART_PAGES = {"audit", "mitigate", "tradeoffs", "compare", "subgroups", "learn_rates",
                "learn_impossible", "learn_loan", "learn_bias", "learn_pays", "learn_bounty"}
 
+sys.setswitchinterval(SWITCH_INTERVAL)  # process-wide and cheap; every run sets the same
 st.set_page_config(page_title="FairDash", page_icon="⚖️", layout="wide")
 new_session = state.new_session()
 page = st.navigation(shell.pages(), expanded=True)  # every screen and lesson in view
