@@ -14,8 +14,9 @@ from fairdash.ui import shell, state
 
 #: the server's GIL switch interval (s). A script computing in Python holds the GIL, and the
 #: server's event loop, which sends the messages the script has queued, needs it back after
-#: every socket write: at Python's default (5 ms) a first run's elements reached the browser up
-#: to 0.9 s after the script queued them (load 5), the first chart included (issue 16, docs/live-threshold.md).
+#: every socket write: at Python's default (5 ms) a first run's elements, the first chart
+#: included, reached the browser up to 0.9 s after the script queued them (load 5; issue 16,
+#: docs/live-threshold.md).
 SWITCH_INTERVAL = 0.0005
 
 
