@@ -99,24 +99,15 @@ def threshold_points(counts, method: str, strengths, *, threshold: float | None 
         :func:`fairdash.tradeoff.measure` with ``counts.labels``.
     """
     from fairdash.mitigation import get_method
-    from fairdash.tradeoff._points import BASELINE, SweepPoint
+    from fairdash.tradeoff._points import BASELINE, EvalRows, point_from_decisions
 
     thr = counts.threshold if threshold is None else float(threshold)
     fitted = fit_on_counts(get_method(method).make(1.0, threshold=thr), counts)
-    k, w, y = len(counts.labels), counts.weights, counts.y
+    cells = EvalRows(np.ones(len(counts.y), dtype=bool), counts.y, counts.codes,
+                     [str(g) for g in counts.labels])
     base = (counts.scores >= thr).astype(np.float64)
-
-    def point(name, strength, p):
-        flat = counts.codes * 4 + 2 * y
-        cells = np.bincount(flat + 1, weights=p * w, minlength=4 * k) \
-            + np.bincount(flat, weights=(1.0 - p) * w, minlength=4 * k)
-        changed = np.bincount(counts.codes, weights=np.abs(p - base) * w, minlength=k)
-        new_right = np.where(y == 1, p, 1.0 - p)
-        negative = np.bincount(counts.codes, weights=(base == y) * (1.0 - new_right) * w,
-                               minlength=k)
-        return SweepPoint(name, float(strength), cells.reshape(k, 4), changed,
-                          negative=negative)
-
-    return [point(BASELINE, 0.0, base)] + [
-        point(method, twin.strength, rule_proba(twin, counts))
+    return [point_from_decisions(cells, BASELINE, 0.0, base, base,
+                                 sample_weight=counts.weights)] + [
+        point_from_decisions(cells, method, twin.strength, rule_proba(twin, counts), base,
+                             sample_weight=counts.weights)
         for twin in fitted.at_strengths(strengths)]

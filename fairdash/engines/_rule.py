@@ -16,6 +16,7 @@ import numpy as np
 
 from fairdash.engines._counts import score_column
 from fairdash.exceptions import DataError
+from fairdash.metrics import confusion_counts
 
 __all__ = ["rule_counts", "rule_expression", "rule_proba", "rule_sql"]
 
@@ -120,12 +121,8 @@ def rule_counts(estimator, counts) -> np.ndarray:
     ndarray of shape (K, 4)
         Columns ``tn, fp, fn, tp`` (expected counts, docs/methods.md §0.3).
     """
-    p = rule_proba(estimator, counts) * counts.weights
-    k = len(counts.labels)
-    base = counts.codes * 4 + 2 * counts.y
-    flat = np.bincount(base + 1, weights=p, minlength=4 * k)
-    flat += np.bincount(base, weights=counts.weights - p, minlength=4 * k)
-    return flat.reshape(k, 4)
+    return confusion_counts(counts.y, rule_proba(estimator, counts), counts.codes,
+                            len(counts.labels), sample_weight=counts.weights)
 
 
 def rule_proba(estimator, counts) -> np.ndarray:

@@ -93,7 +93,8 @@ class EvalRows:
 
 
 def point_from_decisions(rows: EvalRows, method: str, strength: float, decisions,
-                         base_decisions, seconds: float = math.nan) -> SweepPoint:
+                         base_decisions, seconds: float = math.nan,
+                         sample_weight=None) -> SweepPoint:
     """A point from decisions (0/1, or probabilities of a randomised method) on the test rows.
 
     Parameters
@@ -106,6 +107,8 @@ def point_from_decisions(rows: EvalRows, method: str, strength: float, decisions
     base_decisions : ndarray, shape (m,)
         The base model's 0/1 decisions on the same rows.
     seconds : float, optional
+    sample_weight : ndarray, shape (m,), optional
+        Rows each entry stands for (cells of counts from an engine); default 1 each.
 
     Returns
     -------
@@ -120,10 +123,11 @@ def point_from_decisions(rows: EvalRows, method: str, strength: float, decisions
     """
     p = np.asarray(decisions, dtype=np.float64)
     b = np.asarray(base_decisions, dtype=np.float64)
-    counts = confusion_counts(rows.y, p, rows.codes, rows.k)
-    changed = np.bincount(rows.codes, weights=np.abs(p - b), minlength=rows.k)
+    w = 1.0 if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    counts = confusion_counts(rows.y, p, rows.codes, rows.k, sample_weight=sample_weight)
+    changed = np.bincount(rows.codes, weights=np.abs(p - b) * w, minlength=rows.k)
     new_right = np.where(rows.y == 1, p, 1.0 - p)
-    negative = np.bincount(rows.codes, weights=(b == rows.y) * (1.0 - new_right),
+    negative = np.bincount(rows.codes, weights=(b == rows.y) * (1.0 - new_right) * w,
                            minlength=rows.k)
     return SweepPoint(method, float(strength), counts, changed, float(seconds),
                       negative=negative)
