@@ -57,13 +57,7 @@ def render() -> None:
                        "predictions.")
         else:
             st.caption(f"A positive prediction means: {fmt.md(shell.positive_meaning())}.")
-        active = state.mitigation()
-        if active is not None:
-            from fairdash.mitigation import get_method
-
-            st.caption(f"This audit is of the model as it is. The active mitigation "
-                       f"({get_method(active.name).label} at strength {active.strength:.2f}) "
-                       "is compared with it on the Mitigate, Tradeoffs and Compare screens.")
+        active_mitigation_note("the model as it is", "it", "Mitigate, Tradeoffs and Compare")
     if scored.task == "regression":
         audit_regression.render(scored, left, min_size)
         return
@@ -99,6 +93,19 @@ def _early_sizes(slot, min_size: int) -> bool:
         return False
     slot.plotly_chart(viz.group_sizes_figure(group_sizes(dataset, min_size)), key="fig_sizes")
     return True
+
+
+def active_mitigation_note(what: str, pronoun: str, screens: str) -> None:
+    """Say that the audit is of ``what``, and where the active mitigation (if any) is
+    compared with ``pronoun`` (the ``screens``)."""
+    active = state.mitigation()
+    if active is None:
+        return
+    from fairdash.mitigation import get_method
+
+    st.caption(f"This audit is of {what}. The active mitigation ({get_method(active.name).label} "
+               f"at strength {active.strength:.2f}) is compared with {pronoun} on the {screens} "
+               "screens.")
 
 
 def _slice_or_groups(scored):

@@ -32,13 +32,7 @@ def render() -> None:
     if c is None:
         return
     st.caption(f"A positive prediction means: {fmt.md(shell.positive_meaning())}.")
-    active = state.mitigation()
-    if active is not None:
-        from fairdash.mitigation import get_method
-
-        st.caption(f"This audit is of the scores as they are. The active mitigation "
-                   f"({get_method(active.name).label} at strength {active.strength:.2f}) is "
-                   "compared with them on the Mitigate and Tradeoffs screens.")
+    audit.active_mitigation_note("the scores as they are", "them", "Mitigate and Tradeoffs")
     left, right = st.columns([3, 2])
     with right:
         min_size = audit._min_group_size()
