@@ -99,13 +99,16 @@ class ScoreCounts:
         return ScoreIndex(self.y, self.scores, self.codes, len(self.labels),
                           sample_weight=self.weights)
 
-    def audit(self, *, method: str = "between_groups", reference=None,
-              min_group_size: int = DEFAULT_MIN_GROUP_SIZE, confidence: float = 0.95,
-              n_resamples: int = 1000, random_state: int = 0):
-        """The audit at :attr:`threshold`, as :func:`fairdash.metrics.audit` on the rows.
+    def audit(self, *, threshold: float | None = None, method: str = "between_groups",
+              reference=None, min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+              confidence: float = 0.95, n_resamples: int = 1000, random_state: int = 0):
+        """The audit at ``threshold``, as :func:`fairdash.metrics.audit` on the rows.
 
         Parameters
         ----------
+        threshold : float, optional
+            Default :attr:`threshold`. Exact cells give exact counts at any threshold; binned
+            cells only at :attr:`threshold` (count again at another one).
         method, reference, min_group_size, confidence, n_resamples, random_state
             As in :func:`fairdash.metrics.audit_counts`.
 
@@ -113,9 +116,10 @@ class ScoreCounts:
         -------
         AuditResult
         """
+        thr = self.threshold if threshold is None else float(threshold)
         index = self.index()
-        return audit_counts(index.counts_at(self.threshold), self.labels, auc=index.auc(),
-                            threshold=self.threshold, row_counts=self.row_counts(),
+        return audit_counts(index.counts_at(thr), self.labels, auc=index.auc(),
+                            threshold=thr, row_counts=self.row_counts(),
                             method=method, reference=reference,
                             min_group_size=min_group_size, confidence=confidence,
                             n_resamples=n_resamples, random_state=random_state)

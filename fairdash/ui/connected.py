@@ -88,13 +88,8 @@ def counted(conn: Connection, threshold: float):
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _audit(conn: Connection, threshold: float, method: str, reference, min_group_size: int):
-    from fairdash.metrics import audit_counts
-
-    c = counts(conn, threshold)
-    index = c.index()
-    return audit_counts(index.counts_at(threshold), c.labels, auc=index.auc(),
-                        threshold=threshold, row_counts=c.row_counts(), method=method,
-                        reference=reference, min_group_size=min_group_size)
+    return counts(conn, threshold).audit(threshold=threshold, method=method,
+                                         reference=reference, min_group_size=min_group_size)
 
 
 def audit(conn: Connection, threshold: float, method: str = "between_groups", reference=None,
