@@ -213,7 +213,7 @@ def journey() -> list[tuple[str, str, bool, str]]:
         ("Audit", AUDIT_PAGE, model_ok, "ready" if model_ok else "needs a model"),
         ("Mitigate", MITIGATE_PAGE, active is not None,
          f"{REGISTRY[active.name].label} at {active.strength:.2f}" if active
-         else "nothing chosen yet"),
+         else "none yet"),
     ]
 
 

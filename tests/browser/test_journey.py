@@ -74,7 +74,7 @@ def open_home(app: AppPage) -> None:
         expect(main(page).get_by_role("button", name=button)).to_be_visible()
     links = main(page).get_by_role("link")
     for step in (f"Data: {ADULT}", "Model: Logistic regression", "Audit: ready",
-                 "Mitigate: nothing chosen yet"):
+                 "Mitigate: none yet"):
         expect(links.filter(has_text=step)).to_have_count(1)
     nav = page.get_by_test_id("stSidebarNav")
     for title in ("Home", "Data", "Model", "Audit", "Mitigate", "Tradeoffs", "Compare"):
